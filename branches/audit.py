@@ -1,0 +1,118 @@
+"""Write audit entries. Every service calls ``record`` inside its transaction."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+
+from django.db import models
+
+from .models import AuditEntry
+
+SYSTEM_ACTOR_NAME = "system"
+# Fields that must never reach the audit log in clear.
+SENSITIVE_FIELDS = {"id_number", "phone", "password", "id_number_hash"}
+
+
+class SystemActor:
+    """The actor for changes made by the worker and management commands."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    pk = None
+    id = None
+
+    def __init__(self, name: str = SYSTEM_ACTOR_NAME):
+        self.username = name
+
+    def __str__(self):
+        return self.username
+
+
+SYSTEM = SystemActor()
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+        return value.name or ""
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(obj: models.Model | None, fields: list[str] | None = None) -> dict | None:
+    """The auditable state of ``obj``: concrete fields, sensitive ones masked."""
+    if obj is None:
+        return None
+    data = {}
+    for field in obj._meta.concrete_fields:
+        name = field.name
+        if fields is not None and name not in fields:
+            continue
+        if name in SENSITIVE_FIELDS:
+            data[name] = "***" if getattr(obj, field.attname) else ""
+            continue
+        data[name] = _plain(getattr(obj, field.attname))
+    return data
+
+
+def _organization_of(obj):
+    from .models import Organization
+
+    if obj is None:
+        return None
+    if isinstance(obj, Organization):
+        return obj
+    path = getattr(type(obj), "scope_field", None)
+    if not path or path == "organizations":
+        return None
+    target = obj
+    for part in path.split("__"):
+        target = getattr(target, part, None)
+        if target is None:
+            return None
+    return target if isinstance(target, Organization) else None
+
+
+def record(
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    organization=None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    object_repr: str | None = None,
+    ip: str | None = None,
+) -> AuditEntry:
+    """Record one change. ``actor`` is a user or ``SYSTEM`` (or None for SYSTEM)."""
+    actor = actor or SYSTEM
+    is_user = getattr(actor, "pk", None) is not None
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:200]
+    return AuditEntry.objects.create(
+        actor=actor if is_user else None,
+        actor_name=getattr(actor, "username", str(actor)),
+        action=action,
+        object_type=object_type or "",
+        object_id=object_id or "",
+        object_repr=(object_repr or "")[:200],
+        organization=organization if organization is not None else _organization_of(obj),
+        before=_plain(before),
+        after=_plain(after),
+        ip=ip,
+    )

@@ -1,0 +1,122 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..crypto import EncryptedTextField, mask
+from ..querysets import ScopedQuerySet
+
+
+class MemberCategory(models.TextChoices):
+    """Where a person stands in the party: the five stages of development."""
+
+    APPLICANT = "applicant", _("Applicant")
+    ACTIVIST = "activist", _("Activist")
+    CANDIDATE = "candidate", _("Development candidate")
+    PROBATIONARY = "probationary", _("Probationary member")
+    FULL = "full", _("Full member")
+
+
+PARTY_MEMBER_CATEGORIES = (MemberCategory.PROBATIONARY, MemberCategory.FULL)
+
+
+class MemberStatus(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    MOBILE = "mobile", _("Mobile")
+    LOST_CONTACT = "lost_contact", _("Lost contact")
+    SUSPENDED = "suspended", _("Membership suspended")
+    TRANSFERRED_OUT = "transferred_out", _("Transferred out")
+    LEFT = "left", _("Left the party")
+    DECEASED = "deceased", _("Deceased")
+
+
+ACTIVE_STATUSES = (MemberStatus.NORMAL, MemberStatus.MOBILE, MemberStatus.LOST_CONTACT)
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class MemberQuerySet(ScopedQuerySet):
+    def visible_to(self, user, action: str = "view"):
+        scoped = super().visible_to(user, action)
+        if action == "view" and user is not None and user.is_authenticated:
+            # Everyone may see their own register entry.
+            return self.filter(models.Q(pk__in=scoped.values("pk")) | models.Q(user=user))
+        return scoped
+
+    def party_members(self):
+        return self.filter(category__in=PARTY_MEMBER_CATEGORIES, status__in=ACTIVE_STATUSES)
+
+    def active(self):
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+
+class Member(models.Model):
+    """A person in the register: a party member or someone in the development pipeline."""
+
+    scope_field = "organization"
+    scope_permissions = {"view": "member.view", "change": "member.change", "unmask": "member.unmask"}
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member",
+    )
+    organization = models.ForeignKey(
+        "branches.Organization", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="members"
+    )
+    party_group = models.ForeignKey(
+        "branches.Organization",
+        verbose_name=_("party group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="group_members",
+    )
+    name = models.CharField(_("name"), max_length=50, db_index=True)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True, default="汉族")
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    id_number = EncryptedTextField(_("ID number"), blank=True)
+    id_number_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    education = models.CharField(_("education"), max_length=20, blank=True)
+    unit = models.ForeignKey(
+        "branches.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    join_date = models.DateField(_("join date"), null=True, blank=True)
+    full_date = models.DateField(_("full membership date"), null=True, blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=MemberCategory.choices, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.NORMAL, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization_id", "name", "id"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        indexes = [models.Index(fields=["organization", "category", "status"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask(self.id_number, 3, 4)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask(self.phone, 3, 4)
+
+    @property
+    def is_party_member(self) -> bool:
+        return self.category in PARTY_MEMBER_CATEGORIES

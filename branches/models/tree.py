@@ -1,0 +1,123 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..querysets import OrganizationQuerySet, RoleGrantQuerySet, ScopedQuerySet
+from ..roles import Role
+
+
+class OrganizationKind(models.TextChoices):
+    COMMITTEE = "committee", _("Work committee")
+    PARTY_COMMITTEE = "party_committee", _("Party committee")
+    GENERAL_BRANCH = "general_branch", _("General branch")
+    BRANCH = "branch", _("Branch")
+    GROUP = "group", _("Party group")
+
+
+# Which kinds may hang under which: the root committee holds committees and branches,
+# a committee holds general branches and branches, branches hold groups.
+ALLOWED_CHILDREN = {
+    OrganizationKind.COMMITTEE: {
+        OrganizationKind.PARTY_COMMITTEE,
+        OrganizationKind.GENERAL_BRANCH,
+        OrganizationKind.BRANCH,
+    },
+    OrganizationKind.PARTY_COMMITTEE: {OrganizationKind.GENERAL_BRANCH, OrganizationKind.BRANCH},
+    OrganizationKind.GENERAL_BRANCH: {OrganizationKind.BRANCH},
+    OrganizationKind.BRANCH: {OrganizationKind.GROUP},
+    OrganizationKind.GROUP: set(),
+}
+
+
+class Unit(models.Model):
+    """A government unit (单位), e.g. 市财政局. Each has one top organisation."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    code = models.CharField(_("code"), max_length=30, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "organizations"
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self):
+        return self.name
+
+
+class Organization(models.Model):
+    """A node of the party tree. ``path`` is a materialised path of ids: ``/1/7/42/``."""
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="organizations"
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    # The current term (届), kept in step by the term services of the register.
+    term_start = models.DateField(_("term start"), null=True, blank=True)
+    term_end = models.DateField(_("term end"), null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        indexes = [models.Index(fields=["kind", "path"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(parent__isnull=False) | models.Q(kind="committee"),
+                name="org_only_committee_is_root",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_branch(self) -> bool:
+        return self.kind == OrganizationKind.BRANCH
+
+    def ancestor_ids(self) -> list[int]:
+        return [int(p) for p in self.path.strip("/").split("/") if p][:-1]
+
+    def is_descendant_of(self, other: "Organization") -> bool:
+        return self.path.startswith(other.path)
+
+
+class RoleGrant(models.Model):
+    """A role a user holds on an organisation, optionally for its whole subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="grants"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="grants"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    include_subtree = models.BooleanField(_("covers subtree"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoleGrantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization", "role"], name="unique_role_grant"),
+        ]
+        indexes = [models.Index(fields=["user", "role"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.organization}"

@@ -1,0 +1,65 @@
+from django.db.models import Count, Q
+from django.views.generic import DetailView, ListView
+
+from .mixins import PaginatedMixin, ScopedMixin, breadcrumbs_for
+from .models import Organization
+from .models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
+
+
+def _with_counts(queryset):
+    return queryset.select_related("unit").annotate(
+        member_count=Count(
+            "members",
+            filter=Q(members__category__in=PARTY_MEMBER_CATEGORIES, members__status__in=ACTIVE_STATUSES),
+            distinct=True,
+        ),
+        child_count=Count("children", distinct=True),
+    )
+
+
+class OrganizationListView(ScopedMixin, PaginatedMixin, ListView):
+    """The organisation tree as far as the user may see it, indented by depth."""
+
+    model = Organization
+    template_name = "branches/organization_list.html"
+    paginate_by = 100
+
+    def get_queryset(self):
+        qs = _with_counts(super().get_queryset()).order_by("path")
+        q = self.request.GET.get("q", "").strip()
+        if q:
+            qs = qs.filter(name__icontains=q)
+        kind = self.request.GET.get("kind")
+        if kind:
+            qs = qs.filter(kind=kind)
+        return qs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        rows = list(ctx["object_list"])
+        min_depth = min((o.depth for o in rows), default=0)
+        for o in rows:
+            o.indent = o.depth - min_depth
+        ctx["rows"] = rows
+        ctx["kinds"] = Organization._meta.get_field("kind").choices
+        ctx["q"] = self.request.GET.get("q", "")
+        ctx["kind"] = self.request.GET.get("kind", "")
+        return ctx
+
+
+class OrganizationDetailView(ScopedMixin, DetailView):
+    model = Organization
+    template_name = "branches/organization_detail.html"
+    context_object_name = "org"
+
+    def get_queryset(self):
+        return _with_counts(super().get_queryset())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        org = self.object
+        ctx["breadcrumbs"] = breadcrumbs_for(self.request.user, org)
+        ctx["children"] = _with_counts(Organization.objects.visible_to(self.request.user).filter(parent=org)).order_by(
+            "order", "name"
+        )
+        return ctx

@@ -1,0 +1,13 @@
+from branches.access import primary_grant
+
+from .navigation import items_for
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav_items": items_for(user, request.path),
+        "primary_grant": primary_grant(user),
+    }

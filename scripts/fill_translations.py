@@ -1,0 +1,39 @@
+"""Fill msgstr entries of locale/zh_Hans from a JSON file of {msgid: translation}.
+
+Usage: python scripts/fill_translations.py translations.json
+(plural entries: {"msgid": ["singular", "plural"]} or a single string for both forms)
+"""
+
+import json
+import sys
+
+import polib
+
+PO = "locale/zh_Hans/LC_MESSAGES/django.po"
+
+
+def main(path: str) -> None:
+    with open(path, encoding="utf-8") as fh:
+        table = json.load(fh)
+    po = polib.pofile(PO)
+    filled = 0
+    for entry in po:
+        if entry.msgid not in table:
+            continue
+        value = table[entry.msgid]
+        if entry.msgid_plural:
+            entry.msgstr_plural = {0: value if isinstance(value, str) else value[0]}
+        else:
+            entry.msgstr = value
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+        filled += 1
+    po.save(PO)
+    missing = [e.msgid for e in po if not (e.msgstr or any(e.msgstr_plural.values()))]
+    print(f"filled {filled}; still untranslated: {len(missing)}")
+    for m in missing:
+        print("  ", m)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,65 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_is_in_chinese(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "登录" in response.content.decode()
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "target"),
+    [("committee", "/orgs/"), ("unit_admin", "/orgs/"), ("member", "/me/")],
+)
+def test_home_fits_the_role(world, client_for, persona, target):
+    response = client_for(world.users[persona]).get("/")
+    assert response["Location"] == target
+
+
+def test_secretary_lands_on_their_branch(world, client_for):
+    response = client_for(world.secretary).get("/")
+    assert response["Location"] == reverse("branches:organization_detail", args=[world.branch_a1.pk])
+
+
+def test_navigation_shows_only_what_the_role_may_use(world, client_for):
+    page = client_for(world.member).get("/me/").content.decode()
+    assert 'href="/orgs/"' in page  # members may see their own branch
+    assert "党员" in page
+
+
+def test_sibling_branch_page_is_404_for_a_secretary(world, client_for):
+    response = client_for(world.secretary).get(reverse("branches:organization_detail", args=[world.branch_a2.pk]))
+    assert response.status_code == 404
+
+
+def test_tree_page_query_count_does_not_grow(world, client_for, django_assert_max_num_queries):
+    from branches import audit, services
+    from branches.models import OrganizationKind
+
+    client = client_for(world.committee)
+    client.get("/orgs/")
+    with django_assert_max_num_queries(12) as before:
+        client.get("/orgs/")
+    for i in range(15):
+        services.create_organization(
+            actor=audit.SYSTEM, name=f"新支部{i}", kind=OrganizationKind.BRANCH, parent=world.unit_b
+        )
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        client.get("/orgs/")
+
+
+def test_healthz_reports_database_and_broker(client, db):
+    response = client.get("/healthz")
+    data = response.json()
+    assert data["database"] == "ok"
+    assert "broker" in data and "last_reminder_sweep" in data
+    assert response.status_code in (200, 503)
+    assert (response.status_code == 200) == (data["status"] == "ok")

@@ -1,0 +1,130 @@
+"""Walk every scoped page and API endpoint with personas inside, beside and above."""
+
+import json
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.scoping import MARK, SAMPLES
+
+OUTSIDERS = ("outsider", "other_admin", "nobody")
+
+
+def _walk(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p
+
+
+def _view_class(pattern):
+    cb = pattern.callback
+    return getattr(cb, "view_class", None) or getattr(cb, "cls", None)
+
+
+def _model_of(cls):
+    model = getattr(cls, "model", None)
+    if model is None and getattr(cls, "queryset", None) is not None:
+        model = cls.queryset.model
+    if model is None and getattr(cls, "serializer_class", None) is not None:
+        model = getattr(getattr(cls.serializer_class, "Meta", None), "model", None)
+    return getattr(cls, "scope_model", None) or model
+
+
+def scoped_routes():
+    routes = []
+    for route, pattern in _walk(get_resolver().url_patterns):
+        cls = _view_class(pattern)
+        if cls is None or not getattr(cls, "scoped", False):
+            continue
+        actions = getattr(pattern.callback, "actions", None)
+        if actions is not None and "get" not in actions:
+            continue
+        if "(?P<format>" in route or "\\.(?P<format>" in route or route.endswith("$") and "format" in route:
+            continue
+        routes.append((route, pattern, cls))
+    return routes
+
+
+def _reverse(pattern, route, obj, sample):
+    kwargs = {}
+    names = re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", route)
+    names = [a or b for a, b in names]
+    extra = sample.url_kwargs(obj) if sample.url_kwargs else {}
+    for name in names:
+        if name in extra:
+            kwargs[name] = extra[name]
+        elif name == "pk":
+            kwargs[name] = obj.pk
+        else:
+            kwargs[name] = getattr(obj, name)
+    from django.urls import reverse
+
+    name = pattern.name
+    ns_route = _namespaced_name(pattern)
+    return reverse(ns_route or name, kwargs=kwargs)
+
+
+def _namespaced_name(target):
+    def search(patterns, namespaces):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = namespaces + ([p.namespace] if p.namespace else [])
+                found = search(p.url_patterns, ns)
+                if found:
+                    return found
+            elif p is target:
+                return ":".join(namespaces + [p.name]) if p.name else None
+        return None
+
+    return search(get_resolver().url_patterns, [])
+
+
+def test_every_scoped_route_has_a_sample():
+    missing = sorted(
+        {
+            f"{cls.__module__}.{cls.__name__} -> {_model_of(cls)}"
+            for _r, _p, cls in scoped_routes()
+            if _model_of(cls) not in SAMPLES
+        }
+    )
+    assert not missing, f"Register a sample in tests/samples/ for: {missing}"
+
+
+def test_the_walk_covers_pages_and_api():
+    routes = scoped_routes()
+    assert any(r.startswith("api/") for r, _p, _c in routes)
+    assert any(not r.startswith("api/") for r, _p, _c in routes)
+
+
+@pytest.mark.django_db
+def test_outsiders_see_nothing_and_insiders_see_their_records(world, client_for):
+    checked = 0
+    for route, pattern, cls in scoped_routes():
+        model = _model_of(cls)
+        sample = SAMPLES[model]
+        obj = sample.builder(world)
+        assert MARK in str(obj), f"{model.__name__} sample must carry the mark"
+        url = _reverse(pattern, route, obj, sample)
+        is_detail = bool(re.search(r"<|\(\?P<", route))
+        for persona in OUTSIDERS:
+            response = client_for(world.users[persona]).get(url, HTTP_ACCEPT="application/json")
+            if is_detail:
+                assert response.status_code == 404, f"{persona} got {response.status_code} on {url}"
+            else:
+                assert response.status_code in (200, 403, 404), f"{persona} got {response.status_code} on {url}"
+                body = response.content.decode()
+                if response.status_code == 200:
+                    assert MARK not in body, f"{persona} sees the {model.__name__} in {url}"
+                    if "json" in response.get("Content-Type", ""):
+                        data = json.loads(body)
+                        ids = [r.get("id") for r in data.get("results", [])] if isinstance(data, dict) else []
+                        assert obj.pk not in ids, f"{persona} lists {model.__name__} {obj.pk} at {url}"
+        if is_detail:
+            for persona in sample.insiders:
+                response = client_for(world.users[persona]).get(url)
+                assert response.status_code == 200, f"{persona} (inside/above) got {response.status_code} on {url}"
+        checked += 1
+    assert checked >= 4
