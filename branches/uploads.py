@@ -1,0 +1,136 @@
+"""Uploaded files: checked by content, size-limited, images re-encoded, served only in scope.
+
+Apps define concrete attachment models on ``AttachmentBase`` (adding the FK to
+their parent record), accept files through ``store_upload`` in their services,
+and serve them with ``serve`` from a view that first fetches the parent through
+``visible_to`` (so an out-of-scope file is a 404).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
+DOCUMENT_TYPES = {
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
+    "application/zip": "zip",
+}
+VIDEO_TYPES = {"video/mp4": "mp4", "video/webm": "webm"}
+ALLOWED = {"image": IMAGE_TYPES, "document": DOCUMENT_TYPES, "video": VIDEO_TYPES}
+THUMBNAIL_SIZE = (320, 320)
+
+
+def _upload_to(instance, filename):
+    return f"{instance._meta.app_label}/{instance._meta.model_name}/{uuid.uuid4().hex}/{filename}"
+
+
+class AttachmentBase(models.Model):
+    file = models.FileField(gettext_lazy("file"), upload_to=_upload_to, max_length=255)
+    thumbnail = models.FileField(upload_to=_upload_to, max_length=255, blank=True)
+    original_name = models.CharField(gettext_lazy("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in IMAGE_TYPES
+
+
+def _reencode_image(data: bytes, mime: str) -> tuple[bytes, bytes]:
+    """Re-encode (drops EXIF, including GPS location) and make a thumbnail."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img = ImageOps.exif_transpose(img)
+            fmt = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WEBP"}[mime]
+            if fmt == "JPEG" and img.mode not in ("RGB", "L"):
+                img = img.convert("RGB")
+            out = io.BytesIO()
+            img.save(out, format=fmt)
+            thumb = img.copy()
+            thumb.thumbnail(THUMBNAIL_SIZE)
+            if thumb.mode not in ("RGB", "L"):
+                thumb = thumb.convert("RGB")
+            tout = io.BytesIO()
+            thumb.save(tout, format="JPEG", quality=80)
+            return out.getvalue(), tout.getvalue()
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise ValidationError(_("The image file is damaged or not a real image.")) from exc
+
+
+def validate_upload(uploaded, kinds=("image", "document")) -> str:
+    """Return the detected MIME type, or raise ValidationError saying what is wrong."""
+    allowed = {mime: ext for kind in kinds for mime, ext in ALLOWED[kind].items()}
+    if uploaded.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            _("The file %(name)s is too large (at most %(mb)s MB).")
+            % {"name": uploaded.name, "mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+        )
+    head = uploaded.read(8192)
+    uploaded.seek(0)
+    kind = filetype.guess(head)
+    mime = kind.mime if kind else None
+    if mime not in allowed:
+        names = ", ".join(sorted(set(allowed.values())))
+        raise ValidationError(
+            _("The file %(name)s is not an accepted type. Accepted: %(types)s.")
+            % {"name": uploaded.name, "types": names}
+        )
+    return mime
+
+
+def store_upload(attachment: AttachmentBase, uploaded, *, kinds=("image", "document"), user=None) -> AttachmentBase:
+    """Fill an (unsaved) attachment from an uploaded file; the caller saves it in its transaction."""
+    mime = validate_upload(uploaded, kinds)
+    data = uploaded.read()
+    ext = {m: e for k in ALLOWED.values() for m, e in k.items()}[mime]
+    thumb = None
+    if mime in IMAGE_TYPES:
+        data, thumb = _reencode_image(data, mime)
+    attachment.original_name = (uploaded.name or f"file.{ext}")[:200]
+    attachment.content_type = mime
+    attachment.size = len(data)
+    attachment.sha256 = hashlib.sha256(data).hexdigest()
+    attachment.uploaded_by = user if getattr(user, "pk", None) else None
+    attachment.file.save(f"{uuid.uuid4().hex}.{ext}", ContentFile(data), save=False)
+    if thumb is not None:
+        attachment.thumbnail.save(f"{uuid.uuid4().hex}_thumb.jpg", ContentFile(thumb), save=False)
+    return attachment
+
+
+def serve(attachment: AttachmentBase, *, thumbnail: bool = False, inline: bool = True) -> FileResponse:
+    """Stream a file the caller has already checked is in scope."""
+    field = attachment.thumbnail if thumbnail and attachment.thumbnail else attachment.file
+    content_type = "image/jpeg" if field is attachment.thumbnail else attachment.content_type
+    response = FileResponse(
+        field.open("rb"), content_type=content_type, as_attachment=not inline, filename=attachment.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
