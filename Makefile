@@ -58,7 +58,7 @@ test: setup-dev chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(PYTHON) manage.py makemigrations --check --dry-run
-	$(BIN)/bandit -q -c pyproject.toml -r portal branches training assessment supervision
+	$(BIN)/bandit -q -ll -c pyproject.toml -r portal branches training assessment supervision
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Needs internet (a vulnerability database); not part of `make test`. See docs/security.md.
