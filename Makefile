@@ -68,6 +68,7 @@ audit: $(VENV)/.installed-dev
 
 messages:
 	$(PYTHON) manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore=node_modules --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(PYTHON) scripts/fill_translations.py
 	$(PYTHON) manage.py compile_translations
 
 bench: setup-dev

@@ -1,9 +1,10 @@
-"""Fill msgstr entries of locale/zh_Hans from a JSON file of {msgid: translation}.
+"""Fill msgstr entries of locale/zh_Hans from JSON files of {msgid: translation}.
 
-Usage: python scripts/fill_translations.py translations.json
+Usage: python scripts/fill_translations.py [file.json ...]   (default: every locale/zh_Hans/*.json)
 (plural entries: {"msgid": ["singular", "plural"]} or a single string for both forms)
 """
 
+import glob
 import json
 import sys
 
@@ -12,9 +13,11 @@ import polib
 PO = "locale/zh_Hans/LC_MESSAGES/django.po"
 
 
-def main(path: str) -> None:
-    with open(path, encoding="utf-8") as fh:
-        table = json.load(fh)
+def main(paths: list[str]) -> None:
+    table = {}
+    for path in paths or sorted(glob.glob("locale/zh_Hans/*.json")):
+        with open(path, encoding="utf-8") as fh:
+            table.update(json.load(fh))
     po = polib.pofile(PO)
     filled = 0
     for entry in po:
@@ -36,4 +39,4 @@ def main(path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1:])
