@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from . import idnumbers
 from .crypto import blind_index
 from .models import Member, MemberCategory, MemberStatus, Organization, OrganizationKind, RoleGrant, Unit
+from .models.tree import path_for
 from .roles import Role
 
 DEMO_PASSWORD = "Demo-2026-pass"  # nosec B105: published demo password, README demo section only
@@ -129,7 +130,7 @@ def _create_orgs(rows: list[tuple[Organization, Organization | None]]) -> list[O
     """Bulk-create organisations, then set their materialised paths."""
     orgs = Organization.objects.bulk_create([org for org, _parent in rows])
     for org, parent in zip(orgs, [p for _o, p in rows], strict=True):
-        org.path = f"{parent.path if parent else '/'}{org.pk}/"
+        org.path = path_for(parent, org.pk)
         org.depth = parent.depth + 1 if parent else 0
     Organization.objects.bulk_update(orgs, ["path", "depth"], batch_size=1000)
     return orgs

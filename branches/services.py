@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from . import audit, idnumbers
 from .crypto import blind_index
 from .models import Member, Organization, OrganizationKind, RoleGrant, Unit
-from .models.tree import ALLOWED_CHILDREN
+from .models.tree import ALLOWED_CHILDREN, path_for
 
 ORG_FIELDS = ["name", "kind", "parent", "unit", "order", "is_active"]
 
@@ -56,7 +56,7 @@ def create_organization(
     org = Organization(name=name.strip(), kind=kind, parent=parent, unit=unit, order=order)
     org.full_clean(exclude=["path", "depth"])
     org.save()
-    org.path = f"{parent.path if parent else '/'}{org.pk}/"
+    org.path = path_for(parent, org.pk)
     org.depth = (parent.depth + 1) if parent else 0
     org.save(update_fields=["path", "depth"])
     audit.record(actor, "organization.create", org, after=audit.snapshot(org, ORG_FIELDS))
@@ -95,7 +95,7 @@ def move_organization(*, actor, organization: Organization, new_parent: Organiza
     _check_kind(org.kind, new_parent)
     before = audit.snapshot(org, ORG_FIELDS + ["path"])
     old_path, old_depth = org.path, org.depth
-    new_path = f"{new_parent.path}{org.pk}/"
+    new_path = path_for(new_parent, org.pk)
     depth_shift = new_parent.depth + 1 - old_depth
     # One UPDATE rewrites the prefix of every path in the subtree (the node included).
     Organization.objects.filter(path__startswith=old_path).update(

@@ -1,19 +1,26 @@
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import StartsWith
 from django.views.generic import DetailView, ListView
 
 from .mixins import PaginatedMixin, ScopedMixin, breadcrumbs_for
-from .models import Organization
-from .models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
+from .models import Member, Organization
 
 
 def _with_counts(queryset):
+    """Party members in each organisation's whole subtree (groups: their members), and direct children."""
+    members = (
+        Member.objects.party_members()
+        .filter(Q(StartsWith(F("organization__path"), OuterRef("path"))) | Q(party_group=OuterRef("pk")))
+        .order_by()
+        .values(one=Value(1))
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    children = Organization.objects.filter(parent=OuterRef("pk")).order_by().values(one=Value(1))
     return queryset.select_related("unit").annotate(
-        member_count=Count(
-            "members",
-            filter=Q(members__category__in=PARTY_MEMBER_CATEGORIES, members__status__in=ACTIVE_STATUSES),
-            distinct=True,
-        ),
-        child_count=Count("children", distinct=True),
+        member_count=Coalesce(Subquery(members), 0),
+        child_count=Coalesce(Subquery(children.annotate(n=Count("pk")).values("n")), 0),
     )
 
 

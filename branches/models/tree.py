@@ -29,6 +29,14 @@ ALLOWED_CHILDREN = {
 }
 
 
+PATH_DIGITS = 8
+
+
+def path_for(parent: "Organization | None", pk: int) -> str:
+    """The materialised path of node ``pk`` under ``parent``: zero-padded ids so paths sort as the tree."""
+    return f"{parent.path if parent else '/'}{pk:0{PATH_DIGITS}d}/"
+
+
 class Unit(models.Model):
     """A government unit (单位), e.g. 市财政局. Each has one top organisation."""
 
@@ -49,7 +57,7 @@ class Unit(models.Model):
 
 
 class Organization(models.Model):
-    """A node of the party tree. ``path`` is a materialised path of ids: ``/1/7/42/``."""
+    """A node of the party tree. ``path`` is a materialised path of zero-padded ids: ``/00000001/00000007/``."""
 
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)

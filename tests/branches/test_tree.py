@@ -8,7 +8,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_paths_follow_the_tree(world):
-    assert world.group_a1.path == f"{world.root.path}{world.unit_a.pk}/{world.branch_a1.pk}/{world.group_a1.pk}/"
+    ids = [world.unit_a.pk, world.branch_a1.pk, world.group_a1.pk]
+    assert world.group_a1.path == world.root.path + "".join(f"{i:08d}/" for i in ids)
     assert world.group_a1.depth == 3
 
 

@@ -63,3 +63,20 @@ def test_healthz_reports_database_and_broker(client, db):
     assert "broker" in data and "last_reminder_sweep" in data
     assert response.status_code in (200, 503)
     assert (response.status_code == 200) == (data["status"] == "ok")
+
+
+def test_member_counts_cover_the_whole_subtree(world, client_for):
+    from branches.models import Member, MemberCategory
+
+    Member.objects.create(organization=world.branch_a2, name="乙", category=MemberCategory.PROBATIONARY)
+    Member.objects.create(organization=world.branch_a2, name="丙", category=MemberCategory.APPLICANT)
+    rows = {o.name: o.member_count for o in client_for(world.committee).get("/orgs/").context["rows"]}
+    assert rows["甲局第一党支部"] == 2  # the secretary and the member
+    assert rows["甲局第二党支部"] == 2  # outsider and the probationary member; applicants are not party members
+    assert rows["甲局机关党委"] == 4
+    assert rows["市直机关工委"] == 4
+
+
+def test_siblings_are_listed_in_creation_order(world, client_for):
+    names = [o.name for o in client_for(world.committee).get("/orgs/").context["rows"]]
+    assert names.index("甲局第一党支部") < names.index("甲局第二党支部") < names.index("乙局机关党委")
