@@ -101,6 +101,9 @@ def filtered_members(request):
         elif data.get("stage") == "pipeline":
             qs = qs.exclude(category__in=PARTY_MEMBER_CATEGORIES)
         sort = data.get("sort") or "name"
+    elif form.is_bound:
+        # An organisation outside the user's scope (or any bad value) matches nobody.
+        qs = qs.none()
     order = {"organization": ["organization__path", "name"], "category": ["category", "name"]}.get(sort, [sort])
     return form, qs.order_by(*order, "id")
 
