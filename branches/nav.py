@@ -9,7 +9,7 @@ NAV_ITEMS = [
         "order": 10,
     },
     {
-        "label": _("Members"),
+        "label": _("Party member management"),
         "url": "branches:member_list",
         "icon": "people",
         "permission": "member.view",
