@@ -178,11 +178,11 @@ class MemberCreateView(LoginRequiredMixin, FormView):
 
     def get_initial(self):
         initial = super().get_initial()
-        org = (
-            Organization.objects.visible_to(self.request.user, "member.change")
-            .filter(pk=self.request.GET.get("org") or 0)
-            .first()
-        )
+        managed = Organization.objects.visible_to(self.request.user, "member.change").exclude(kind="group")
+        org = managed.filter(pk=self.request.GET.get("org") or 0).first()
+        if org is None:
+            only = list(managed[:2])
+            org = only[0] if len(only) == 1 else None
         initial["organization"] = org
         initial["category"] = MemberCategory.FULL
         return initial
