@@ -102,7 +102,7 @@ class MemberForm(forms.ModelForm):
 
 class MemberFilterForm(forms.Form):
     SORTS = [
-        ("name", _("Name")),
+        ("name", _("Person's name")),
         ("organization", _("Organisation")),
         ("category", _("Category")),
         ("-join_date", _("Join date (newest)")),
@@ -127,6 +127,9 @@ class MemberFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, f in self.fields.items():
+            f.widget.attrs["class"] = "form-control form-control-sm" if name == "q" else "form-select form-select-sm"
+        self.fields["org"].empty_label = _("All I may see")
         self.fields["org"].queryset = (
             Organization.objects.visible_to(user, "member.view").exclude(kind=OrganizationKind.GROUP).order_by("path")
         )
