@@ -27,7 +27,7 @@ def _member(org, name="张三", category=MemberCategory.FULL, **extra):
     return services.create_member(actor=audit.SYSTEM, organization=org, name=name, category=category, **extra)
 
 
-def test_rule_data_is_seeded_with_the_documented_defaults():
+def test_rule_data_is_seeded_with_the_documented_defaults(world):
     values = rules.all_values()
     assert values["development.probation.months"] == 12
     assert values["development.talk.within_months"] == 1
