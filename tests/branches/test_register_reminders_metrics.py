@@ -60,3 +60,34 @@ def test_member_metrics_aggregate_each_subtree_in_one_query(world, django_assert
     assert values == {world.root.pk: 4, world.unit_a.pk: 4, world.branch_a1.pk: 2, world.unit_b.pk: 0}
     assert metric_registry.get("members.probationary").value(world.unit_a, period) == 1
     assert metric_registry.get("org.count").value(world.unit_a, period) == 4
+
+
+def test_the_expiry_task_marks_old_letters_expired_and_is_safe_to_rerun(world):
+    from branches.models import Transfer, TransferStatus
+    from branches.tasks import expire_transfers
+
+    letter = register.issue_transfer(
+        actor=world.secretary, member=world.members["member"], to_org=world.branch_b1, issued_on=D(2020, 1, 1)
+    )
+    assert expire_transfers() == 1
+    assert expire_transfers() == 0
+    assert Transfer.objects.get(pk=letter.pk).status == TransferStatus.EXPIRED
+
+
+def test_seed_demo_fills_terms_committees_development_and_transfers():
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from branches import rules
+    from branches.models import CommitteeSeat, DevelopmentStep, Organization, Term, Transfer
+
+    call_command("seed_demo", "--scale", "small", "--force")
+    today = timezone.localdate()
+    assert Term.objects.filter(end__lt=today).exists()
+    assert Term.objects.filter(end__gte=today, end__lte=rules.add_months(today, 6)).exists()
+    assert CommitteeSeat.objects.filter(position__code="secretary").count() >= 15
+    assert DevelopmentStep.objects.filter(kind="application").exists()
+    assert Transfer.objects.filter(status="issued").exists()
+    demo = Organization.objects.get(grants__user__username="secretary", grants__role="secretary")
+    assert Transfer.objects.filter(to_org=demo, status="issued").exists()
+    assert {d.kind for d in reminders.due(timezone.now())} >= {"terms.expiring"}
