@@ -466,9 +466,13 @@ def _seed_register(ctx, today: datetime.date) -> None:
             total = sum(gaps[k][1] for k in kinds[1:6])
             day = admission - datetime.timedelta(days=total)
         else:
-            day = today - datetime.timedelta(
-                days=rng.randint(10, 420) if person.category == MemberCategory.APPLICANT else rng.randint(400, 900)
-            )
+            # Start early enough that every step of the person's stage fits before today.
+            back = {
+                MemberCategory.APPLICANT: (10, 120),
+                MemberCategory.ACTIVIST: (240, 700),
+                MemberCategory.CANDIDATE: (700, 1000),
+            }[person.category]
+            day = today - datetime.timedelta(days=rng.randint(*back))
         dated = []
         for i, kind in enumerate(kinds):
             if i:
