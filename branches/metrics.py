@@ -1,13 +1,11 @@
 """Named numbers of the register: members and organisations in each subtree.
 
 Each ``many(orgs, period)`` runs one query whatever the number of organisations:
-a correlated subquery joins on the materialised path prefix. Counts are the
+counts grouped by materialised path, summed per subtree by path prefix. Counts are the
 register as it stands (people and organisations are not versioned by period).
 """
 
-from django.db.models import F, Func, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import StartsWith
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -16,22 +14,14 @@ from .models import Member, MemberCategory, Organization
 from .models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
 
 
-def _count_in_subtree(queryset, path_field: str):
-    sub = (
-        queryset.filter(StartsWith(F(path_field), OuterRef("path")))
-        .order_by()
-        .values(n=Func(F("pk"), function="COUNT"))
-    )
-    return Coalesce(Subquery(sub, output_field=IntegerField()), Value(0))
-
-
 def _many(queryset, path_field):
+    """Count rows per organisation path in one grouped query, then sum each subtree by prefix."""
+
     def many(orgs, period=None):
-        ids = [o.pk for o in orgs]
-        if not ids:
+        if not orgs:
             return {}
-        rows = Organization.objects.filter(pk__in=ids).annotate(n=_count_in_subtree(queryset, path_field))
-        return dict(rows.values_list("pk", "n"))
+        rows = list(queryset.order_by().values(path_field).annotate(n=Count("pk")).values_list(path_field, "n"))
+        return {o.pk: sum(n for path, n in rows if path.startswith(o.path)) for o in orgs}
 
     return many
 

@@ -286,3 +286,8 @@ def test_api_members_are_masked_scoped_and_filterable(world, api_for):
     assert [r["name"] for r in found["results"]] == ["member-党员"]
     assert api_for(world.secretary).get("/api/v1/members/", {"within": world.branch_a2.pk}).json()["count"] == 0
     assert api_for(world.committee).get("/api/v1/members/", {"category": "bogus"}).status_code == 400
+
+
+def test_only_the_most_specific_nav_entry_is_active(world, client_for):
+    body = client_for(world.secretary).get(reverse("branches:member_list")).content.decode()
+    assert body.count('class="nav-link active"') == 1
