@@ -291,3 +291,25 @@ def test_api_members_are_masked_scoped_and_filterable(world, api_for):
 def test_only_the_most_specific_nav_entry_is_active(world, client_for):
     body = client_for(world.secretary).get(reverse("branches:member_list")).content.decode()
     assert body.count('class="nav-link active"') == 1
+
+
+def test_terms_and_transfers_api_query_counts_do_not_grow_with_rows(world, api_for, django_assert_max_num_queries):
+    client = api_for(world.committee)
+    first = register.record_term(actor=audit.SYSTEM, organization=world.branch_a1, start=datetime.date(2024, 1, 1))
+    secretary = CommitteePosition.objects.get(code="secretary")
+    register.add_seat(actor=audit.SYSTEM, term=first, member=world.members["secretary"], position=secretary)
+    register.issue_transfer(actor=audit.SYSTEM, member=world.members["member"], to_org=world.branch_b1)
+    counts = {}
+    for url in ("/api/v1/terms/", "/api/v1/transfers/"):
+        with django_assert_max_num_queries(10) as ctx:
+            assert client.get(url).status_code == 200
+        counts[url] = len(ctx.captured_queries)
+    position = CommitteePosition.objects.get(code="organization")
+    for org in (world.branch_a2, world.branch_b1, world.unit_a, world.unit_b):
+        term = register.record_term(actor=audit.SYSTEM, organization=org, start=datetime.date(2024, 1, 1))
+        person = services.create_member(actor=audit.SYSTEM, organization=org, name=f"委员{org.pk}", category="full")
+        register.add_seat(actor=audit.SYSTEM, term=term, member=person, position=position)
+        register.issue_transfer(actor=audit.SYSTEM, member=person, to_org=world.branch_a1)
+    for url, before in counts.items():
+        with django_assert_max_num_queries(before):
+            assert client.get(url).json()["count"] >= 5
