@@ -90,3 +90,18 @@ def test_register_pages_fit_a_phone(world, browser, live_server):
         page.screenshot(path=f"{SHOTS}/{name}-phone.png", full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= 400, name
     context.close()
+
+
+def test_secretary_shows_a_full_id_number_and_it_is_audited(world, login, live_server):
+    from branches import audit, services
+    from branches.models import AuditEntry
+
+    number = idnumbers.make("11010519900307123")
+    services.update_member(actor=audit.SYSTEM, member=world.members["member"], id_number=number)
+    page = login("secretary")
+    page.goto(f"{live_server.url}/orgs/members/{world.members['member'].pk}/")
+    assert number not in page.get_by_test_id("id-number").inner_text()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("unmask").click()
+    page.wait_for_function(f"document.body.innerText.includes('{number}')")
+    assert AuditEntry.objects.filter(action="member.unmask.id_number", actor=world.secretary).exists()
