@@ -227,6 +227,7 @@ def seed(ctx) -> None:
     for i in range(member_total - sum(per_branch)):
         per_branch[i % len(branches)] += 1
     members = []
+    used_ids: set[str] = set()
     serial = 0
     for branch, count in zip(branches, per_branch, strict=True):
         branch_groups = groups_by_branch.get(branch.pk, [])
@@ -255,6 +256,10 @@ def seed(ctx) -> None:
                     join = earliest + datetime.timedelta(days=rng.randint(0, span))
                     full = join + datetime.timedelta(days=365)
             id_number = _id_number(rng, birth, serial)
+            while id_number in used_ids:  # same area, birth date and sequence: take the next sequence
+                serial += 1000
+                id_number = idnumbers.make(f"{id_number[:14]}{(int(id_number[14:17]) + 1) % 1000:03d}")
+            used_ids.add(id_number)
             members.append(
                 Member(
                     organization=branch,
@@ -319,3 +324,233 @@ def seed(ctx) -> None:
         sibling_branch=sibling_branch,
     )
     ctx.log(f"  tree: {len(units)} units, {len(branches)} branches, {len(groups)} groups, {len(members)} people")
+    _seed_register(ctx, today)
+
+
+# --- The register: terms, committees, development, transfers (all bulk) -------------
+
+
+def _seed_register(ctx, today: datetime.date) -> None:
+    from .models import (
+        CommitteePosition,
+        CommitteeSeat,
+        DevelopmentStep,
+        EventKind,
+        MemberEvent,
+        StepKind,
+        Term,
+        TermChange,
+        Transfer,
+        TransferScope,
+        TransferStatus,
+    )
+    from .rules import add_months
+
+    rng = ctx.rng
+    data = ctx.data
+    members = data["members"]
+    demo_branch = data["demo_branch"]
+
+    # The demo branch shows every stage of the pipeline.
+    demo_people = [m for m in members if m.organization_id == demo_branch.pk]
+    stages = [
+        MemberCategory.APPLICANT,
+        MemberCategory.ACTIVIST,
+        MemberCategory.CANDIDATE,
+        MemberCategory.PROBATIONARY,
+        MemberCategory.PROBATIONARY,
+    ]
+    changed = []
+    for person, category in zip(demo_people[5:10], stages, strict=False):
+        person.category = category
+        person.full_date = None
+        person.join_date = None
+        changed.append(person)
+    Member.objects.bulk_update(changed, ["category", "full_date", "join_date"])
+
+    # Terms: one current term per organisation with a term end, numbered, with an election record.
+    by_org: dict[int, list[Member]] = {}
+    for m in members:
+        by_org.setdefault(m.organization_id, []).append(m)
+    orgs = [o for o in [*data["unit_orgs"], *data["branches"]] if o.term_end]
+    terms = []
+    for org in orgs:
+        people = by_org.get(org.pk, [])
+        expected = len([p for p in people if p.category in (MemberCategory.FULL, MemberCategory.PROBATIONARY)]) or None
+        change = TermChange.REGULAR if rng.random() > 0.08 else TermChange.LATE
+        terms.append(
+            Term(
+                organization=org,
+                number=rng.randint(2, 8),
+                start=org.term_start,
+                end=org.term_end,
+                election_date=org.term_start,
+                expected_voters=expected,
+                present_voters=max(0, expected - rng.randint(0, 2)) if expected else None,
+                change=change,
+                approval_reference=f"机关党委〔{org.term_start.year}〕{rng.randint(1, 60)}号"
+                if change != "regular"
+                else "",
+                approval_date=org.term_start - datetime.timedelta(days=20) if change != "regular" else None,
+            )
+        )
+    terms = Term.objects.bulk_create(terms, batch_size=1000)
+    term_by_org = {t.organization_id: t for t in terms}
+
+    # Committees: a secretary everywhere; a full committee where the branch has ≥ 7 full members.
+    positions = {p.code: p for p in CommitteePosition.objects.all()}
+    seats = []
+    events = []
+    for branch in data["branches"]:
+        term = term_by_org.get(branch.pk)
+        if term is None:
+            continue
+        full = [p for p in by_org.get(branch.pk, []) if p.category == MemberCategory.FULL]
+        if branch.pk == demo_branch.pk:
+            full = [demo_people[0]] + [p for p in full if p.pk != demo_people[0].pk]
+        codes = ["secretary"]
+        if len(full) >= 7:
+            codes += ["organization", "propaganda", "discipline"]
+        elif len(full) >= 4 and rng.random() < 0.5:
+            codes += ["deputy_secretary"]
+        if rng.random() < 0.05 and branch.pk != demo_branch.pk:
+            codes = []  # a few branches have no committee recorded: the warning shows
+        for code, person in zip(codes, full, strict=False):
+            seats.append(
+                CommitteeSeat(
+                    term=term, member=person, position=positions[code], start=term.start, votes=term.present_voters
+                )
+            )
+            events.append(
+                MemberEvent(
+                    member=person,
+                    kind=EventKind.POSITION_START,
+                    date=term.start,
+                    detail=f"{branch.name} {positions[code].name}",
+                    organization=branch,
+                    actor_name="demo",
+                )
+            )
+    CommitteeSeat.objects.bulk_create(seats, batch_size=2000)
+
+    # Development: steps consistent with each person's category; some talks and approvals overdue.
+    steps = []
+    plan = {
+        MemberCategory.APPLICANT: [StepKind.APPLICATION, StepKind.TALK],
+        MemberCategory.ACTIVIST: [StepKind.APPLICATION, StepKind.TALK, StepKind.ACTIVIST],
+        MemberCategory.CANDIDATE: [StepKind.APPLICATION, StepKind.TALK, StepKind.ACTIVIST, StepKind.CANDIDATE],
+        MemberCategory.PROBATIONARY: [
+            StepKind.APPLICATION,
+            StepKind.TALK,
+            StepKind.ACTIVIST,
+            StepKind.CANDIDATE,
+            StepKind.PUBLIC_NOTICE,
+            StepKind.ADMISSION,
+            StepKind.APPROVAL,
+        ],
+    }
+    gaps = {
+        StepKind.TALK: (7, 25),
+        StepKind.ACTIVIST: (60, 200),
+        StepKind.CANDIDATE: (370, 450),
+        StepKind.PUBLIC_NOTICE: (20, 60),
+        StepKind.ADMISSION: (8, 30),
+        StepKind.APPROVAL: (20, 80),
+    }
+    join_updates = []
+    for person in members:
+        kinds = plan.get(person.category)
+        if not kinds:
+            continue
+        if person.category == MemberCategory.PROBATIONARY:
+            admission = today - datetime.timedelta(days=rng.randint(20, 350))
+            total = sum(gaps[k][1] for k in kinds[1:6])
+            day = admission - datetime.timedelta(days=total)
+        else:
+            # Start early enough that every step of the person's stage fits before today.
+            back = {
+                MemberCategory.APPLICANT: (10, 120),
+                MemberCategory.ACTIVIST: (240, 700),
+                MemberCategory.CANDIDATE: (700, 1000),
+            }[person.category]
+            day = today - datetime.timedelta(days=rng.randint(*back))
+        dated = []
+        for i, kind in enumerate(kinds):
+            if i:
+                low, high = gaps[kind]
+                day = day + datetime.timedelta(days=rng.randint(low, high))
+            if day > today:
+                break
+            if kind == StepKind.TALK and rng.random() < 0.15:
+                continue  # talk not yet held: overdue once a month has passed
+            if kind == StepKind.APPROVAL and rng.random() < 0.2:
+                continue  # approval not yet recorded
+            dated.append((kind, day))
+        for kind, when in dated:
+            steps.append(DevelopmentStep(member=person, kind=kind, date=when, note=""))
+            events.append(
+                MemberEvent(
+                    member=person,
+                    kind=EventKind.DEVELOPMENT,
+                    date=when,
+                    detail=str(StepKind(kind).label),
+                    organization_id=person.organization_id,
+                    actor_name="demo",
+                )
+            )
+            if kind == StepKind.ADMISSION:
+                person.join_date = when
+                join_updates.append(person)
+    DevelopmentStep.objects.bulk_create(steps, batch_size=5000)
+    Member.objects.bulk_update(join_updates, ["join_date"], batch_size=2000)
+
+    # Transfers: a few per scale, some open (one into the demo branch), some accepted, some expired.
+    branches = data["branches"]
+    movers = [
+        m for m in members if m.category == MemberCategory.FULL and m.user_id is None and m not in demo_people[:2]
+    ]
+    count = max(6, len(members) // 200)
+    letters = []
+    for i, person in enumerate(rng.sample(movers, min(count, len(movers)))):
+        target = rng.choice(branches)
+        if target.pk == person.organization_id:
+            continue
+        issued = today - datetime.timedelta(days=rng.randint(1, 200))
+        scope = TransferScope.IN_PROVINCE if rng.random() < 0.8 else TransferScope.CROSS_PROVINCE
+        expires = add_months(issued, 3 if scope == TransferScope.IN_PROVINCE else 6)
+        status = TransferStatus.ISSUED if expires >= today else TransferStatus.EXPIRED
+        if i % 3 == 0 and status == TransferStatus.ISSUED:
+            status = TransferStatus.REJECTED
+        if i == 0:
+            target, status, issued = demo_branch, TransferStatus.ISSUED, today - datetime.timedelta(days=3)
+            expires = add_months(issued, 3)
+        letters.append(
+            Transfer(
+                member=person,
+                from_org_id=person.organization_id,
+                to_org=target,
+                scope=scope,
+                letter_number=f"转字〔{issued.year}〕{i + 1:04d}号",
+                issued_on=issued,
+                expires_on=expires,
+                status=status,
+                reason="工作调动",
+                decision_reason="材料不全，请补充后重新开具" if status == TransferStatus.REJECTED else "",
+            )
+        )
+        events.append(
+            MemberEvent(
+                member=person,
+                kind=EventKind.TRANSFER_OUT,
+                date=issued,
+                detail=f"→ {target.name}",
+                organization_id=person.organization_id,
+                actor_name="demo",
+            )
+        )
+    Transfer.objects.bulk_create(letters)
+    MemberEvent.objects.bulk_create(events, batch_size=5000)
+    ctx.log(
+        f"  register: {len(terms)} terms, {len(seats)} committee seats, {len(steps)} development steps, "
+        f"{len(letters)} transfers"
+    )

@@ -8,4 +8,25 @@ NAV_ITEMS = [
         "permission": "org.view",
         "order": 10,
     },
+    {
+        "label": _("Party member management"),
+        "url": "branches:member_list",
+        "icon": "people",
+        "permission": "member.view",
+        "order": 11,
+    },
+    {
+        "label": _("Development"),
+        "url": "branches:development",
+        "icon": "person-up",
+        "permission": "member.view",
+        "order": 12,
+    },
+    {
+        "label": _("Transfers"),
+        "url": "branches:transfer_list",
+        "icon": "arrow-left-right",
+        "permission": "member.change",
+        "order": 13,
+    },
 ]

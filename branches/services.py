@@ -17,6 +17,8 @@ from . import audit, idnumbers
 from .crypto import blind_index
 from .models import Member, Organization, OrganizationKind, RoleGrant, Unit
 from .models.tree import ALLOWED_CHILDREN, path_for
+from .models import Member, MemberCategory, Organization, OrganizationKind, RoleGrant, Unit
+from .models.tree import ALLOWED_CHILDREN
 
 ORG_FIELDS = ["name", "kind", "parent", "unit", "order", "is_active"]
 
@@ -165,6 +167,37 @@ def set_id_number(member: Member, value: str) -> None:
         member.birth_date = idnumbers.birth_date(value)
 
 
+def _member_event(member: Member, kind: str, actor, detail: str = "", date=None) -> None:
+    from django.utils import timezone
+
+    from .models import MemberEvent
+
+    MemberEvent.objects.create(
+        member=member,
+        kind=kind,
+        date=date or timezone.localdate(),
+        detail=detail[:300],
+        organization=member.organization,
+        actor_name=getattr(actor, "username", "") or str(actor),
+    )
+
+
+def _history_of_update(member: Member, before: dict, actor) -> None:
+    """Append the changes that belong to a member's history (category, status, organisation)."""
+    from .models import MemberStatus
+
+    if before["category"] != member.category:
+        old = MemberCategory(before["category"]).label if before["category"] else ""
+        _member_event(member, "category", actor, f"{old} → {MemberCategory(member.category).label}")
+    if before["status"] != member.status:
+        _member_event(
+            member, "status", actor, f"{MemberStatus(before['status']).label} → {MemberStatus(member.status).label}"
+        )
+    if before["organization"] != member.organization_id:
+        old = Organization.objects.filter(pk=before["organization"]).values_list("name", flat=True).first() or ""
+        _member_event(member, "organization", actor, f"{old} → {member.organization}")
+
+
 @transaction.atomic
 def create_member(*, actor, organization: Organization, id_number: str = "", **fields) -> Member:
     _require(actor, "member.change", organization)
@@ -172,6 +205,7 @@ def create_member(*, actor, organization: Organization, id_number: str = "", **f
     set_id_number(member, id_number)
     member.full_clean(exclude=["id_number_hash"])
     member.save()
+    _member_event(member, "registered", actor, detail=str(member.organization))
     audit.record(actor, "member.create", member, after=audit.snapshot(member, MEMBER_FIELDS))
     return member
 
@@ -188,6 +222,7 @@ def update_member(*, actor, member: Member, id_number: str | None = None, **chan
     member.full_clean(exclude=["id_number_hash"])
     member.save()
     _require(actor, "member.change", member.organization)
+    _history_of_update(member, before, actor)
     audit.record(actor, "member.update", member, before=before, after=audit.snapshot(member, MEMBER_FIELDS))
     return member
 

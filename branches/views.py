@@ -1,10 +1,16 @@
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import StartsWith
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
+from . import register
+from .access import has_permission
 from .mixins import PaginatedMixin, ScopedMixin, breadcrumbs_for
 from .models import Member, Organization
+from .models import CommitteeSeat, Organization
+from .models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
 
 
 def _with_counts(queryset):
@@ -21,6 +27,17 @@ def _with_counts(queryset):
     return queryset.select_related("unit").annotate(
         member_count=Coalesce(Subquery(members), 0),
         child_count=Coalesce(Subquery(children.annotate(n=Count("pk")).values("n")), 0),
+        member_count=Count(
+            "members",
+            filter=Q(members__category__in=PARTY_MEMBER_CATEGORIES, members__status__in=ACTIVE_STATUSES),
+            distinct=True,
+        ),
+        child_count=Count("children", distinct=True),
+        secretary_name=Subquery(
+            CommitteeSeat.objects.filter(
+                term__organization=OuterRef("pk"), end__isnull=True, position__is_secretary=True
+            ).values("member__name")[:1]
+        ),
     )
 
 
@@ -45,12 +62,16 @@ class OrganizationListView(ScopedMixin, PaginatedMixin, ListView):
         ctx = super().get_context_data(**kwargs)
         rows = list(ctx["object_list"])
         min_depth = min((o.depth for o in rows), default=0)
+        warnings = register.structure_warnings_many(rows)
         for o in rows:
             o.indent = o.depth - min_depth
+            o.warnings = warnings.get(o.pk, [])
         ctx["rows"] = rows
         ctx["kinds"] = Organization._meta.get_field("kind").choices
         ctx["q"] = self.request.GET.get("q", "")
         ctx["kind"] = self.request.GET.get("kind", "")
+        ctx["can_manage"] = has_permission(self.request.user, "org.manage")
+        ctx["today"] = timezone.localdate()
         return ctx
 
 
@@ -69,4 +90,7 @@ class OrganizationDetailView(ScopedMixin, DetailView):
         ctx["children"] = _with_counts(Organization.objects.visible_to(self.request.user).filter(parent=org)).order_by(
             "order", "name"
         )
+        from .views_register import organization_register_context
+
+        ctx.update(organization_register_context(self.request, org))
         return ctx

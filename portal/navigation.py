@@ -43,4 +43,8 @@ def items_for(user, path: str) -> list[dict]:
             continue
         active = path == url if url == "/" else path.startswith(url)
         visible.append({**item, "href": url, "active": active})
+    # Nested URLs (/orgs/ and /orgs/members/): only the most specific match is active.
+    longest = max((len(i["href"]) for i in visible if i["active"]), default=0)
+    for i in visible:
+        i["active"] = i["active"] and len(i["href"]) == longest
     return visible

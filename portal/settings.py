@@ -255,6 +255,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "beat-tick": {"task": "portal.tasks.beat_tick", "schedule": 60.0},
 }
+CELERY_BEAT_SCHEDULE["branches-expire-transfers"] = {"task": "branches.tasks.expire_transfers", "schedule": 3600.0}
 
 # --- Auth -----------------------------------------------------------------
 

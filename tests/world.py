@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 
-from branches import audit, services
+from branches import audit, reference, services
 from branches.models import Member, MemberCategory, Organization, OrganizationKind, Unit
 from branches.roles import Role
 
@@ -49,6 +49,7 @@ def make_user(username: str, **extra):
 
 def build_world() -> World:
     system = audit.SYSTEM
+    reference.ensure()  # rule data and positions survive a transactional test's flush
     unit_a_obj = Unit.objects.create(name="甲局")
     unit_b_obj = Unit.objects.create(name="乙局")
     root = services.create_organization(actor=system, name="市直机关工委", kind=OrganizationKind.COMMITTEE, parent=None)

@@ -6,3 +6,10 @@ router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
 
 urlpatterns = router.urls
+
+from .register import MemberViewSet, TermViewSet, TransferViewSet  # noqa: E402
+
+router.register("members", MemberViewSet, basename="member")
+router.register("terms", TermViewSet, basename="term")
+router.register("transfers", TransferViewSet, basename="transfer")
+urlpatterns = router.urls

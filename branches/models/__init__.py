@@ -12,3 +12,22 @@ __all__ = [
     "RoleGrant",
     "Unit",
 ]
+from .development import DevelopmentStep, StepKind  # noqa: E402
+from .rules import RegisterRule  # noqa: E402
+from .terms import CommitteePosition, CommitteeSeat, Term, TermChange  # noqa: E402
+from .transfers import EventKind, MemberEvent, Transfer, TransferScope, TransferStatus  # noqa: E402
+
+__all__ += [
+    "CommitteePosition",
+    "CommitteeSeat",
+    "DevelopmentStep",
+    "EventKind",
+    "MemberEvent",
+    "RegisterRule",
+    "StepKind",
+    "Term",
+    "TermChange",
+    "Transfer",
+    "TransferScope",
+    "TransferStatus",
+]

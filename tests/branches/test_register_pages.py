@@ -1,0 +1,315 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from branches import audit, idnumbers, register, services
+from branches.models import AuditEntry, CommitteePosition, Member, MemberCategory, Transfer
+
+pytestmark = pytest.mark.django_db
+VALID_ID = idnumbers.make("11010519800101123")
+
+
+def _people(org, n, start=0):
+    Member.objects.bulk_create(
+        [Member(organization=org, name=f"批量{start + i}", category=MemberCategory.FULL) for i in range(n)]
+    )
+
+
+def _measure(client, url, django_assert_max_num_queries, org, budget=20):
+    with django_assert_max_num_queries(budget) as ctx:
+        assert client.get(url).status_code == 200
+    before = len(ctx.captured_queries)
+    _people(org, 40, start=1000)
+    with django_assert_max_num_queries(before):
+        assert client.get(url).status_code == 200
+    return before
+
+
+def test_member_list_query_count_does_not_grow_with_rows(world, client_for, django_assert_max_num_queries):
+    _people(world.branch_a1, 3)
+    _measure(
+        client_for(world.unit_admin), reverse("branches:member_list"), django_assert_max_num_queries, world.branch_a1
+    )
+
+
+def test_development_list_query_count_does_not_grow_with_rows(world, client_for, django_assert_max_num_queries):
+    client = client_for(world.secretary)
+    url = reverse("branches:development")
+    Member.objects.create(organization=world.branch_a1, name="申请", category=MemberCategory.APPLICANT)
+    with django_assert_max_num_queries(20) as ctx:
+        client.get(url)
+    before = len(ctx.captured_queries)
+    Member.objects.bulk_create(
+        [Member(organization=world.branch_a1, name=f"积极{i}", category=MemberCategory.ACTIVIST) for i in range(30)]
+    )
+    with django_assert_max_num_queries(before):
+        assert "积极29" in client.get(url).content.decode()
+
+
+def test_organisation_list_query_count_does_not_grow_with_rows(world, client_for, django_assert_max_num_queries):
+    client = client_for(world.committee)
+    url = reverse("branches:organization_list")
+    with django_assert_max_num_queries(25) as ctx:
+        client.get(url)
+    before = len(ctx.captured_queries)
+    for i in range(10):
+        services.create_organization(actor=audit.SYSTEM, name=f"新支部{i}", kind="branch", parent=world.unit_b)
+    with django_assert_max_num_queries(before):
+        assert "新支部9" in client.get(url).content.decode()
+
+
+def test_transfer_list_query_count_does_not_grow_with_rows(world, client_for, django_assert_max_num_queries):
+    client = client_for(world.secretary)
+    url = reverse("branches:transfer_list") + "?box=all"
+    register.issue_transfer(actor=world.secretary, member=world.members["member"], to_org=world.branch_b1)
+    with django_assert_max_num_queries(20) as ctx:
+        client.get(url)
+    before = len(ctx.captured_queries)
+    people = [
+        services.create_member(actor=audit.SYSTEM, organization=world.branch_a1, name=f"转{i}", category="full")
+        for i in range(8)
+    ]
+    for p in people:
+        register.issue_transfer(actor=audit.SYSTEM, member=p, to_org=world.branch_b1)
+    with django_assert_max_num_queries(before):
+        assert "转7" in client.get(url).content.decode()
+
+
+def test_members_api_query_count_does_not_grow_with_rows(world, api_for, django_assert_max_num_queries):
+    client = api_for(world.committee)
+    with django_assert_max_num_queries(10) as ctx:
+        client.get("/api/v1/members/")
+    before = len(ctx.captured_queries)
+    _people(world.branch_b1, 40)
+    with django_assert_max_num_queries(before):
+        assert client.get("/api/v1/members/").json()["count"] >= 43
+
+
+def test_list_filters_by_subtree_category_and_name(world, client_for):
+    services.create_member(actor=audit.SYSTEM, organization=world.branch_a2, name="王预备", category="probationary")
+    client = client_for(world.unit_admin)
+    url = reverse("branches:member_list")
+    body = client.get(url, {"org": world.branch_a2.pk}).content.decode()
+    assert "王预备" in body and "member-党员" not in body
+    body = client.get(url, {"category": "probationary"}).content.decode()
+    assert "王预备" in body and "secretary-党员" not in body
+    assert "王预备" not in client.get(url, {"q": "secretary"}).content.decode()
+
+
+def test_a_secretary_cannot_see_search_or_filter_outside_their_branch(world, client_for):
+    client = client_for(world.secretary)
+    url = reverse("branches:member_list")
+    assert "outsider-党员" not in client.get(url, {"q": "outsider"}).content.decode()
+    assert "outsider-党员" not in client.get(url, {"org": world.branch_a2.pk}).content.decode()
+    outsider = world.members["outsider"]
+    assert client.get(reverse("branches:member_detail", args=[outsider.pk])).status_code == 404
+    assert client.get(reverse("branches:member_edit", args=[outsider.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("branches:member_transfer", args=[outsider.pk]),
+            {"to_org": world.branch_b1.pk, "scope": "in_province"},
+        ).status_code
+        == 404
+    )
+    assert client.post(reverse("branches:member_unmask", args=[outsider.pk])).status_code == 404
+    assert not Transfer.objects.exists()
+
+
+def test_a_secretary_cannot_export_another_branch(world, client_for):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = client_for(world.secretary).get(
+        reverse("branches:member_export"), {"download": "1", "org": world.branch_a2.pk}
+    )
+    rows = list(load_workbook(BytesIO(response.content)).worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert rows == []
+    response = client_for(world.secretary).get(reverse("branches:member_export"), {"download": "1"})
+    names = [
+        r[1] for r in load_workbook(BytesIO(response.content)).worksheets[0].iter_rows(min_row=2, values_only=True)
+    ]
+    assert sorted(names) == ["member-党员", "secretary-党员"]
+
+
+def test_export_masks_id_numbers_for_viewers_and_audits_unmasked_exports(world, client_for):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from branches.roles import Role
+
+    services.update_member(actor=audit.SYSTEM, member=world.members["member"], id_number=VALID_ID)
+    viewer = world.users["nobody"]
+    services.grant_role(actor=audit.SYSTEM, user=viewer, organization=world.branch_a1, role=Role.BRANCH_COMMITTEE)
+    masked = client_for(viewer).get(reverse("branches:member_export"), {"download": "1"}).content
+    cells = [c for r in load_workbook(BytesIO(masked)).worksheets[0].iter_rows(values_only=True) for c in r]
+    assert VALID_ID not in cells and VALID_ID[:3] + "*" * 11 + VALID_ID[-4:] in cells
+    full = client_for(world.secretary).get(reverse("branches:member_export"), {"download": "1"}).content
+    cells = [c for r in load_workbook(BytesIO(full)).worksheets[0].iter_rows(values_only=True) for c in r]
+    assert VALID_ID in cells
+    assert AuditEntry.objects.filter(action="member.export.unmasked", actor=world.secretary).exists()
+
+
+def test_the_detail_page_shows_the_id_number_masked_and_unmask_is_audited(world, client_for):
+    person = services.create_member(
+        actor=audit.SYSTEM, organization=world.branch_a1, name="张三", category="full", id_number=VALID_ID
+    )
+    client = client_for(world.secretary)
+    body = client.get(reverse("branches:member_detail", args=[person.pk])).content.decode()
+    assert VALID_ID not in body and person.id_number_masked in body
+    response = client.post(reverse("branches:member_unmask", args=[person.pk]))
+    assert VALID_ID in response.content.decode()
+    assert AuditEntry.objects.filter(
+        action="member.unmask.id_number", object_id=str(person.pk), actor=world.secretary
+    ).exists()
+
+
+def test_a_branch_committee_member_sees_but_cannot_unmask(world, client_for):
+    from branches.roles import Role
+
+    person = services.create_member(
+        actor=audit.SYSTEM, organization=world.branch_a1, name="张三", category="full", id_number=VALID_ID
+    )
+    viewer = world.users["nobody"]
+    services.grant_role(actor=audit.SYSTEM, user=viewer, organization=world.branch_a1, role=Role.BRANCH_COMMITTEE)
+    client = client_for(viewer)
+    assert client.get(reverse("branches:member_detail", args=[person.pk])).status_code == 200
+    assert client.post(reverse("branches:member_unmask", args=[person.pk])).status_code == 404
+
+
+def test_the_add_form_refuses_a_bad_id_number_with_a_message(world, client_for):
+    response = client_for(world.secretary).post(
+        reverse("branches:member_create"),
+        {
+            "name": "李四",
+            "organization": world.branch_a1.pk,
+            "category": "full",
+            "status": "normal",
+            "id_number": "110105198001011234",
+            "ethnicity": "汉族",
+        },
+    )
+    assert response.status_code == 200
+    assert not Member.objects.filter(name="李四").exists()
+    assert "is-invalid" in response.content.decode()
+
+
+def test_the_add_form_only_offers_the_secretarys_branch(world, client_for):
+    body = client_for(world.secretary).get(reverse("branches:member_create")).content.decode()
+    assert "甲局第一党支部" in body and "甲局第二党支部" not in body
+
+
+def test_a_secretary_records_a_term_and_a_committee_member_through_the_page(world, client_for):
+    client = client_for(world.secretary)
+    url = reverse("branches:term_list", args=[world.branch_a1.pk])
+    response = client.post(
+        url, {"action": "term", "start": "2024-03-01", "change": "regular", "expected_voters": 10, "present_voters": 9}
+    )
+    assert response.status_code == 302
+    position = CommitteePosition.objects.get(code="secretary")
+    response = client.post(
+        url, {"action": "seat", "member": world.members["secretary"].pk, "position": position.pk, "votes": 9}
+    )
+    assert response.status_code == 302
+    body = client.get(url).content.decode()
+    assert "secretary-党员" in body and "2027-03-01" in body
+    world.branch_a1.refresh_from_db()
+    assert world.branch_a1.term_end == datetime.date(2027, 3, 1)
+
+
+def test_an_early_election_without_approval_shows_the_error_on_the_form(world, client_for):
+    client = client_for(world.secretary)
+    url = reverse("branches:term_list", args=[world.branch_a1.pk])
+    response = client.post(url, {"action": "term", "start": "2024-03-01", "change": "early"})
+    assert response.status_code == 200
+    assert "is-invalid" in response.content.decode() or "alert" in response.content.decode()
+
+
+def test_the_receiver_accepts_a_transfer_on_the_page(world, client_for):
+    letter = register.issue_transfer(actor=world.secretary, member=world.members["member"], to_org=world.branch_b1)
+    assert client_for(world.outsider).get(reverse("branches:transfer_detail", args=[letter.pk])).status_code == 404
+    client = client_for(world.other_admin)
+    assert "member-党员" in client.get(reverse("branches:transfer_list")).content.decode()
+    client.post(reverse("branches:transfer_detail", args=[letter.pk]), {"accept": "1"})
+    assert Member.objects.get(pk=world.members["member"].pk).organization == world.branch_b1
+
+
+def test_unit_admin_creates_renames_and_moves_a_branch(world, client_for):
+    from branches.models import Organization
+
+    client = client_for(world.unit_admin)
+    response = client.post(
+        reverse("branches:organization_create"), {"name": "新建支部", "kind": "branch", "parent": world.unit_a.pk}
+    )
+    org = Organization.objects.get(name="新建支部")
+    assert response.status_code == 302 and org.path.startswith(world.unit_a.path)
+    client.post(reverse("branches:organization_rename", args=[org.pk]), {"name": "更名支部"})
+    org.refresh_from_db()
+    assert org.name == "更名支部"
+    client.post(
+        reverse("branches:organization_create"), {"name": "总支", "kind": "general_branch", "parent": world.unit_a.pk}
+    )
+    general = Organization.objects.get(name="总支")
+    client.post(reverse("branches:organization_move", args=[org.pk]), {"parent": general.pk})
+    org.refresh_from_db()
+    assert org.parent_id == general.pk
+
+
+def test_a_secretary_cannot_create_or_move_organisations(world, client_for):
+    client = client_for(world.secretary)
+    assert client.get(reverse("branches:organization_create")).status_code == 403
+    assert (
+        client.post(reverse("branches:organization_rename", args=[world.branch_a1.pk]), {"name": "x"}).status_code
+        == 404
+    )
+
+
+def test_structural_warnings_show_on_the_tree_and_the_branch_page(world, client_for):
+    client = client_for(world.unit_admin)
+    assert 'data-testid="tree-warning"' in client.get(reverse("branches:organization_list")).content.decode()
+    assert (
+        "structure-warning"
+        in client.get(reverse("branches:organization_detail", args=[world.branch_a2.pk])).content.decode()
+    )
+
+
+def test_api_members_are_masked_scoped_and_filterable(world, api_for):
+    services.update_member(actor=audit.SYSTEM, member=world.members["member"], id_number=VALID_ID)
+    data = api_for(world.secretary).get("/api/v1/members/").json()
+    assert {r["name"] for r in data["results"]} == {"secretary-党员", "member-党员"}
+    row = next(r for r in data["results"] if r["name"] == "member-党员")
+    assert row["id_number"] == VALID_ID[:3] + "*" * 11 + VALID_ID[-4:]
+    assert api_for(world.secretary).get(f"/api/v1/members/{world.members['outsider'].pk}/").status_code == 404
+    found = api_for(world.committee).get("/api/v1/members/", {"id_number": VALID_ID}).json()
+    assert [r["name"] for r in found["results"]] == ["member-党员"]
+    assert api_for(world.secretary).get("/api/v1/members/", {"within": world.branch_a2.pk}).json()["count"] == 0
+    assert api_for(world.committee).get("/api/v1/members/", {"category": "bogus"}).status_code == 400
+
+
+def test_only_the_most_specific_nav_entry_is_active(world, client_for):
+    body = client_for(world.secretary).get(reverse("branches:member_list")).content.decode()
+    assert body.count('class="nav-link active"') == 1
+
+
+def test_terms_and_transfers_api_query_counts_do_not_grow_with_rows(world, api_for, django_assert_max_num_queries):
+    client = api_for(world.committee)
+    first = register.record_term(actor=audit.SYSTEM, organization=world.branch_a1, start=datetime.date(2024, 1, 1))
+    secretary = CommitteePosition.objects.get(code="secretary")
+    register.add_seat(actor=audit.SYSTEM, term=first, member=world.members["secretary"], position=secretary)
+    register.issue_transfer(actor=audit.SYSTEM, member=world.members["member"], to_org=world.branch_b1)
+    counts = {}
+    for url in ("/api/v1/terms/", "/api/v1/transfers/"):
+        with django_assert_max_num_queries(10) as ctx:
+            assert client.get(url).status_code == 200
+        counts[url] = len(ctx.captured_queries)
+    position = CommitteePosition.objects.get(code="organization")
+    for org in (world.branch_a2, world.branch_b1, world.unit_a, world.unit_b):
+        term = register.record_term(actor=audit.SYSTEM, organization=org, start=datetime.date(2024, 1, 1))
+        person = services.create_member(actor=audit.SYSTEM, organization=org, name=f"委员{org.pk}", category="full")
+        register.add_seat(actor=audit.SYSTEM, term=term, member=person, position=position)
+        register.issue_transfer(actor=audit.SYSTEM, member=person, to_org=world.branch_a1)
+    for url, before in counts.items():
+        with django_assert_max_num_queries(before):
+            assert client.get(url).json()["count"] >= 5
