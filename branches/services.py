@@ -15,10 +15,8 @@ from django.utils.translation import gettext as _
 
 from . import audit, idnumbers
 from .crypto import blind_index
-from .models import Member, Organization, OrganizationKind, RoleGrant, Unit
-from .models.tree import ALLOWED_CHILDREN, path_for
 from .models import Member, MemberCategory, Organization, OrganizationKind, RoleGrant, Unit
-from .models.tree import ALLOWED_CHILDREN
+from .models.tree import ALLOWED_CHILDREN, path_for
 
 ORG_FIELDS = ["name", "kind", "parent", "unit", "order", "is_active"]
 

@@ -1,16 +1,13 @@
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import StartsWith
-from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
 from . import register
 from .access import has_permission
 from .mixins import PaginatedMixin, ScopedMixin, breadcrumbs_for
-from .models import Member, Organization
-from .models import CommitteeSeat, Organization
-from .models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
+from .models import CommitteeSeat, Member, Organization
 
 
 def _with_counts(queryset):
@@ -27,12 +24,6 @@ def _with_counts(queryset):
     return queryset.select_related("unit").annotate(
         member_count=Coalesce(Subquery(members), 0),
         child_count=Coalesce(Subquery(children.annotate(n=Count("pk")).values("n")), 0),
-        member_count=Count(
-            "members",
-            filter=Q(members__category__in=PARTY_MEMBER_CATEGORIES, members__status__in=ACTIVE_STATUSES),
-            distinct=True,
-        ),
-        child_count=Count("children", distinct=True),
         secretary_name=Subquery(
             CommitteeSeat.objects.filter(
                 term__organization=OuterRef("pk"), end__isnull=True, position__is_secretary=True
