@@ -149,7 +149,7 @@ def bulletin(user, period: periods.Period, *, today: datetime.date) -> Bulletin:
         Rectification.objects.visible_to(user)
         .filter(effective_deadline__lt=cal.overdue_cutoff(as_of, 1))
         .filter(Q(closed_at__isnull=True) | Q(closed_at__date__gt=as_of))
-        .filter(created_at__date__lte=as_of)
+        .filter(finding__recorded_at__date__lte=as_of)
         .select_related("owner_org", "finding__category")
         .order_by("effective_deadline", "pk")
     )
