@@ -13,9 +13,11 @@ from supervision.models import (
     TaskTarget,
 )
 from tests.scoping import MARK, sample
+from tests.supervision.reference import ensure_reference_data
 
 
 def _task(world, title=f"{MARK}督查任务"):
+    ensure_reference_data()
     task = services.create_task(
         actor=world.committee,
         title=title,
