@@ -35,7 +35,10 @@ class TaskForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["targets"].queryset = (
-            Organization.objects.visible_to(user, "supervision.manage").filter(is_active=True).order_by("path")
+            Organization.objects.visible_to(user, "supervision.manage")
+            .filter(is_active=True)
+            .exclude(kind="group")
+            .order_by("path")
         )
         self.fields["inspectors"].queryset = (
             get_user_model()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Case, Count, Prefetch, When
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -349,7 +349,12 @@ class RectificationListView(ScopedMixin, PaginatedMixin, ListView):
     context_object_name = "rectifications"
 
     def get_queryset(self):
-        qs = super().get_queryset().select_related("owner_org", "finding__category")
+        qs = (
+            super()
+            .get_queryset()
+            .select_related("owner_org", "finding__category")
+            .order_by(Case(When(status="closed", then=1), default=0), "effective_deadline", "pk")
+        )
         params = self.request.GET
         status = params.get("status")
         if status == "open":

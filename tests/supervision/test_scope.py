@@ -70,4 +70,4 @@ def test_the_target_picker_only_offers_organisations_in_scope(world):
     from supervision.forms import TaskForm
 
     assert not TaskForm(user=world.secretary).fields["targets"].queryset.exists()
-    assert TaskForm(user=world.committee).fields["targets"].queryset.count() == 7
+    assert TaskForm(user=world.committee).fields["targets"].queryset.count() == 6
