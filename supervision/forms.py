@@ -19,6 +19,7 @@ class TaskForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=TaskKind.choices)
     basis = forms.CharField(label=_("Basis document"), max_length=300, required=False)
+    basis_file = forms.FileField(label=_("Basis document file (PDF, Word, image)"), required=False)
     requirements = forms.CharField(label=_("Requirements"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     deadline = forms.DateField(label=_("Deadline"), widget=DATE)
     targets = OrgChoiceField(

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
+from branches.uploads import AttachmentBase
 
 from .querysets import (
     CardQuerySet,
@@ -385,3 +386,22 @@ class Card(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.cleared_at is None
+
+
+class Attachment(AttachmentBase):
+    """Basis documents and evidence files, checked by content (``branches.uploads``)."""
+
+    task = models.ForeignKey(
+        SupervisionTask, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    stage_report = models.ForeignKey(
+        StageReport, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    progress_report = models.ForeignKey(
+        ProgressReport, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")

@@ -20,9 +20,11 @@ from branches import audit, events
 from branches.audit import snapshot
 from branches.models import Organization, OrganizationKind, RoleGrant
 from branches.roles import Role
+from branches.uploads import store_upload
 
 from .calendar import WorkCalendar
 from .models import (
+    Attachment,
     Card,
     DeadlineExtension,
     EscalationRule,
@@ -79,6 +81,13 @@ def _notify(*, kind, obj, recipients, title, url, organization_id=None, urgent=T
     )
 
 
+def _attach(actor, files, **parent):
+    for uploaded in files or ():
+        attachment = Attachment(**parent)
+        store_upload(attachment, uploaded, kinds=("image", "document"), user=actor)
+        attachment.save()
+
+
 # ---------------------------------------------------------------- tasks
 
 
@@ -95,6 +104,7 @@ def create_task(
     requirements="",
     organization=None,
     source_finding=None,
+    files=(),
 ) -> SupervisionTask:
     managed = Organization.objects.visible_to(actor, "supervision.manage")
     if organization is None:
@@ -121,6 +131,7 @@ def create_task(
     )
     task.inspectors.set(list(inspectors))
     TaskTarget.objects.bulk_create([TaskTarget(task=task, organization=o) for o in targets])
+    _attach(actor, files, task=task)
     audit.record(
         actor,
         "supervision.task_create",
@@ -185,7 +196,9 @@ def acknowledge(*, actor, target: TaskTarget, now=None) -> TaskTarget:
 
 
 @transaction.atomic
-def submit_stage_report(*, actor, target: TaskTarget, stage: str, content: str, evidence="", now=None) -> StageReport:
+def submit_stage_report(
+    *, actor, target: TaskTarget, stage: str, content: str, evidence="", files=(), now=None
+) -> StageReport:
     target = TaskTarget.objects.select_for_update().select_related("task").get(pk=target.pk)
     _require(TaskTarget.objects.visible_to(actor, "respond"), target)
     if target.task.status != SupervisionTask.Status.ISSUED:
@@ -208,6 +221,7 @@ def submit_stage_report(*, actor, target: TaskTarget, stage: str, content: str, 
         submitted_by=actor if getattr(actor, "pk", None) else None,
         submitted_at=_now(now),
     )
+    _attach(actor, files, stage_report=report)
     audit.record(actor, "supervision.report_submit", report, after=snapshot(report), organization=target.organization)
     return report
 
@@ -442,7 +456,9 @@ def accept_plan(*, actor, rectification: Rectification, now=None) -> Rectificati
 
 
 @transaction.atomic
-def report_progress(*, actor, rectification: Rectification, content: str, evidence="", now=None) -> ProgressReport:
+def report_progress(
+    *, actor, rectification: Rectification, content: str, evidence="", files=(), now=None
+) -> ProgressReport:
     rect = _locked_rect(rectification)
     _require_owner(actor, rect)
     if rect.status == Rectification.Status.CLOSED:
@@ -458,6 +474,7 @@ def report_progress(*, actor, rectification: Rectification, content: str, eviden
         reported_by=actor if getattr(actor, "pk", None) else None,
         reported_at=_now(now),
     )
+    _attach(actor, files, progress_report=report)
     audit.record(
         actor, "supervision.rectification_progress", report, after=snapshot(report), organization=rect.owner_org
     )

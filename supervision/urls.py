@@ -24,4 +24,5 @@ urlpatterns = [
     path("cards/<int:pk>/revoke/", views.CardRevokeView.as_view(), name="card_revoke"),
     path("board/", views.BoardView.as_view(), name="board"),
     path("bulletin/", views.BulletinView.as_view(), name="bulletin"),
+    path("files/<int:pk>/", views.AttachmentView.as_view(), name="attachment"),
 ]

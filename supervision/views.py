@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, Prefetch, When
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from branches.access import has_permission
 from branches.mixins import PaginatedMixin, ScopedMixin
+from branches.uploads import serve
 
 from . import reports, services
 from .calendar import WorkCalendar
@@ -30,6 +32,7 @@ from .forms import (
     TaskForm,
 )
 from .models import (
+    Attachment,
     Card,
     DeadlineExtension,
     Finding,
@@ -109,6 +112,7 @@ class TaskCreateView(PermissionRequiredMixin, FormView):
                 deadline=data["deadline"],
                 targets=list(data["targets"]),
                 inspectors=list(data["inspectors"]),
+                files=self.request.FILES.getlist("basis_file"),
             )
             if data["issue_now"]:
                 services.issue_task(actor=self.request.user, task=task)
@@ -143,6 +147,7 @@ class TaskDetailView(ScopedMixin, DetailView):
             .annotate(finding_count=Count("findings"))
         )
         ctx["inspectors"] = self.object.inspectors.all()
+        ctx["attachments"] = self.object.attachments.all()
         ctx["can_manage"] = SupervisionTask.objects.visible_to(user, "manage").filter(pk=self.object.pk).exists()
         return ctx
 
@@ -179,7 +184,7 @@ class TargetDetailView(ScopedMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         user, target = self.request.user, self.object
         reports_by_stage = {}
-        for report in target.reports.select_related("submitted_by", "reviewed_by"):
+        for report in target.reports.select_related("submitted_by", "reviewed_by").prefetch_related("attachments"):
             reports_by_stage.setdefault(report.stage, []).append(report)
         stages = []
         for stage in target.task.stages:
@@ -226,7 +231,9 @@ class StageReportView(LoginRequiredMixin, View):
             messages.error(request, _("Write the report and pick the stage."))
             return redirect("supervision:target_detail", target.pk)
         try:
-            services.submit_stage_report(actor=request.user, target=target, **form.cleaned_data)
+            services.submit_stage_report(
+                actor=request.user, target=target, files=request.FILES.getlist("files"), **form.cleaned_data
+            )
             messages.success(request, _("The report was submitted."))
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, _error_text(exc))
@@ -427,7 +434,7 @@ class RectificationDetailView(ScopedMixin, DetailView):
 def ProgressQuery():
     from .models import ProgressReport
 
-    return ProgressReport.objects.select_related("reported_by")
+    return ProgressReport.objects.select_related("reported_by").prefetch_related("attachments")
 
 
 RECT_ACTIONS = {
@@ -482,6 +489,8 @@ class RectificationActionView(LoginRequiredMixin, View):
                 messages.error(request, errors)
                 return redirect("supervision:rectification_detail", rect.pk)
             data = form.cleaned_data
+        if action == "progress":
+            data = {**data, "files": request.FILES.getlist("files")}
         try:
             perform(request.user, rect, data)
             messages.success(request, str(done))
@@ -572,3 +581,22 @@ class BulletinView(PermissionRequiredMixin, TemplateView):
         if request.GET.get("format") == "xlsx":
             return reports.bulletin_xlsx(bulletin)
         return self.render_to_response({"bulletin": bulletin, "period": period})
+
+
+class AttachmentView(LoginRequiredMixin, View):
+    """Serve a file only after its parent record was fetched through ``visible_to`` (else 404)."""
+
+    def get(self, request, pk):
+        attachment = get_object_or_404(Attachment, pk=pk)
+        user = request.user
+        if attachment.task_id:
+            visible = SupervisionTask.objects.visible_to(user).filter(pk=attachment.task_id)
+        elif attachment.stage_report_id:
+            visible = TaskTarget.objects.visible_to(user).filter(reports__pk=attachment.stage_report_id)
+        elif attachment.progress_report_id:
+            visible = Rectification.objects.visible_to(user).filter(progress_reports__pk=attachment.progress_report_id)
+        else:
+            visible = SupervisionTask.objects.none()
+        if not visible.exists():
+            raise Http404
+        return serve(attachment, inline=attachment.is_image or attachment.content_type == "application/pdf")

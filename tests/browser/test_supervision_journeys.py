@@ -10,6 +10,16 @@ from tests.supervision.reference import ensure_reference_data
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _png():
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(out, format="PNG")
+    return out.getvalue()
+
+
 def _login(browser, live_server, username):
     from tests.world import PASSWORD
 
@@ -52,8 +62,10 @@ def test_the_supervision_loop_from_task_to_closed_rectification(world, browser, 
     assert "已签收" in secretary.get_by_test_id("target-status").inner_text()
     secretary.fill("#content-report", "已对照要求逐项自查，形成报告。")
     secretary.fill("#evidence-report", "支委会记录第12号")
+    secretary.set_input_files("#files-report", {"name": "会议记录.png", "mimeType": "image/png", "buffer": _png()})
     secretary.get_by_test_id("submit-report").click()
     assert "已报送" in secretary.get_by_test_id("stages").inner_text()
+    assert "会议记录.png" in secretary.get_by_test_id("stages").inner_text()
 
     # The inspector accepts the report and records a finding.
     inspector = _login(browser, live_server, "inspector")
@@ -73,7 +85,7 @@ def test_the_supervision_loop_from_task_to_closed_rectification(world, browser, 
     # The secretary plans; the inspector accepts the plan.
     secretary.goto(f"{live_server.url}/supervision/rectifications/{rect.pk}/")
     secretary.get_by_test_id("plan-form").locator("textarea").fill("一周内补齐全部记录")
-    secretary.get_by_test_id("plan-form").get_by_role("button").click()
+    secretary.get_by_test_id("plan-form").locator("button").click()
     assert "方案待审核" in secretary.get_by_test_id("rect-status").inner_text()
     inspector.goto(f"{live_server.url}/supervision/rectifications/{rect.pk}/")
     inspector.get_by_test_id("accept-plan").click()
@@ -82,7 +94,7 @@ def test_the_supervision_loop_from_task_to_closed_rectification(world, browser, 
     # The secretary reports progress and submits for recheck.
     secretary.reload()
     secretary.get_by_test_id("progress-form").locator("textarea").first.fill("已补齐12次会议记录")
-    secretary.get_by_test_id("progress-form").get_by_role("button").click()
+    secretary.get_by_test_id("progress-form").locator("button").click()
     secretary.get_by_test_id("submit-recheck").click()
     assert "待复核" in secretary.get_by_test_id("rect-status").inner_text()
 
@@ -90,7 +102,7 @@ def test_the_supervision_loop_from_task_to_closed_rectification(world, browser, 
     inspector.reload()
     inspector.select_option("#id_passed", "1")
     inspector.fill("#id_method", "查阅台账")
-    inspector.get_by_test_id("recheck-form").get_by_role("button").click()
+    inspector.get_by_test_id("recheck-form").locator("button").click()
     assert "已销号" in inspector.get_by_test_id("rect-status").inner_text()
     rect.refresh_from_db()
     assert rect.status == "closed"
