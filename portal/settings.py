@@ -254,6 +254,7 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "beat-tick": {"task": "portal.tasks.beat_tick", "schedule": 60.0},
+    "supervision-sweep-cards": {"task": "supervision.tasks.sweep_cards", "schedule": 3600.0},
 }
 CELERY_BEAT_SCHEDULE["branches-expire-transfers"] = {"task": "branches.tasks.expire_transfers", "schedule": 3600.0}
 

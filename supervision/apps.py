@@ -5,3 +5,27 @@ from django.utils.translation import gettext_lazy as _
 class SupervisionConfig(AppConfig):
     name = "supervision"
     verbose_name = _("Supervision and rectification")
+
+    def ready(self):
+        from branches.roles import Role, register_permissions
+
+        register_permissions(
+            {
+                # See tasks, findings, rectifications and cards of the organisations covered.
+                "supervision.view": {Role.COMMITTEE_STAFF, Role.UNIT_ADMIN, Role.SECRETARY, Role.BRANCH_COMMITTEE},
+                # Create and issue tasks, approve extensions, revoke cards, see the board.
+                "supervision.manage": {Role.COMMITTEE_STAFF},
+                # Record findings and recheck (on assigned tasks; scope comes from the assignment).
+                "supervision.inspect": {Role.INSPECTOR, Role.COMMITTEE_STAFF},
+                # Acknowledge, report, plan and rectify for one's own organisations.
+                "supervision.respond": {Role.SECRETARY, Role.UNIT_ADMIN},
+                # Who sees the supervision pages at all (navigation).
+                "supervision.use": {
+                    Role.COMMITTEE_STAFF,
+                    Role.INSPECTOR,
+                    Role.UNIT_ADMIN,
+                    Role.SECRETARY,
+                    Role.BRANCH_COMMITTEE,
+                },
+            }
+        )

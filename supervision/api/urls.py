@@ -1,0 +1,12 @@
+from rest_framework.routers import DefaultRouter
+
+from .views import CardViewSet, FindingViewSet, RectificationViewSet, SupervisionTaskViewSet
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("supervision-tasks", SupervisionTaskViewSet, basename="supervision-task")
+router.register("findings", FindingViewSet, basename="finding")
+router.register("rectifications", RectificationViewSet, basename="rectification")
+router.register("cards", CardViewSet, basename="card")
+
+urlpatterns = router.urls

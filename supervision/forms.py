@@ -1,0 +1,113 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Organization, RoleGrant
+from branches.roles import Role
+
+from .models import FindingCategory, Severity, Stage, TaskKind
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class OrgChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=TaskKind.choices)
+    basis = forms.CharField(label=_("Basis document"), max_length=300, required=False)
+    basis_file = forms.FileField(label=_("Basis document file (PDF, Word, image)"), required=False)
+    requirements = forms.CharField(label=_("Requirements"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    deadline = forms.DateField(label=_("Deadline"), widget=DATE)
+    targets = OrgChoiceField(
+        label=_("Target organisations"), queryset=Organization.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    inspectors = forms.ModelMultipleChoiceField(
+        label=_("Inspectors"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    issue_now = forms.BooleanField(label=_("Issue now (notify the targets)"), required=False, initial=True)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["targets"].queryset = (
+            Organization.objects.visible_to(user, "supervision.manage")
+            .filter(is_active=True)
+            .exclude(kind="group")
+            .order_by("path")
+        )
+        self.fields["inspectors"].queryset = (
+            get_user_model()
+            .objects.filter(pk__in=RoleGrant.objects.filter(role=Role.INSPECTOR).values("user_id"))
+            .order_by("username")
+        )
+        self.fields["inspectors"].label_from_instance = lambda u: getattr(u, "full_name", "") or u.username
+
+
+class AcknowledgeForm(forms.Form):
+    pass
+
+
+class StageReportForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
+    content = forms.CharField(label=_("Report"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ReviewForm(forms.Form):
+    accept = forms.TypedChoiceField(
+        label=_("Decision"), choices=[("1", _("Accept")), ("0", _("Send back"))], coerce=lambda v: v == "1"
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FindingForm(forms.Form):
+    category = forms.ModelChoiceField(label=_("Category"), queryset=FindingCategory.objects.filter(is_active=True))
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    measures = forms.CharField(label=_("Rectification measures required"), widget=forms.Textarea(attrs={"rows": 2}))
+    rectification_deadline = forms.DateField(label=_("Rectification deadline"), widget=DATE)
+    systemic_scope = forms.ModelChoiceField(
+        label=_("Systemic: self-inspection across"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_("Leave empty unless every organisation in a scope must check itself for the same problem."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["systemic_scope"].queryset = Organization.objects.visible_to(user, "supervision.manage").exclude(
+            kind__in=["branch", "group"]
+        )
+
+
+class PlanForm(forms.Form):
+    plan = forms.CharField(label=_("Plan"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ProgressForm(forms.Form):
+    content = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class RecheckForm(forms.Form):
+    passed = forms.TypedChoiceField(
+        label=_("Result"), choices=[("1", _("Passed")), ("0", _("Failed"))], coerce=lambda v: v == "1"
+    )
+    method = forms.CharField(label=_("Method"), max_length=100)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionForm(forms.Form):
+    new_deadline = forms.DateField(label=_("New deadline"), widget=DATE)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

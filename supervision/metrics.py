@@ -1,0 +1,157 @@
+"""Named supervision numbers for assessment and dashboards.
+
+Each ``many(orgs, period)`` aggregates every organisation's whole subtree in one query:
+rows are joined to the requested organisations by materialised-path prefix.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import F, Func, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import StartsWith
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches import metric_registry
+from branches.metric_registry import Metric
+from branches.models import Organization
+
+from .calendar import WorkCalendar
+
+
+def _subtree_counts(orgs, model_filter: Q, model, org_field: str, **aggregates) -> dict:
+    """{org.pk: {name: count}} for rows of ``model`` inside each org's subtree, in one query."""
+    if not orgs:
+        return {}
+    annotations = {}
+    for name, extra in aggregates.items():
+        sub = (
+            model.objects.filter(model_filter & extra)
+            .filter(StartsWith(F(f"{org_field}__path"), OuterRef("path")))
+            .order_by()
+            .annotate(n=Func(F("pk"), function="COUNT"))
+            .values("n")
+        )
+        annotations[name] = Coalesce(Subquery(sub[:1]), 0)
+    rows = Organization.objects.filter(pk__in=[o.pk for o in orgs]).annotate(**annotations).values("pk", *aggregates)
+    return {row["pk"]: row for row in rows}
+
+
+def _period_end(period) -> datetime.date:
+    return min(period.end, timezone.localdate())
+
+
+def _rects():
+    from .models import Rectification
+
+    return Rectification
+
+
+def open_rectifications(orgs, period):
+    Rect = _rects()
+    end = _period_end(period)
+    open_at_end = Q(finding__recorded_at__date__lte=end) & (Q(closed_at__isnull=True) | Q(closed_at__date__gt=end))
+    rows = _subtree_counts(orgs, open_at_end, Rect, "owner_org", n=Q())
+    return {pk: r["n"] for pk, r in rows.items()}
+
+
+def overdue_rectifications(orgs, period):
+    Rect = _rects()
+    end = _period_end(period)
+    cutoff = WorkCalendar().overdue_cutoff(end, 1)
+    overdue = (
+        Q(finding__recorded_at__date__lte=end)
+        & (Q(closed_at__isnull=True) | Q(closed_at__date__gt=end))
+        & Q(effective_deadline__lt=cutoff)
+    )
+    rows = _subtree_counts(orgs, overdue, Rect, "owner_org", n=Q())
+    return {pk: r["n"] for pk, r in rows.items()}
+
+
+def on_time_rate(orgs, period):
+    """Of the rectifications closed in the period, the share closed by their (extended) deadline."""
+    Rect = _rects()
+    closed_in = Q(closed_at__gte=period.start_datetime(), closed_at__lt=period.end_datetime())
+    rows = _subtree_counts(
+        orgs, closed_in, Rect, "owner_org", closed=Q(), on_time=Q(closed_at__date__lte=F("effective_deadline"))
+    )
+    return {pk: (round(100.0 * r["on_time"] / r["closed"], 1) if r["closed"] else None) for pk, r in rows.items()}
+
+
+def _cards(colour):
+    def many(orgs, period):
+        from .models import Card
+
+        issued = Q(colour=colour, issued_at__gte=period.start_datetime(), issued_at__lt=period.end_datetime())
+        rows = _subtree_counts(orgs, issued & Q(revoked_at__isnull=True), Card, "organization", n=Q())
+        return {pk: r["n"] for pk, r in rows.items()}
+
+    return many
+
+
+def _drill(query):
+    def url(org, period):
+        return f"{reverse('supervision:rectification_list')}?org={org.pk}{query}"
+
+    return url
+
+
+def _card_drill(colour):
+    def url(org, period):
+        return f"{reverse('supervision:card_list')}?colour={colour}"
+
+    return url
+
+
+metric_registry.register(
+    Metric(
+        "supervision.open_rectifications",
+        _("Open rectifications"),
+        "个",
+        many=open_rectifications,
+        drill_url=_drill("&status=open"),
+        higher_is_better=False,
+    )
+)
+metric_registry.register(
+    Metric(
+        "supervision.overdue_rectifications",
+        _("Overdue rectifications"),
+        "个",
+        many=overdue_rectifications,
+        drill_url=_drill("&overdue=1"),
+        higher_is_better=False,
+    )
+)
+metric_registry.register(
+    Metric(
+        "supervision.on_time_rate",
+        _("Rectifications closed on time"),
+        "%",
+        many=on_time_rate,
+        drill_url=_drill("&status=closed"),
+    )
+)
+metric_registry.register(
+    Metric(
+        "supervision.yellow_cards",
+        _("Yellow cards"),
+        "张",
+        many=_cards("yellow"),
+        drill_url=_card_drill("yellow"),
+        higher_is_better=False,
+    )
+)
+metric_registry.register(
+    Metric(
+        "supervision.red_cards",
+        _("Red cards"),
+        "张",
+        many=_cards("red"),
+        drill_url=_card_drill("red"),
+        higher_is_better=False,
+    )
+)

@@ -1,0 +1,18 @@
+from django.utils.translation import gettext_lazy as _
+
+NAV_ITEMS = [
+    {
+        "label": _("Supervision"),
+        "url": "supervision:task_list",
+        "icon": "clipboard-check",
+        "permission": "supervision.use",
+        "order": 50,
+    },
+    {
+        "label": _("Supervision board"),
+        "url": "supervision:board",
+        "icon": "speedometer2",
+        "permission": "supervision.manage",
+        "order": 51,
+    },
+]
