@@ -133,6 +133,7 @@ def mark_read(*, actor, notification: Notification, now: datetime.datetime | Non
         notification.read_at = now or timezone.now()
         notification.save(update_fields=["read_at"])
         audit.record(actor, "notification.read", notification, before=before, after=snapshot(notification, ["read_at"]))
+        forget_unread([actor.pk])
         transaction.on_commit(lambda: forget_unread([actor.pk]))
     return notification
 
@@ -150,6 +151,7 @@ def mark_all_read(*, actor, now: datetime.datetime | None = None) -> int:
             before={"unread": ids},
             after={"read_at": now.isoformat()},
         )
+    forget_unread([actor.pk])
     transaction.on_commit(lambda: forget_unread([actor.pk]))
     return len(ids)
 
@@ -256,6 +258,7 @@ def build_notifications(user_ids, *, now: datetime.datetime, enqueue: bool = Tru
         after={"notifications": ids, "reminders": len(changed), "deliveries": len(deliveries), "at": now.isoformat()},
     )
     recipients = list({n.recipient_id for n, _items in made})
+    forget_unread(recipients)
     transaction.on_commit(lambda: forget_unread(recipients))
     if enqueue and deliveries:
         from . import tasks

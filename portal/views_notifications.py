@@ -64,7 +64,7 @@ def notification_read(request, pk):
     notification = get_object_or_404(own_notifications(request.user), pk=pk)
     service.mark_read(actor=request.user, notification=notification)
     if request.headers.get("HX-Request"):
-        return render(request, "portal/_notification_row.html", {"n": notification})
+        return render(request, "portal/_notification_row.html", {"n": notification, "oob": True})
     return redirect("notifications:list")
 
 
