@@ -191,10 +191,11 @@ def dispatch(now: datetime.datetime, *, run_inline: bool = False) -> tuple[int, 
     return made, sent
 
 
-def run_sweep(now: datetime.datetime | None = None, *, run_inline: bool = False) -> SweepResult:
+def run_sweep(now: datetime.datetime | None = None, *, run_inline: bool = False, fan_out: bool = True) -> SweepResult:
+    """One sweep. ``run_inline`` builds and delivers here (the command); ``fan_out=False`` only records."""
     now = now or timezone.now()
     items, failed = collect(now)
     created = record_due(items, now=now)
     services.mark("reminder_sweep", created=created, collected=len(items), failed_providers=failed)
-    made, sent = dispatch(now, run_inline=run_inline)
+    made, sent = dispatch(now, run_inline=run_inline) if (fan_out or run_inline) else (0, 0)
     return SweepResult(len(items), created, made, sent, tuple(failed))

@@ -3,6 +3,7 @@
 import json
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiosmtpd.controller import Controller
@@ -36,6 +37,7 @@ class Robot:
     def __init__(self):
         self.bodies = []
         self.fail_next = 0
+        self.delay = 0.0
         self.lock = threading.Lock()
         robot = self
 
@@ -43,6 +45,8 @@ class Robot:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
+                if robot.delay:
+                    time.sleep(robot.delay)
                 with robot.lock:
                     failing = robot.fail_next > 0
                     if failing:

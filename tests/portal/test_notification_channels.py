@@ -127,7 +127,7 @@ def test_a_broken_email_server_does_not_block_the_webhook(world, robot, settings
 def test_a_claimed_delivery_is_not_sent_again_by_a_second_worker(world, robot):
     NotificationPreference.objects.create(user=world.secretary, email=False, webhook=True)
     with provider([due(world.secretary)]):
-        run_sweep(MORNING)  # records only; building happens below
+        run_sweep(MORNING, fan_out=False)
     from portal.notifications import build_notifications, deliver_one
 
     build_notifications([world.secretary.pk], now=MORNING, enqueue=False)
@@ -141,7 +141,7 @@ def test_a_claim_left_by_a_killed_worker_is_taken_over_after_the_lease(world, ro
     settings.NOTIFY_DELIVERY_LEASE_SECONDS = 300
     NotificationPreference.objects.create(user=world.secretary, email=False, webhook=True)
     with provider([due(world.secretary)]):
-        run_sweep(MORNING)
+        run_sweep(MORNING, fan_out=False)
     from portal.notifications import build_notifications
 
     build_notifications([world.secretary.pk], now=MORNING, enqueue=False)

@@ -128,7 +128,7 @@ def test_the_sweep_is_marked_for_healthz_and_audited(world):
 
 def test_digest_building_twice_for_the_same_people_adds_nothing(world):
     with provider([due(world.member)]):
-        run_sweep(MORNING)  # records; the build task would go to the broker
+        run_sweep(MORNING, fan_out=False)
     first = build_notifications([world.member.pk], now=MORNING, enqueue=False)
     second = build_notifications([world.member.pk], now=MORNING, enqueue=False)
     assert len(first) == 1 and second == []
@@ -138,7 +138,7 @@ def test_email_deliveries_are_made_for_people_with_an_address(world):
     world.member.email = "member@example.org"
     world.member.save()
     with provider([due(world.member), due(world.secretary)]):
-        run_sweep(MORNING, run_inline=False)
+        run_sweep(MORNING, fan_out=False)
     build_notifications([world.member.pk, world.secretary.pk], now=MORNING, enqueue=False)
     assert list(Delivery.objects.values_list("channel", "target")) == [("email", "member@example.org")]
 
