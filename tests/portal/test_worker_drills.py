@@ -11,6 +11,7 @@ and the claim is taken over): the drill allows at most one such repeat per kill 
 reports it. Nothing is lost.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -120,24 +121,31 @@ class Drill:
         redis.Redis.from_url(REDIS_URL).flushdb()
 
     def start_worker(self, beat=True, name="w"):
-        log = open(self.tmp / f"worker-{name}-{len(self.procs)}.log", "w")
+        log_path = self.tmp / f"worker-{name}-{len(self.procs)}.log"
         cmd = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO"]
         if beat:
             cmd += ["-B", "-s", str(self.tmp / "beat-schedule")]
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        with open(log_path, "w") as log:
+            # Own process group: the embedded beat is a child process and must die with the worker.
+            proc = subprocess.Popen(
+                cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         self.procs.append(proc)
         return proc
 
     def stop_all(self):
         for proc in self.procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
+            self.signal_group(proc, signal.SIGTERM)
         for proc in self.procs:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            self.signal_group(proc, signal.SIGKILL)
+            proc.wait()
+
+    @staticmethod
+    def signal_group(proc, sig):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
 
     def teardown(self):
         self.stop_all()
@@ -199,7 +207,7 @@ def test_a_worker_killed_mid_batch_restarts_and_delivers_every_reminder_once(dri
     drill.robot.delay = 0.03  # a slow robot, so the kill lands in the middle of the batch
     worker = drill.start_worker(beat=True, name="victim")
     drill.wait_for(lambda: len(drill.robot.bodies) >= PEOPLE // 4, 60, "a quarter of the batch")
-    os.kill(worker.pid, signal.SIGKILL)
+    drill.signal_group(worker, signal.SIGKILL)
     worker.wait()
     sent_before = drill.sent_count()
     assert sent_before < PEOPLE, "the kill came too late to test anything"
