@@ -193,9 +193,14 @@ def dispatch(now: datetime.datetime, *, run_inline: bool = False) -> tuple[int, 
 
 def run_sweep(now: datetime.datetime | None = None, *, run_inline: bool = False, fan_out: bool = True) -> SweepResult:
     """One sweep. ``run_inline`` builds and delivers here (the command); ``fan_out=False`` only records."""
+    from .reminder_summaries import summary_items
+
     now = now or timezone.now()
     items, failed = collect(now)
     created = record_due(items, now=now)
+    summaries = summary_items(now)  # built on what was just recorded
+    created += record_due(summaries, now=now)
+    items += summaries
     services.mark("reminder_sweep", created=created, collected=len(items), failed_providers=failed)
     made, sent = dispatch(now, run_inline=run_inline) if (fan_out or run_inline) else (0, 0)
     return SweepResult(len(items), created, made, sent, tuple(failed))

@@ -424,6 +424,9 @@ NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
 NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 60, minimum=1)
 NOTIFY_DELIVERY_LEASE_SECONDS = env_int("NOTIFY_DELIVERY_LEASE_SECONDS", 300, minimum=1)
 NOTIFY_CHUNK_SIZE = env_int("NOTIFY_CHUNK_SIZE", 500, minimum=1)
+NOTIFY_WEEKLY_DAY = env_int("NOTIFY_WEEKLY_DAY", 1, minimum=1)  # ISO weekday of the unit admins' summary
+if NOTIFY_WEEKLY_DAY > 7:
+    raise ConfigError("NOTIFY_WEEKLY_DAY", f"must be an ISO weekday 1-7, got {NOTIFY_WEEKLY_DAY}")
 CELERY_BEAT_SCHEDULE["reminder-sweep"] = {
     "task": "portal.tasks.reminder_sweep",
     "schedule": float(env_int("REMINDER_SWEEP_SECONDS", 15 * 60, minimum=1)),
