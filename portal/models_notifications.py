@@ -15,6 +15,17 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+STEP_LABELS = {
+    "T-7": _("7 days left"),
+    "T-3": _("3 days left"),
+    "T-1": _("1 day left"),
+    "overdue": _("Overdue"),
+    "6m": _("6 months left"),
+    "1m": _("1 month left"),
+    "on_issue": _("Just issued"),
+    "notice": _("Notice"),
+}
+
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
@@ -82,6 +93,12 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_type}#{self.object_id} {self.step} → {self.recipient_id}"
+
+    @property
+    def step_label(self) -> str:
+        """Known steps in words (还剩3天, 已逾期); period keys and dates show nothing."""
+        label = STEP_LABELS.get(self.step)
+        return str(label) if label else ""
 
 
 class Channel(models.TextChoices):

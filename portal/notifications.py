@@ -18,26 +18,24 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from branches import audit
 from branches.access import has_permission
 from branches.audit import snapshot
 
 from .channels import SENDERS, ChannelError
-from .models_notifications import Channel, Delivery, DeliveryState, Notification, NotificationPreference, Reminder
+from .models_notifications import (
+    STEP_LABELS,
+    Channel,
+    Delivery,
+    DeliveryState,
+    Notification,
+    NotificationPreference,
+    Reminder,
+)
 
 DIGEST_KIND = "digest"
-STEP_LABELS = {
-    "T-7": gettext_lazy("7 days left"),
-    "T-3": gettext_lazy("3 days left"),
-    "T-1": gettext_lazy("1 day left"),
-    "overdue": gettext_lazy("Overdue"),
-    "6m": gettext_lazy("6 months left"),
-    "1m": gettext_lazy("1 month left"),
-    "on_issue": gettext_lazy("Just issued"),
-    "notice": gettext_lazy("Notice"),
-}
 
 
 def step_label(step: str) -> str:
