@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -242,7 +242,13 @@ def build_notifications(user_ids, *, now: datetime.datetime, enqueue: bool = Tru
         for r in items:
             r.notification = notification
             changed.append(r)
-    Reminder.objects.bulk_update(changed, ["notification"], batch_size=500)
+    # Digest items: one UPDATE with a subquery (the person's digest of the day), not one per row.
+    digest_items = [r.pk for n, items in made if n.is_digest for r in items]
+    if digest_items:
+        todays = Notification.objects.filter(recipient_id=OuterRef("recipient_id"), digest_day=today)
+        Reminder.objects.filter(pk__in=digest_items).update(notification_id=Subquery(todays.values("pk")[:1]))
+    urgent_items = [r for n, items in made if not n.is_digest for r in items]
+    Reminder.objects.bulk_update(urgent_items, ["notification"], batch_size=500)
     deliveries = []
     for notification, _items in made:
         uid = notification.recipient_id

@@ -115,9 +115,16 @@ def record_due(items: list[Due], *, now: datetime.datetime) -> int:
     active = set(get_user_model().objects.filter(pk__in=user_ids, is_active=True).values_list("pk", flat=True))
     org_ids = {d.organization_id for d in items if d.organization_id}
     orgs = set(Organization.objects.filter(pk__in=org_ids).values_list("pk", flat=True)) if org_ids else set()
-    rows, seen = [], set()
+    # Keys already recorded are skipped here (one query), so a rerun inserts nothing; the
+    # conflict-ignoring insert below still settles races between two sweeps.
+    seen = set(
+        Reminder.objects.filter(kind__in={d.kind[:60] for d in items}).values_list(
+            "kind", "object_type", "object_id", "step", "recipient_id"
+        )
+    )
+    rows = []
     for d in items:
-        key = (d.kind, d.object_type, d.object_id, str(d.step), d.recipient_id)
+        key = (d.kind[:60], d.object_type[:100], d.object_id, str(d.step)[:30], d.recipient_id)
         if d.recipient_id not in active or key in seen:
             continue
         seen.add(key)
@@ -136,6 +143,8 @@ def record_due(items: list[Due], *, now: datetime.datetime) -> int:
                 created_at=now,
             )
         )
+    if not rows:
+        return 0
     before = Reminder.objects.count()
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     created = Reminder.objects.count() - before

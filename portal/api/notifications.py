@@ -47,6 +47,8 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     search_fields = ["title", "body"]
     ordering_fields = ["created_at"]
     queryset = Notification.objects.none()
+    # Walked by tests/test_permission_walk.py: the queryset is the caller's own notifications.
+    scoped = True
 
     def get_queryset(self):
         return Notification.objects.filter(recipient=self.request.user).prefetch_related(
