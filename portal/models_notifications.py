@@ -84,6 +84,8 @@ class Reminder(models.Model):
 
     class Meta:
         ordering = ["due_at", "id"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "object_type", "object_id", "step", "recipient"], name="reminder_once_per_step"
@@ -126,6 +128,8 @@ class Delivery(models.Model):
     last_error = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
         constraints = [models.UniqueConstraint(fields=["notification", "channel"], name="delivery_once_per_channel")]
         indexes = [models.Index(fields=["state", "next_attempt_at"])]
 
