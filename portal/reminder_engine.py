@@ -168,12 +168,17 @@ def pending_recipients(now: datetime.datetime) -> list[int]:
     )
 
 
-def due_deliveries(now: datetime.datetime) -> list[int]:
-    """Deliveries waiting for their (next) attempt, and claims left behind by a killed worker."""
+def due_deliveries(now: datetime.datetime, *, grace: int = 0) -> list[int]:
+    """Deliveries waiting for their (next) attempt, and claims left behind by a killed worker.
+
+    ``grace`` (seconds) leaves alone deliveries that became due only just now: their task was
+    enqueued when they were made, so the periodic dispatcher does not queue them a second time.
+    """
     stale = now - datetime.timedelta(seconds=settings.NOTIFY_DELIVERY_LEASE_SECONDS)
+    ready = now - datetime.timedelta(seconds=grace)
     return list(
         Delivery.objects.filter(
-            Q(state=DeliveryState.PENDING, next_attempt_at__lte=now)
+            Q(state=DeliveryState.PENDING, next_attempt_at__lte=ready)
             | Q(state=DeliveryState.SENDING, claimed_at__lt=stale)
         )
         .order_by("id")
@@ -192,7 +197,8 @@ def dispatch(now: datetime.datetime, *, run_inline: bool = False) -> tuple[int, 
             made += len(notifications.build_notifications(ids, now=now, enqueue=False))
         else:
             tasks.build_digests.delay(ids, now.isoformat())
-    for ids in chunked(due_deliveries(now), chunk):
+    grace = 0 if run_inline else settings.NOTIFY_DISPATCH_SECONDS
+    for ids in chunked(due_deliveries(now, grace=grace), chunk):
         if run_inline:
             sent += notifications.deliver_many(ids, now=now)
         else:

@@ -431,7 +431,8 @@ CELERY_BEAT_SCHEDULE["reminder-sweep"] = {
     "task": "portal.tasks.reminder_sweep",
     "schedule": float(env_int("REMINDER_SWEEP_SECONDS", 15 * 60, minimum=1)),
 }
+NOTIFY_DISPATCH_SECONDS = env_int("NOTIFY_DISPATCH_SECONDS", 60, minimum=1)
 CELERY_BEAT_SCHEDULE["notification-dispatch"] = {
     "task": "portal.tasks.dispatch_notifications",
-    "schedule": float(env_int("NOTIFY_DISPATCH_SECONDS", 60, minimum=1)),
+    "schedule": float(NOTIFY_DISPATCH_SECONDS),
 }

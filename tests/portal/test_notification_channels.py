@@ -149,3 +149,14 @@ def test_a_claim_left_by_a_killed_worker_is_taken_over_after_the_lease(world, ro
     later = MORNING + datetime.timedelta(seconds=301)
     assert deliver_many(due_deliveries(later), now=later) == 1
     assert len(robot.bodies) == 1
+
+
+def test_the_dispatcher_does_not_queue_a_fresh_delivery_twice(world, robot):
+    NotificationPreference.objects.create(user=world.secretary, email=False, webhook=True)
+    with provider([due(world.secretary)]):
+        run_sweep(MORNING, fan_out=False)
+    from portal.notifications import build_notifications
+
+    build_notifications([world.secretary.pk], now=MORNING, enqueue=False)
+    assert due_deliveries(MORNING + datetime.timedelta(seconds=30), grace=60) == []
+    assert len(due_deliveries(MORNING + datetime.timedelta(seconds=61), grace=60)) == 1
