@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import PortalState, User
+from .models import Delivery, PortalState, Reminder, User
 
 admin.site.site_header = _("Party Building Portal administration")
 admin.site.site_title = _("Party Building Portal")
@@ -25,3 +25,31 @@ class UserAdmin(BaseUserAdmin):
 class PortalStateAdmin(admin.ModelAdmin):
     list_display = ("key", "at")
     readonly_fields = ("key", "at", "detail")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Operators look; changes go through the services (and their audit)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    list_display = ("notification", "channel", "state", "attempts", "next_attempt_at", "sent_at")
+    list_filter = ("state", "channel")
+    list_select_related = ("notification",)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ("kind", "object_type", "object_id", "step", "recipient", "due_at", "notification")
+    list_filter = ("kind", "step")
+    list_select_related = ("recipient", "notification")
+    raw_id_fields = ("recipient", "notification", "organization")

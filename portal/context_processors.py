@@ -11,3 +11,13 @@ def navigation(request):
         "nav_items": items_for(user, request.path),
         "primary_grant": primary_grant(user),
     }
+
+
+def notifications(request):
+    """The bell's unread count: one cached COUNT per person."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from .notifications import unread_count
+
+    return {"unread_notifications": unread_count(user)}

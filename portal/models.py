@@ -30,3 +30,13 @@ class PortalState(models.Model):
 
     def __str__(self):
         return f"{self.key} @ {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+from .models_notifications import (  # noqa: E402,F401  (notification engine tables)
+    Channel,
+    Delivery,
+    DeliveryState,
+    Notification,
+    NotificationPreference,
+    Reminder,
+)

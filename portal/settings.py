@@ -203,6 +203,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
+                "portal.context_processors.notifications",
             ],
         },
     },
@@ -406,4 +407,34 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- Notifications (docs/configuration.md, "Notifications") ---------------------
+
+
+def env_url(name: str, default: str = "") -> str:
+    value = env_str(name, default) or ""
+    if value and urlparse(value).scheme not in {"http", "https"}:
+        raise ConfigError(name, f"must be an http:// or https:// URL, got {value!r}")
+    return value
+
+
+NOTIFY_WEBHOOK_URL = env_url("NOTIFY_WEBHOOK_URL")
+NOTIFY_BASE_URL = env_url("NOTIFY_BASE_URL")
+NOTIFY_CHANNEL_TIMEOUT_SECONDS = env_int("NOTIFY_CHANNEL_TIMEOUT_SECONDS", 10, minimum=1)
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
+NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 60, minimum=1)
+NOTIFY_DELIVERY_LEASE_SECONDS = env_int("NOTIFY_DELIVERY_LEASE_SECONDS", 300, minimum=1)
+NOTIFY_CHUNK_SIZE = env_int("NOTIFY_CHUNK_SIZE", 500, minimum=1)
+NOTIFY_WEEKLY_DAY = env_int("NOTIFY_WEEKLY_DAY", 1, minimum=1)  # ISO weekday of the unit admins' summary
+if NOTIFY_WEEKLY_DAY > 7:
+    raise ConfigError("NOTIFY_WEEKLY_DAY", f"must be an ISO weekday 1-7, got {NOTIFY_WEEKLY_DAY}")
+CELERY_BEAT_SCHEDULE["reminder-sweep"] = {
+    "task": "portal.tasks.reminder_sweep",
+    "schedule": float(env_int("REMINDER_SWEEP_SECONDS", 15 * 60, minimum=1)),
+}
+NOTIFY_DISPATCH_SECONDS = env_int("NOTIFY_DISPATCH_SECONDS", 60, minimum=1)
+CELERY_BEAT_SCHEDULE["notification-dispatch"] = {
+    "task": "portal.tasks.dispatch_notifications",
+    "schedule": float(NOTIFY_DISPATCH_SECONDS),
 }

@@ -7,3 +7,54 @@ from . import services
 def beat_tick():
     """Record that beat and a worker are alive; /healthz and the logs show it."""
     services.mark("beat_tick")
+
+
+# --- Reminders and notifications --------------------------------------------------
+# Payloads are ids and ISO times; every task calls an idempotent service, so acks_late is safe:
+# a message redelivered after a crash finds its work claimed or done and sends nothing twice.
+
+
+def _at(value: str | None):
+    import datetime
+
+    from django.utils import timezone
+
+    return datetime.datetime.fromisoformat(value) if value else timezone.now()
+
+
+@shared_task(name="portal.tasks.reminder_sweep", ignore_result=True, acks_late=True)
+def reminder_sweep(at: str | None = None):
+    from .reminder_engine import run_sweep
+
+    run_sweep(_at(at))
+
+
+@shared_task(name="portal.tasks.dispatch_notifications", ignore_result=True, acks_late=True)
+def dispatch_notifications(at: str | None = None):
+    """Build the digests whose hour has come and (re)send deliveries that are due."""
+    from .reminder_engine import dispatch
+
+    dispatch(_at(at))
+
+
+@shared_task(
+    name="portal.tasks.build_digests",
+    ignore_result=True,
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=5,
+    retry_backoff_max=120,
+    max_retries=5,
+)
+def build_digests(user_ids: list[int], at: str | None = None):
+    from .notifications import build_notifications
+
+    build_notifications(user_ids, now=_at(at))
+
+
+@shared_task(name="portal.tasks.deliver", ignore_result=True, acks_late=True)
+def deliver(delivery_ids: list[int]):
+    """Channel failures are recorded on the row with their own backoff (next_attempt_at)."""
+    from .notifications import deliver_many
+
+    deliver_many(delivery_ids)

@@ -1,0 +1,368 @@
+"""Notification services: build digests and immediate notices, deliver them, read them, preferences.
+
+Every state change here is a service (``@transaction.atomic``, audit record, side effects after
+commit). The worker calls them with ``actor=branches.audit.SYSTEM``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from branches import audit
+from branches.access import has_permission
+from branches.audit import snapshot
+
+from .channels import SENDERS, ChannelError
+from .models_notifications import (
+    STEP_LABELS,
+    Channel,
+    Delivery,
+    DeliveryState,
+    Notification,
+    NotificationPreference,
+    Reminder,
+)
+
+DIGEST_KIND = "digest"
+
+
+def step_label(step: str) -> str:
+    return str(STEP_LABELS.get(step, step))
+
+
+# --- Preferences ------------------------------------------------------------
+
+
+def default_preferences() -> NotificationPreference:
+    pref = NotificationPreference.objects.filter(is_default=True).first()
+    return pref or NotificationPreference(is_default=True)
+
+
+def preferences_for(user_ids) -> dict[int, NotificationPreference]:
+    """Each user's effective preferences in two queries (their own row, else the defaults)."""
+    base = default_preferences()
+    own = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=list(user_ids))}
+    return {uid: own.get(uid) or base for uid in user_ids}
+
+
+PREF_FIELDS = ["email", "webhook", "webhook_url", "digest_hour", "quiet_start", "quiet_end"]
+
+
+def _check_preferences(pref: NotificationPreference) -> None:
+    if (pref.quiet_start is None) != (pref.quiet_end is None):
+        raise ValidationError(_("Give both the start and the end of the quiet hours, or neither."))
+    if pref.webhook and not pref.webhook_url and not settings.NOTIFY_WEBHOOK_URL:
+        raise ValidationError(_("Enter a webhook URL: this portal has no group robot configured."))
+    try:
+        pref.full_clean(exclude=["user"])
+    except ValidationError as exc:
+        raise ValidationError(
+            _("Check the preferences: %(problems)s") % {"problems": "; ".join(exc.messages)}
+        ) from None
+
+
+@transaction.atomic
+def update_preferences(*, actor, data: dict, defaults: bool = False) -> NotificationPreference:
+    """Save the actor's own preferences, or (committee staff) the portal-wide defaults."""
+    if defaults:
+        if not has_permission(actor, "notifications.defaults"):
+            raise PermissionDenied(_("Only work committee staff may change the default notification settings."))
+        pref = NotificationPreference.objects.select_for_update().filter(is_default=True).first()
+        pref = pref or NotificationPreference(is_default=True)
+    else:
+        pref = NotificationPreference.objects.select_for_update().filter(user=actor).first()
+        if pref is None:
+            base = default_preferences()
+            pref = NotificationPreference(user=actor, **{f: getattr(base, f) for f in PREF_FIELDS})
+    before = snapshot(pref, PREF_FIELDS) if pref.pk else None
+    for field in PREF_FIELDS:
+        if field in data:
+            setattr(pref, field, data[field])
+    _check_preferences(pref)
+    pref.save()
+    audit.record(
+        actor,
+        "notifications.defaults_changed" if defaults else "notifications.preferences_changed",
+        pref,
+        before=before,
+        after=snapshot(pref, PREF_FIELDS),
+    )
+    return pref
+
+
+# --- Reading ------------------------------------------------------------------
+
+
+def _unread_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
+
+
+def unread_count(user) -> int:
+    """One cached COUNT per user; cleared whenever their notifications change."""
+    return cache.get_or_set(
+        _unread_key(user.pk),
+        lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        timeout=300,
+    )
+
+
+def forget_unread(user_ids) -> None:
+    cache.delete_many([_unread_key(uid) for uid in user_ids])
+
+
+@transaction.atomic
+def mark_read(*, actor, notification: Notification, now: datetime.datetime | None = None) -> Notification:
+    if notification.recipient_id != actor.pk:
+        raise PermissionDenied(_("This notification is not yours."))
+    if notification.read_at is None:
+        before = snapshot(notification, ["read_at"])
+        notification.read_at = now or timezone.now()
+        notification.save(update_fields=["read_at"])
+        audit.record(actor, "notification.read", notification, before=before, after=snapshot(notification, ["read_at"]))
+        forget_unread([actor.pk])
+        transaction.on_commit(lambda: forget_unread([actor.pk]))
+    return notification
+
+
+@transaction.atomic
+def mark_all_read(*, actor, now: datetime.datetime | None = None) -> int:
+    now = now or timezone.now()
+    ids = list(Notification.objects.filter(recipient=actor, read_at__isnull=True).values_list("pk", flat=True))
+    if ids:
+        Notification.objects.filter(pk__in=ids).update(read_at=now)
+        audit.record(
+            actor,
+            "notification.all_read",
+            object_type="portal.notification",
+            before={"unread": ids},
+            after={"read_at": now.isoformat()},
+        )
+    forget_unread([actor.pk])
+    transaction.on_commit(lambda: forget_unread([actor.pk]))
+    return len(ids)
+
+
+# --- Building notifications from reminders --------------------------------------
+
+
+def _digest_body(items: list[Reminder]) -> str:
+    return "\n".join(f"· {r.title}（{step_label(r.step)}）{(' ' + r.url) if r.url else ''}" for r in items)
+
+
+def _deliveries_for(notification, user, pref, now) -> list[Delivery]:
+    rows = []
+    if pref.email and user.email:
+        rows.append(Delivery(notification=notification, channel=Channel.EMAIL, target=user.email, next_attempt_at=now))
+    webhook_url = pref.webhook_url or settings.NOTIFY_WEBHOOK_URL
+    if pref.webhook and webhook_url:
+        rows.append(
+            Delivery(notification=notification, channel=Channel.WEBHOOK, target=webhook_url, next_attempt_at=now)
+        )
+    return rows
+
+
+@transaction.atomic
+def build_notifications(user_ids, *, now: datetime.datetime, enqueue: bool = True) -> list[int]:
+    """Turn the unsent reminders of these users into notifications (a fixed number of queries).
+
+    Urgent reminders become an immediate notice each. The others wait for the person's
+    digest: one per day, at or after their digest hour, outside their quiet hours, never
+    empty. Rows are locked (``skip_locked``) so two workers never take the same reminder.
+    """
+    local = timezone.localtime(now)
+    today, hour = local.date(), local.hour
+    pending = list(
+        Reminder.objects.select_for_update(skip_locked=True)
+        .filter(recipient_id__in=list(user_ids), notification__isnull=True, due_at__lte=now)
+        .order_by("recipient_id", "due_at", "id")
+    )
+    if not pending:
+        return []
+    by_user: dict[int, list[Reminder]] = defaultdict(list)
+    for reminder in pending:
+        by_user[reminder.recipient_id].append(reminder)
+    users = get_user_model().objects.in_bulk(list(by_user))
+    prefs = preferences_for(list(by_user))
+    digested = set(
+        Notification.objects.filter(recipient_id__in=list(by_user), digest_day=today).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    inbox_url = reverse("notifications:list")
+    made: list[tuple[Notification, list[Reminder]]] = []
+    for uid, items in by_user.items():
+        pref = prefs[uid]
+        for r in items:
+            if r.urgent:
+                notice = Notification(
+                    recipient_id=uid,
+                    kind=r.kind,
+                    title=r.title,
+                    url=r.url,
+                    object_type=r.object_type,
+                    object_id=r.object_id,
+                    urgent=True,
+                    created_at=now,
+                )
+                made.append((notice, [r]))
+        regular = [r for r in items if not r.urgent]
+        if regular and uid not in digested and hour >= pref.digest_hour and not pref.is_quiet(hour):
+            title = ngettext(
+                "Daily digest: %(count)d item needs your attention",
+                "Daily digest: %(count)d items need your attention",
+                len(regular),
+            ) % {"count": len(regular)}
+            digest = Notification(
+                recipient_id=uid,
+                kind=DIGEST_KIND,
+                title=title,
+                body=_digest_body(regular),
+                url=inbox_url,
+                digest_day=today,
+                created_at=now,
+            )
+            made.append((digest, regular))
+    if not made:
+        return []
+    Notification.objects.bulk_create([n for n, _items in made])
+    changed = []
+    for notification, items in made:
+        for r in items:
+            r.notification = notification
+            changed.append(r)
+    # Digest items: one UPDATE with a subquery (the person's digest of the day), not one per row.
+    digest_items = [r.pk for n, items in made if n.is_digest for r in items]
+    if digest_items:
+        todays = Notification.objects.filter(recipient_id=OuterRef("recipient_id"), digest_day=today)
+        Reminder.objects.filter(pk__in=digest_items).update(notification_id=Subquery(todays.values("pk")[:1]))
+    urgent_items = [r for n, items in made if not n.is_digest for r in items]
+    Reminder.objects.bulk_update(urgent_items, ["notification"], batch_size=500)
+    deliveries = []
+    for notification, _items in made:
+        uid = notification.recipient_id
+        deliveries += _deliveries_for(notification, users[uid], prefs[uid], now)
+    Delivery.objects.bulk_create(deliveries, batch_size=1000)
+    ids = [n.pk for n, _items in made]
+    audit.record(
+        audit.SYSTEM,
+        "notifications.built",
+        object_type="portal.notification",
+        after={"notifications": ids, "reminders": len(changed), "deliveries": len(deliveries), "at": now.isoformat()},
+    )
+    recipients = list({n.recipient_id for n, _items in made})
+    forget_unread(recipients)
+    transaction.on_commit(lambda: forget_unread(recipients))
+    if enqueue and deliveries:
+        from . import tasks
+
+        delivery_ids = [d.pk for d in deliveries]
+        size = settings.NOTIFY_CHUNK_SIZE
+
+        def fan_out():
+            for start in range(0, len(delivery_ids), size):
+                tasks.deliver.delay(delivery_ids[start : start + size])
+
+        transaction.on_commit(fan_out)
+    return ids
+
+
+# --- Delivery ------------------------------------------------------------------
+
+
+def _claimable(now):
+    stale = now - datetime.timedelta(seconds=settings.NOTIFY_DELIVERY_LEASE_SECONDS)
+    return Q(state=DeliveryState.PENDING, next_attempt_at__lte=now) | Q(
+        state=DeliveryState.SENDING, claimed_at__lt=stale
+    )
+
+
+def deliver_one(delivery_id: int, *, now: datetime.datetime | None = None) -> bool:
+    """Claim one delivery with a conditional UPDATE, send it, record the outcome. True if sent."""
+    now = now or timezone.now()
+    claimed = (
+        Delivery.objects.filter(pk=delivery_id)
+        .filter(_claimable(now))
+        .update(state=DeliveryState.SENDING, claimed_at=now)
+    )
+    if not claimed:
+        return False  # someone else has it, or it is done: never send twice
+    delivery = Delivery.objects.select_related("notification").get(pk=delivery_id)
+    error = ""
+    try:
+        SENDERS[delivery.channel](delivery.notification, delivery.target)
+    except ChannelError as exc:
+        error = str(exc)
+    return _record_outcome(delivery, error=error, now=now)
+
+
+@transaction.atomic
+def _record_outcome(delivery: Delivery, *, error: str, now: datetime.datetime) -> bool:
+    before = snapshot(delivery, ["state", "attempts", "last_error"])
+    delivery.attempts += 1
+    if not error:
+        delivery.state, delivery.sent_at, delivery.last_error = DeliveryState.SENT, now, ""
+        action = "notification.delivered"
+    elif delivery.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
+        delivery.state, delivery.last_error = DeliveryState.FAILED, error
+        action = "notification.delivery_failed"
+    else:
+        delay = settings.NOTIFY_RETRY_BASE_SECONDS * 2 ** (delivery.attempts - 1)
+        delivery.state, delivery.last_error = DeliveryState.PENDING, error
+        delivery.next_attempt_at = now + datetime.timedelta(seconds=delay)
+        action = "notification.delivery_retry"
+    delivery.save(update_fields=["state", "attempts", "sent_at", "last_error", "next_attempt_at"])
+    audit.record(
+        audit.SYSTEM, action, delivery, before=before, after=snapshot(delivery, ["state", "attempts", "last_error"])
+    )
+    return not error
+
+
+def deliver_many(delivery_ids, *, now: datetime.datetime | None = None) -> int:
+    """Each delivery on its own: a failing channel never blocks the others."""
+    return sum(1 for pk in delivery_ids if deliver_one(pk, now=now))
+
+
+# --- Events from the lower floors ------------------------------------------------
+
+
+def on_notify(sender, *, kind, obj, recipients, title, url="", urgent=False, organization_id=None, **kwargs):
+    """``branches.events.notify`` receiver: record a reminder per recipient (step ``notice``).
+
+    Urgent notices are built and delivered at once; the others join the next digest.
+    """
+    from branches.events import Due
+
+    from . import reminder_engine, tasks
+
+    now = timezone.now()
+    items = [
+        Due(
+            kind=kind,
+            object_type=obj._meta.label_lower,
+            object_id=obj.pk,
+            step="notice",
+            recipient_id=uid,
+            due_at=now,
+            title=str(title),
+            url=url or "",
+            urgent=bool(urgent),
+            organization_id=organization_id,
+        )
+        for uid in recipients
+    ]
+    reminder_engine.record_due(items, now=now)
+    if urgent and recipients:
+        ids = list(recipients)
+        transaction.on_commit(lambda: tasks.build_digests.delay(ids, now.isoformat()))

@@ -1,0 +1,44 @@
+"""Helpers for the notification tests: a provider the test controls."""
+
+import contextlib
+import datetime
+
+from django.utils import timezone
+
+from branches.events import Due
+from portal import reminder_engine
+
+TZ = timezone.get_default_timezone()
+
+
+def at(*args) -> datetime.datetime:
+    return datetime.datetime(*args, tzinfo=TZ)
+
+
+def due(recipient, *, kind="test.deadline", object_id=1, step="T-3", when=None, urgent=False, org=None, title=None):
+    return Due(
+        kind=kind,
+        object_type="branches.organization",
+        object_id=object_id,
+        step=step,
+        recipient_id=recipient.pk,
+        due_at=when or at(2026, 3, 1, 0, 0),
+        title=title or f"请完成事项 {object_id}（{step}）",
+        url=f"/orgs/{object_id}/",
+        urgent=urgent,
+        organization_id=org.pk if org else None,
+    )
+
+
+@contextlib.contextmanager
+def provider(items):
+    """Register a provider yielding ``items`` (a list, or a callable of now)."""
+
+    def fn(now):
+        return items(now) if callable(items) else list(items)
+
+    reminder_engine.register_provider(fn)
+    try:
+        yield fn
+    finally:
+        reminder_engine.unregister_provider(fn)
