@@ -16,7 +16,7 @@ from .crypto import blind_index
 from .models import Member, MemberCategory, MemberStatus, Organization, OrganizationKind, RoleGrant, Unit
 from .roles import Role
 
-DEMO_PASSWORD = "Demo-2026-pass"  # documented in the README's demo section only
+DEMO_PASSWORD = "Demo-2026-pass"  # nosec B105: public demo password, documented in the README; seed_demo refuses production
 
 UNIT_NAMES = [
     "市财政局",

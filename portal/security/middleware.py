@@ -36,7 +36,11 @@ class SessionActivityMiddleware:
                     UserSession.objects.filter(session_key=key).delete()
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": _("Your session expired after a period of inactivity.")}, status=401)
-                messages.info(request, _("You were signed out after 30 minutes without activity. Please log in again."))
+                messages.info(
+                    request,
+                    _("You were signed out after %(minutes)d minutes without activity. Please log in again.")
+                    % {"minutes": settings.SESSION_IDLE_SECONDS // 60},
+                )
                 return redirect(f"{reverse('login')}?next={request.path}")
             # Written at most once a minute: the idle timeout has minute granularity and
             # pages do not pay a session write on every request.

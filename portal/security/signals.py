@@ -36,11 +36,15 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     locked = bool(getattr(request, "axes_locked_out", False))
     audit.record(
         audit.SYSTEM,
-        "login.locked_out" if locked else "login.failed",
+        "login.failed",
         object_type="portal.user",
         object_id=username[:64],
         object_repr=username[:200],
-        after={"username": username[:150], "user_agent": _user_agent(request) if request is not None else ""},
+        after={
+            "username": username[:150],
+            "locked": locked,
+            "user_agent": _user_agent(request) if request is not None else "",
+        },
         ip=client_ip(request) if request is not None else None,
     )
 

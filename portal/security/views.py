@@ -68,14 +68,14 @@ def otp_setup(request):
             otp_login(request, device)
             return render(request, "portal/otpdevice_codes.html", {"codes": codes, "next": _safe_next(request)})
     qr = segno.make(device.config_url, error="m")
-    buffer = io.StringIO()
+    buffer = io.BytesIO()
     qr.save(buffer, kind="svg", scale=5, xmldecl=False, svgns=True, title=_("Scan with your authenticator app"))
     from base64 import b32encode
 
     secret = b32encode(device.bin_key).decode()
     context = {
         "form": form,
-        "qr_svg": buffer.getvalue(),
+        "qr_svg": buffer.getvalue().decode(),
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         "required": requires_second_factor(request.user),
         "has_device": services.has_confirmed_device(request.user),
@@ -141,7 +141,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         user = form.user
         if user.must_change_password:
-            type(user).objects.filter(pk=user.pk).update(must_change_password=False)
+            UserSession._meta.get_field("user").related_model.objects.filter(pk=user.pk).update(
+                must_change_password=False
+            )
             user.must_change_password = False
         ended = services.end_all_sessions(user, except_key=self.request.session.session_key)
         audit.record(user, "password.changed", user, after={"other_sessions_ended": ended}, ip=client_ip(self.request))

@@ -32,7 +32,7 @@ class DemoContext:
         self.scale = scale
         self.size = SCALES[scale]
         self.seed = seed
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # nosec B311: deterministic demo data, not security
         self.stdout = stdout
         self.data: dict = {}
 
