@@ -42,8 +42,8 @@ def _statements(model, field):
     quoted by the backend, never from input; every value is a query parameter."""
     q = connection.ops.quote_name
     t, pk, c = q(model._meta.db_table), q(model._meta.pk.column), q(field.column)
-    select = f"SELECT {pk}, {c} FROM {t} WHERE {pk} > %s ORDER BY {pk} LIMIT %s"  # noqa: S608
-    update = f"UPDATE {t} SET {c} = %s WHERE {pk} = %s AND {c} = %s"  # noqa: S608
+    select = f"SELECT {pk}, {c} FROM {t} WHERE {pk} > %s ORDER BY {pk} LIMIT %s"  # noqa: S608  # nosec B608: quoted model identifiers
+    update = f"UPDATE {t} SET {c} = %s WHERE {pk} = %s AND {c} = %s"  # noqa: S608  # nosec B608: quoted model identifiers
     return select, update
 
 
