@@ -55,3 +55,31 @@ class UserSession(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.ip or ''} {self.last_seen:%Y-%m-%d %H:%M}"
+
+    @property
+    def device_label(self) -> str:
+        """A short, readable browser and system name from the user agent."""
+        ua = self.user_agent or ""
+        browser = next(
+            (name for key, name in _BROWSERS if key in ua),
+            "",
+        )
+        system = next((name for key, name in _SYSTEMS if key in ua), "")
+        return " · ".join(part for part in (browser, system) if part)
+
+
+_BROWSERS = [
+    ("MicroMessenger", "微信"),
+    ("Edg/", "Edge"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+]
+_SYSTEMS = [
+    ("Windows", "Windows"),
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("Mac OS X", "macOS"),
+    ("Linux", "Linux"),
+]

@@ -57,3 +57,31 @@ def test_disabling_an_account_ends_its_sessions(client_for, world):
 
 def test_the_session_list_page_needs_a_login():
     assert Client().get(reverse("session-list")).status_code == 302
+
+
+def test_sessions_show_a_readable_browser_and_system_name():
+    row = UserSession(
+        user_agent="Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/120 Safari/537.36"
+    )
+    assert row.device_label == "Chrome · Windows"
+    assert UserSession(user_agent="").device_label == ""
+
+
+def test_an_audit_retention_below_six_months_stops_the_program_at_start():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "AUDIT_RETENTION_MONTHS": "3", "SECRET_KEY": "x"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import portal.settings"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "AUDIT_RETENTION_MONTHS" in result.stderr
