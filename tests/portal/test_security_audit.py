@@ -174,3 +174,29 @@ def test_retention_of_six_months_keeps_five_month_old_entries(settings, tmp_path
     archive_and_prune_audit(now=now)
     assert AuditEntry.objects.filter(pk=kept.pk).exists()
     assert not AuditEntry.objects.filter(pk=gone.pk).exists()
+
+
+def test_a_system_administrator_cannot_grant_groups_or_superuser(client, world):
+    sysadmin = _in_group(SYSTEM_ADMIN, "sysadmin")
+    sysadmin.is_staff = True
+    sysadmin.save()
+    from tests.conftest import pass_second_factor
+
+    client.force_login(sysadmin)
+    pass_second_factor(client, sysadmin)
+    page = client.get(reverse("admin:portal_user_change", args=[sysadmin.pk]))
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    assert "groups" not in form.fields and "is_superuser" not in form.fields
+    assert "is_active" in form.fields
+
+
+def test_the_sessions_page_query_count_does_not_grow_with_sessions(client_for, world, django_assert_max_num_queries):
+    c = client_for(world.secretary)
+    c.get(reverse("session-list"))
+    with django_assert_max_num_queries(15) as before:
+        c.get(reverse("session-list"))
+    for _ in range(8):
+        client_for(world.secretary)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        assert len(c.get(reverse("session-list")).context["sessions"]) == 9
