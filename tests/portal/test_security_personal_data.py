@@ -93,3 +93,20 @@ def test_the_console_log_handler_masks_personal_numbers():
     from django.conf import settings
 
     assert "mask_personal_data" in settings.LOGGING["handlers"]["console"]["filters"]
+
+
+def test_unmasking_needs_the_permission_and_is_audited(world):
+    from django.core.exceptions import PermissionDenied
+
+    from branches.services import unmask_member
+
+    member = create_member(
+        actor=world.secretary, organization=world.branch_a1, name="丙", category=MemberCategory.FULL, id_number=VALID_ID
+    )
+    assert unmask_member(actor=world.secretary, member=member, ip="10.2.2.2") == VALID_ID
+    entry = AuditEntry.objects.get(action="member.unmask.id_number")
+    assert entry.actor == world.secretary and entry.ip == "10.2.2.2"
+    assert VALID_ID not in str(entry.before) + str(entry.after)
+    for persona in ("member", "outsider"):
+        with pytest.raises(PermissionDenied):
+            unmask_member(actor=getattr(world, persona), member=member)
