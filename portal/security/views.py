@@ -165,6 +165,8 @@ def audit_list(request):
     if request.GET:
         entries = form.filter(entries)
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        entry.changes = _changes(entry)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -245,3 +247,17 @@ def _json(value) -> str:
     from portal.security.logfilters import mask_text
 
     return mask_text(json.dumps(value, ensure_ascii=False, default=str)) if value else ""
+
+
+def _changes(entry) -> str:
+    """Before → after, one field a line, personal numbers masked."""
+    lines = []
+    before, after = entry.before or {}, entry.after or {}
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in sorted(set(before) | set(after)):
+            old, new = before.get(key, ""), after.get(key, "")
+            if old != new or not before:
+                lines.append(f"{key}: {old} → {new}" if before else f"{key}: {new}")
+    from portal.security.logfilters import mask_text
+
+    return mask_text("\n".join(lines))

@@ -200,3 +200,18 @@ def test_the_sessions_page_query_count_does_not_grow_with_sessions(client_for, w
         client_for(world.secretary)
     with django_assert_max_num_queries(len(before.captured_queries)):
         assert len(c.get(reverse("session-list")).context["sessions"]) == 9
+
+
+def test_the_viewer_shows_what_changed_with_personal_numbers_masked(client_for, world):
+    audit.record(
+        world.secretary,
+        "member.update",
+        world.branch_a1,
+        before={"name": "张三", "note": "", "unit": "甲局"},
+        after={"name": "张三丰", "note": "110105194912310021", "unit": "甲局"},
+    )
+    page = client_for(_in_group(AUDIT_ADMIN, "auditor")).get(reverse("audit-list"), {"action": "member.update"})
+    changes = page.context["entries"][0].changes
+    assert "name: 张三 → 张三丰" in changes
+    assert "110105194912310021" not in changes and "note:  → 110***********0021" in changes
+    assert "unit" not in changes  # unchanged fields are left out
