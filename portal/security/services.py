@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from branches import audit
 from branches.models import AuditEntry
-from portal.models import User, UserSession
+from portal.models import UserSession
 
 RECOVERY_CODES = 10
 
@@ -191,10 +191,3 @@ def archive_and_prune_audit(*, actor=audit.SYSTEM, now=None, batch: int = 5000) 
             after={"archived": len(ids), "before": cutoff.isoformat(), "file": str(path)},
         )
     return {"archived": len(ids), "file": str(path)}
-
-
-# --- Accounts -----------------------------------------------------------------
-
-
-def mark_new_accounts_must_change(users) -> None:
-    User.objects.filter(pk__in=[u.pk for u in users]).update(must_change_password=True)

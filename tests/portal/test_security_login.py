@@ -142,3 +142,12 @@ def test_changing_the_password_clears_the_first_login_flag_and_ends_other_sessio
     assert mine.get(reverse("me")).status_code == 200
     assert other.get(reverse("me")).status_code == 302
     assert AuditEntry.objects.filter(action="password.changed", actor=user).exists()
+
+
+def test_only_a_security_administrator_may_unlock(world):
+    from django.core.exceptions import PermissionDenied
+
+    from portal.security.services import unlock
+
+    with pytest.raises(PermissionDenied):
+        unlock(actor=world.unit_admin, username="secretary")

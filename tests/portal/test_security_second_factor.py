@@ -119,3 +119,29 @@ def test_a_token_can_be_revoked_by_its_owner(world):
 
 def test_the_test_helper_marks_committee_sessions_verified(client_for, world):
     assert client_for(world.committee).get(reverse("branches:organization_list")).status_code == 200
+
+
+def test_a_security_administrator_resets_a_lost_second_factor_and_it_is_audited(client_for, world):
+    from django.contrib.auth.models import Group
+
+    from portal.security.services import reset_second_factor
+    from tests.world import make_user
+
+    secadmin = make_user("secadmin")
+    secadmin.groups.add(Group.objects.get(name="安全管理员"))
+    committee_browser = client_for(world.committee)
+    reset_second_factor(actor=secadmin, user=world.committee)
+    assert not TOTPDevice.objects.filter(user=world.committee).exists()
+    assert committee_browser.get(reverse("me")).status_code == 302  # signed out everywhere
+    assert AuditEntry.objects.filter(action="otp.reset", actor=secadmin).exists()
+
+
+def test_only_a_security_administrator_may_reset_a_second_factor(world):
+    from django.core.exceptions import PermissionDenied
+
+    from portal.security.services import reset_second_factor
+
+    totp_device_for(world.committee)
+    with pytest.raises(PermissionDenied):
+        reset_second_factor(actor=world.unit_admin, user=world.committee)
+    assert TOTPDevice.objects.filter(user=world.committee).exists()
