@@ -18,6 +18,7 @@ from .models.tree import path_for
 from .roles import Role
 
 DEMO_PASSWORD = "Demo-2026-pass"  # nosec B105: published demo password, README demo section only
+DEMO_PASSWORD = "Demo-2026-pass"  # nosec B105: public demo password, documented in the README; seed_demo refuses production
 
 UNIT_NAMES = [
     "市财政局",

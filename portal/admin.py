@@ -14,6 +14,14 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "full_name", "is_active", "is_staff", "last_login")
     search_fields = ("username", "full_name", "email")
 
+    def get_readonly_fields(self, request, obj=None):
+        # 三员: only the installation superuser grants groups and permissions; a system
+        # administrator manages accounts but cannot make anyone (or himself) an auditor.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "groups", "user_permissions"]
+        return readonly
+
     def save_model(self, request, obj, form, change):
         if not change:
             # Accounts made by an administrator must set their own password at first login.

@@ -14,3 +14,4 @@ class PortalConfig(AppConfig):
 
         register_permissions({"notifications.defaults": {Role.COMMITTEE_STAFF}})
         notify.connect(on_notify, dispatch_uid="portal.notifications.on_notify")
+        from .security import signals  # noqa: F401

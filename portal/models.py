@@ -40,3 +40,54 @@ from .models_notifications import (  # noqa: E402,F401  (notification engine tab
     NotificationPreference,
     Reminder,
 )
+class UserSession(models.Model):
+    """One signed-in browser session: lets people see and end their other sessions."""
+
+    user = models.ForeignKey("portal.User", on_delete=models.CASCADE, related_name="user_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("signed in"), auto_now_add=True)
+    last_seen = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        ordering = ["-last_seen"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        # The 三员 permissions live here (no model of their own).
+        permissions = [
+            ("view_audit_log", _("Can read the audit log")),
+            ("export_audit_log", _("Can export the audit log")),
+            ("manage_security", _("Can unlock accounts, reset second factors and end sessions")),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.ip or ''} {self.last_seen:%Y-%m-%d %H:%M}"
+
+    @property
+    def device_label(self) -> str:
+        """A short, readable browser and system name from the user agent."""
+        ua = self.user_agent or ""
+        browser = next(
+            (name for key, name in _BROWSERS if key in ua),
+            "",
+        )
+        system = next((name for key, name in _SYSTEMS if key in ua), "")
+        return " · ".join(part for part in (browser, system) if part)
+
+
+_BROWSERS = [
+    ("MicroMessenger", "微信"),
+    ("Edg/", "Edge"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+]
+_SYSTEMS = [
+    ("Windows", "Windows"),
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("Mac OS X", "macOS"),
+    ("Linux", "Linux"),
+]

@@ -23,3 +23,28 @@ class CharacterClassValidator:
 
     def get_help_text(self):
         return _("Use at least three of: lower-case letters, upper-case letters, digits, symbols.")
+
+
+class AdminLengthValidator:
+    """Administrators (staff, superusers, work committee staff) need longer passwords."""
+
+    def __init__(self, min_length: int | None = None):
+        self.min_length = min_length
+
+    def _length(self) -> int:
+        from django.conf import settings
+
+        return self.min_length or settings.ADMIN_PASSWORD_MIN_LENGTH
+
+    def validate(self, password, user=None):
+        from portal.security import is_admin_account
+
+        if user is not None and is_admin_account(user) and len(password) < self._length():
+            raise ValidationError(
+                _("Administrator passwords must be at least %(min_length)d characters long.")
+                % {"min_length": self._length()},
+                code="password_too_short_admin",
+            )
+
+    def get_help_text(self):
+        return _("Administrators need at least %(min_length)d characters.") % {"min_length": self._length()}

@@ -438,3 +438,65 @@ CELERY_BEAT_SCHEDULE["notification-dispatch"] = {
     "task": "portal.tasks.dispatch_notifications",
     "schedule": float(NOTIFY_DISPATCH_SECONDS),
 }
+# --- Security (issue 10; docs/security.md) --------------------------------
+import datetime as _dt  # noqa: E402
+
+INSTALLED_APPS += [
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
+]
+MIDDLEWARE += [
+    "django_otp.middleware.OTPMiddleware",
+    "portal.security.middleware.SessionActivityMiddleware",
+    "portal.security.middleware.SecondFactorMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a lockout into the login page with its message.
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "portal.security.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login lockout: N failures per account and, separately, per IP address lock for M minutes.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = _dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.security.views.lockout"
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+# Password rules for administrators (staff, superusers, 三员, committee staff).
+ADMIN_PASSWORD_MIN_LENGTH = env_int("ADMIN_PASSWORD_MIN_LENGTH", 12, minimum=8)
+AUTH_PASSWORD_VALIDATORS += [{"NAME": "portal.passwords.AdminLengthValidator"}]
+# Sessions: idle timeout on top of the absolute SESSION_COOKIE_AGE.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+OTP_TOTP_ISSUER = "机关党建门户"
+# Audit log retention: entries older than this are exported to AUDIT_ARCHIVE_DIR, then pruned.
+AUDIT_RETENTION_MONTHS = env_int("AUDIT_RETENTION_MONTHS", 12, minimum=6)
+AUDIT_ARCHIVE_DIR = Path(env_str("AUDIT_ARCHIVE_DIR", str(VAR_DIR / "audit-archive")))
+CELERY_BEAT_SCHEDULE["audit-archive"] = {"task": "portal.tasks.archive_audit_log", "schedule": 24 * 3600.0}
+# Content Security Policy: no inline scripts anywhere; style attributes only (no <style> blocks).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-elem": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
+LOGGING["filters"] = {"mask_personal_data": {"()": "portal.security.logfilters.MaskPersonalDataFilter"}}
+LOGGING["handlers"]["console"]["filters"] = ["mask_personal_data"]
+DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.security.logfilters.MaskingExceptionReporterFilter"

@@ -27,9 +27,33 @@ def client_for(client):
     def make(user):
         c = Client()
         c.force_login(user)
+        pass_second_factor(c, user)
         return c
 
     return make
+
+
+def pass_second_factor(client, user):
+    """Mark the client's session OTP-verified (as django_otp.login would) for users who need it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from portal.security import requires_second_factor
+
+    if not requires_second_factor(user):
+        return None
+    device = totp_device_for(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+def totp_device_for(user):
+    """The user's confirmed TOTP device, created if missing (tests only)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
 
 
 @pytest.fixture

@@ -4,6 +4,22 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AuditRecordsAreKept(Exception):
+    """Raised by any attempt to delete audit records outside the retention job."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def delete(self):
+        raise AuditRecordsAreKept("Audit entries are never deleted; retention is export-then-prune (prune()).")
+
+    def update(self, **kwargs):
+        raise AuditRecordsAreKept("Audit entries are never edited.")
+
+    def prune(self, ids) -> int:
+        """Only for the retention job, after the entries were exported."""
+        return models.QuerySet.delete(self.model.objects.filter(pk__in=list(ids)))[0]
+
+
 class AuditEntry(models.Model):
     """Who did what to which record, when, with the values before and after.
 
@@ -37,6 +53,8 @@ class AuditEntry(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True, encoder=DjangoJSONEncoder)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("audit entry")
@@ -45,3 +63,11 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    def delete(self, *args, **kwargs):
+        raise AuditRecordsAreKept("Audit entries are never deleted.")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AuditRecordsAreKept("Audit entries are never edited.")
+        super().save(*args, **kwargs)

@@ -3,29 +3,77 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from branches import audit
+from portal.security import client_ip, requires_second_factor
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=16,
+        write_only=True,
+        help_text="Second-factor code (TOTP or recovery code); required for accounts that must use one.",
+    )
+
 
 class ObtainTokenView(APIView):
-    """POST username and password, receive a token for ``Authorization: Token …``."""
+    """POST username and password (and ``otp`` where required) for a token; DELETE revokes yours.
 
-    permission_classes = [AllowAny]
+    Accounts that must use a second factor (committee staff, inspectors, admins)
+    get a token only with a valid ``otp`` code in the same request.
+    """
+
     authentication_classes: list = []
     throttle_classes = [AnonRateThrottle]
 
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]
+
+    def get_authenticators(self):
+        from rest_framework.authentication import TokenAuthentication
+
+        if getattr(self, "request", None) is not None and self.request.method == "DELETE":
+            return [TokenAuthentication()]
+        return []
+
     @extend_schema(
-        request=AuthTokenSerializer,
+        request=TokenRequestSerializer,
         responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
     )
     def post(self, request):
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
+            if getattr(request, "axes_locked_out", False) or getattr(request._request, "axes_locked_out", False):
+                from portal.security.views import lockout
+
+                return lockout(request._request)
             return Response(
                 {"detail": _("Wrong username or password."), "errors": serializer.errors},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        if requires_second_factor(user):
+            from django_otp import match_token
+
+            code = (serializer.validated_data.get("otp") or "").strip()
+            if not code or match_token(user, code) is None:
+                audit.record(user, "otp.failed", user, after={"via": "api-token"}, ip=client_ip(request))
+                return Response(
+                    {"detail": _("This account needs its second-factor code in the otp field.")},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        token, _created = Token.objects.get_or_create(user=user)
+        audit.record(user, "token.issued", user, ip=client_ip(request))
         return Response({"token": token.key})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        Token.objects.filter(user=request.user).delete()
+        audit.record(request.user, "token.revoked", request.user, ip=client_ip(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)

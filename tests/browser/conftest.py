@@ -57,16 +57,40 @@ def page(browser, request):
     context.close()
 
 
+def current_totp(username):
+    """A fresh code for the user's test authenticator (second-factor roles only)."""
+    from django.contrib.auth import get_user_model
+    from django_otp.oath import totp
+
+    from tests.conftest import totp_device_for
+
+    device = totp_device_for(get_user_model().objects.get(username=username))
+    type(device).objects.filter(pk=device.pk).update(last_t=-1)  # allow the same code twice in 30 s
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
 @pytest.fixture
 def login(page, live_server):
     from tests.world import PASSWORD
 
     def do(username, password=PASSWORD):
+        from django.contrib.auth import get_user_model
+
+        from portal.security import requires_second_factor
+        from tests.conftest import totp_device_for
+
+        user = get_user_model().objects.filter(username=username).first()
+        if user is not None and requires_second_factor(user):
+            totp_device_for(user)  # enrolled, so the login asks for the code
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.click("button[type=submit]")
         page.wait_for_load_state("networkidle")
+        if "/accounts/2fa/verify/" in page.url:
+            page.fill("#id_otp_token", current_totp(username))
+            page.click("[data-testid=otp-verify-form] button[type=submit]")
+            page.wait_for_load_state("networkidle")
         return page
 
     return do

@@ -1,0 +1,89 @@
+"""Idle timeout, the session registry, and the second factor required for some roles."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from . import requires_second_factor
+
+TOUCH_EVERY_SECONDS = 60
+
+
+class SessionActivityMiddleware:
+    """Ends a session idle for SESSION_IDLE_SECONDS; keeps the "my sessions" list up to date."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if user is not None and session is not None and user.is_authenticated:
+            now = time.time()
+            last = session.get("last_activity")
+            if last is not None and now - float(last) > settings.SESSION_IDLE_SECONDS:
+                from portal.models import UserSession
+
+                key = session.session_key
+                logout(request)
+                if key:
+                    UserSession.objects.filter(session_key=key).delete()
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": _("Your session expired after a period of inactivity.")}, status=401)
+                messages.info(
+                    request,
+                    _("You were signed out after %(minutes)d minutes without activity. Please log in again.")
+                    % {"minutes": settings.SESSION_IDLE_SECONDS // 60},
+                )
+                return redirect(f"{reverse('login')}?next={request.path}")
+            # Written at most once a minute: the idle timeout has minute granularity and
+            # pages do not pay a session write on every request.
+            if last is None or now - float(last) > TOUCH_EVERY_SECONDS:
+                self._touch(request, session, now)
+                session["last_activity"] = now
+        return self.get_response(request)
+
+    @staticmethod
+    def _touch(request, session, now):
+        import datetime
+
+        from portal.models import UserSession
+
+        if session.session_key:
+            UserSession.objects.filter(session_key=session.session_key).update(
+                last_seen=datetime.datetime.fromtimestamp(now, tz=datetime.UTC)
+            )
+
+
+class SecondFactorMiddleware:
+    """Roles that must use TOTP reach nothing but enrolment/verification until verified."""
+
+    ALLOWED_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/accounts/login/", "/static/", "/healthz", "/i18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and not (user.is_verified() if hasattr(user, "is_verified") else False)
+            and requires_second_factor(user)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": _("Your account needs its second factor: verify it in the portal first.")}, status=403
+                )
+            from .services import has_confirmed_device
+
+            target = "otp-verify" if has_confirmed_device(user) else "otp-setup"
+            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)

@@ -1,0 +1,193 @@
+"""State changes for accounts, sessions and second factors. Every change is audited."""
+
+from __future__ import annotations
+
+import datetime
+import gzip
+import json
+import secrets
+
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from branches import audit
+from branches.models import AuditEntry
+from portal.models import UserSession
+
+RECOVERY_CODES = 10
+
+
+def _session_store(key: str) -> SessionBase:
+    return import_string(f"{settings.SESSION_ENGINE}.SessionStore")(session_key=key)
+
+
+# --- Sessions ---------------------------------------------------------------
+
+
+def register_session(*, user, session_key: str, ip: str | None, user_agent: str, now=None) -> UserSession:
+    now = now or timezone.now()
+    row, _created = UserSession.objects.update_or_create(
+        session_key=session_key,
+        defaults={"user": user, "ip": ip, "user_agent": (user_agent or "")[:300], "last_seen": now},
+    )
+    return row
+
+
+@transaction.atomic
+def end_session(*, actor, session: UserSession, ip: str | None = None) -> None:
+    if actor.pk != session.user_id and not actor.has_perm("portal.manage_security"):
+        raise PermissionDenied(_("You can only end your own sessions."))
+    _session_store(session.session_key).delete()
+    audit.record(
+        actor,
+        "session.ended",
+        session.user,
+        before={"session": session.session_key[:6] + "…", "ip": session.ip, "user_agent": session.user_agent},
+        ip=ip,
+    )
+    session.delete()
+
+
+def end_all_sessions(user, *, except_key: str | None = None) -> int:
+    rows = list(UserSession.objects.filter(user=user).exclude(session_key=except_key or ""))
+    for row in rows:
+        _session_store(row.session_key).delete()
+    UserSession.objects.filter(pk__in=[r.pk for r in rows]).delete()
+    return len(rows)
+
+
+# --- Second factor ----------------------------------------------------------
+
+
+def pending_totp_device(user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
+    return device
+
+
+@transaction.atomic
+def confirm_totp(*, actor, device, token: str, ip: str | None = None) -> list[str]:
+    """Confirm an enrolment with a first code; returns fresh recovery codes (shown once)."""
+    from django.core.exceptions import ValidationError
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    if device.user_id != actor.pk:
+        raise PermissionDenied(_("This authenticator belongs to someone else."))
+    if not (token or "").strip().isdigit() or not device.verify_token(token.strip()):
+        raise ValidationError(_("The code is wrong or expired. Check the time on your phone and try again."))
+    type(device).objects.filter(user=actor, confirmed=True).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    StaticDevice.objects.filter(user=actor).delete()
+    static = StaticDevice.objects.create(user=actor, name=_("Recovery codes"), confirmed=True)
+    codes = [StaticToken.random_token() for _i in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=static, token=c) for c in codes])
+    audit.record(actor, "otp.enrolled", actor, after={"device": device.name, "recovery_codes": RECOVERY_CODES}, ip=ip)
+    return codes
+
+
+@transaction.atomic
+def reset_second_factor(*, actor, user, ip: str | None = None) -> None:
+    """Security administrator: remove someone's devices (lost phone); they enrol again."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not actor.has_perm("portal.manage_security"):
+        raise PermissionDenied(_("Only a security administrator can reset a second factor."))
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    end_all_sessions(user)
+    audit.record(actor, "otp.reset", user, ip=ip)
+
+
+def has_confirmed_device(user) -> bool:
+    from django_otp import user_has_device
+
+    return user_has_device(user, confirmed=True)
+
+
+# --- Lockout ----------------------------------------------------------------
+
+
+@transaction.atomic
+def unlock(*, actor, username: str | None = None, ip_address: str | None = None) -> int:
+    from axes.models import AccessAttempt
+
+    if not (getattr(actor, "pk", None) is None or actor.has_perm("portal.manage_security")):
+        raise PermissionDenied(_("Only a security administrator can unlock accounts."))
+    attempts = AccessAttempt.objects.all()
+    if username:
+        attempts = attempts.filter(username=username)
+    if ip_address:
+        attempts = attempts.filter(ip_address=ip_address)
+    count, _detail = attempts.delete()
+    audit.record(
+        actor,
+        "login.unlocked",
+        object_type="portal.user",
+        object_id=username or "",
+        object_repr=username or ip_address or "",
+        after={"username": username, "ip": ip_address, "attempts_cleared": count},
+    )
+    return count
+
+
+# --- Audit retention ----------------------------------------------------------
+
+
+def retention_cutoff(now) -> datetime.datetime:
+    months = settings.AUDIT_RETENTION_MONTHS
+    year, month = now.year, now.month - months
+    while month <= 0:
+        month += 12
+        year -= 1
+    day = min(now.day, 28)
+    return now.replace(year=year, month=month, day=day)
+
+
+def archive_and_prune_audit(*, actor=audit.SYSTEM, now=None, batch: int = 5000) -> dict:
+    """Write every entry older than the retention period to a gzip JSON-lines file, then delete them.
+
+    The file is complete and fsynced before anything is deleted; entries are
+    deleted by the ids that were written, so a crash in between leaves both.
+    """
+    now = now or timezone.now()
+    cutoff = retention_cutoff(now)
+    old = AuditEntry.objects.filter(at__lt=cutoff).order_by("id")
+    ids = list(old.values_list("id", flat=True))
+    if not ids:
+        return {"archived": 0, "file": None}
+    folder = settings.AUDIT_ARCHIVE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"audit-before-{cutoff:%Y%m%d}-{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}.jsonl.gz"
+    fields = ["id", "at", "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr"]
+    fields += ["organization_id", "before", "after", "ip"]
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        for start in range(0, len(ids), batch):
+            for row in AuditEntry.objects.filter(id__in=ids[start : start + batch]).values(*fields):
+                row["at"] = row["at"].isoformat()
+                fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+        fh.flush()
+    with open(path, "rb") as raw:
+        import os
+
+        os.fsync(raw.fileno())
+    with transaction.atomic():
+        for start in range(0, len(ids), batch):
+            AuditEntry.objects.prune(ids[start : start + batch])
+        audit.record(
+            actor,
+            "audit.archived",
+            object_type="branches.auditentry",
+            object_repr=path.name,
+            after={"archived": len(ids), "before": cutoff.isoformat(), "file": str(path)},
+        )
+    return {"archived": len(ids), "file": str(path)}
