@@ -672,37 +672,6 @@ def start_calibration(*, actor, cycle: AssessmentCycle, now=None) -> AssessmentC
     return cycle
 
 
-def grade_distribution(cycle: AssessmentCycle, assessments=None) -> list[dict]:
-    assessments = assessments if assessments is not None else list(cycle.assessments.all())
-    grades = sorted(cycle.system.grades.all(), key=lambda g: g.min_score, reverse=True)
-    total = len(assessments) or 1
-    rows = []
-    for g in grades:
-        n = sum(1 for a in assessments if a.grade_id == g.pk)
-        rows.append({"grade": g, "count": n, "percent": round(100 * n / total, 1)})
-    return rows
-
-
-def quota_check(cycle: AssessmentCycle, assessments) -> list[dict]:
-    """Per parent organisation: branches, top grades, allowed and whether within quota."""
-    quota = cycle.system.top_quota_percent
-    grades = sorted(cycle.system.grades.all(), key=lambda g: g.min_score, reverse=True)
-    if quota is None or not grades:
-        return []
-    top = grades[0]
-    by_parent = defaultdict(list)
-    for a in assessments:
-        by_parent[a.organization.parent].append(a)
-    rows = []
-    for parent, group in sorted(by_parent.items(), key=lambda kv: kv[0].path if kv[0] else ""):
-        n_top = sum(1 for a in group if a.grade_id == top.pk)
-        allowed = len(group) * quota // 100
-        rows.append(
-            {"parent": parent, "branches": len(group), "top": n_top, "allowed": allowed, "ok": n_top <= allowed}
-        )
-    return rows
-
-
 @transaction.atomic
 def publish_results(*, actor, cycle: AssessmentCycle, now=None) -> AssessmentCycle:
     _require(actor, "assessment.calibrate", cycle.root)
