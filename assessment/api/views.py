@@ -27,7 +27,9 @@ class AssessmentCycleViewSet(viewsets.ReadOnlyModelViewSet):
 class BranchAssessmentViewSet(ScopedReadOnlyViewSet):
     """Per-branch scores and grades: a secretary sees their branch, a reviewer their subtree."""
 
-    queryset = BranchAssessment.objects.select_related("organization", "grade").order_by("cycle_id", "organization__path")
+    queryset = BranchAssessment.objects.select_related("organization", "grade").order_by(
+        "cycle_id", "organization__path"
+    )
     filterset_fields = ["cycle", "organization", "status", "grade"]
     ordering_fields = ["final_total", "self_total"]
 
