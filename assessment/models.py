@@ -144,7 +144,8 @@ class CycleQuerySet(models.QuerySet):
 
 class AssessmentCycle(models.Model):
     system = models.ForeignKey(IndicatorSystem, on_delete=models.PROTECT, related_name="cycles")
-    root = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("scope"))
+    # Organisations are deactivated, not deleted; deleting one (demo resets) takes its assessments with it.
+    root = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("scope"))
     year = models.PositiveSmallIntegerField(_("year"))
     name = models.CharField(_("name"), max_length=100)
     status = models.CharField(_("status"), max_length=12, choices=CycleStatus.choices, default=CycleStatus.OPEN)
@@ -189,7 +190,7 @@ class AssessmentStatus(models.TextChoices):
 
 class BranchAssessment(models.Model):
     cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="assessments")
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("branch"))
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("branch"))
     status = models.CharField(
         _("status"), max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
     )
@@ -325,7 +326,7 @@ class HonorKind(models.TextChoices):
 
 class Honor(models.Model):
     cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="honors")
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("title"), max_length=12, choices=HonorKind.choices)
     citation = models.TextField(_("citation"))
     named_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
