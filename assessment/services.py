@@ -37,6 +37,7 @@ from .models import (
 
 SYSTEM_FIELDS = ["year", "version", "name", "status", "top_quota_percent", "review_margin"]
 ASSESSMENT_FIELDS = ["status", "self_total", "review_total", "final_total", "vetoed", "grade", "quota_demoted"]
+EDITABLE = (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
 EVIDENCE_FIELDS = ["result", "title", "link", "dated", "original_name", "content_type", "size", "sha256"]
 RESULT_FIELDS = ["self_input", "self_score", "self_note", "review_score", "review_veto", "review_reason", "final_score"]
 
@@ -271,10 +272,13 @@ def _refresh_computed(cycle: AssessmentCycle, *, now) -> int:
             r.computed_source = f"{metric.label}: {value if value is not None else '—'}{metric.unit} ({period.label})"
             r.computed_url = metric.drill_url(r.assessment.organization, period) if metric.drill_url else ""
         r.computed_at = now
+        # Pre-fill the self-score of branches still filling in, unless the secretary overrode it.
+        if r.assessment.status in EDITABLE and not (r.self_input or {}).get("manual"):
+            r.self_score = r.computed_points
         changed.append(r)
     IndicatorResult.objects.bulk_update(
         changed,
-        ["computed_value", "computed_points", "computed_source", "computed_url", "computed_at"],
+        ["computed_value", "computed_points", "computed_source", "computed_url", "computed_at", "self_score"],
         batch_size=1000,
     )
     return len(changed)

@@ -76,6 +76,7 @@ def test_a_computed_indicator_is_prefilled_from_the_metric_with_its_source(world
     r = _score(_assessment(cycle, world.branch_a2), "R2")
     assert r.computed_value == 90.0
     assert r.computed_points == Decimal("24")
+    assert r.self_score == Decimal("24")  # pre-filled
     assert r.computed_url == f"/drill/{world.branch_a2.pk}/"
     assert "测试合规率" in r.computed_source
 
