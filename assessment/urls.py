@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.AssessmentHomeView.as_view(), name="home"),
     path("systems/", views.SystemListView.as_view(), name="system_list"),
     path("systems/<int:pk>/", views.SystemDetailView.as_view(), name="system_detail"),
+    path("cycles/new/", views.CycleCreateView.as_view(), name="cycle_create"),
     path("cycles/<int:pk>/", views.CycleDetailView.as_view(), name="cycle_detail"),
     path("cycles/<int:pk>/export.xlsx", views.CycleExportView.as_view(), name="cycle_export"),
     path("cycles/<int:pk>/<str:action>/", views.CycleActionView.as_view(), name="cycle_action"),

@@ -22,6 +22,7 @@ from branches.models import Organization
 from branches.uploads import serve
 
 from . import exports, selectors, services
+from .forms import OpenCycleForm
 from .models import (
     Appeal,
     AppealStatus,
@@ -61,18 +62,16 @@ class AssessmentHomeView(ScopedMixin, PaginatedMixin, ListView):
     paginate_by = 30
 
     def get_queryset(self):
+        mine = Q(assessments__organization__in=Organization.objects.visible_to(self.request.user, "assessment.view"))
+        submitted = ~Q(assessments__status__in=[AssessmentStatus.DRAFT, AssessmentStatus.RETURNED])
         return (
             super()
             .get_queryset()
             .select_related("root", "system")
             .order_by("-year", "-pk")
             .annotate(
-                branch_count=Count("assessments", distinct=True),
-                submitted_count=Count(
-                    "assessments",
-                    filter=~Q(assessments__status__in=[AssessmentStatus.DRAFT, AssessmentStatus.RETURNED]),
-                    distinct=True,
-                ),
+                branch_count=Count("assessments", filter=mine, distinct=True),
+                submitted_count=Count("assessments", filter=mine & submitted, distinct=True),
             )
         )
 
@@ -91,6 +90,40 @@ class AssessmentHomeView(ScopedMixin, PaginatedMixin, ListView):
         )
         ctx["can_manage"] = has_permission(user, "assessment.manage")
         return ctx
+
+
+class CycleCreateView(LoginRequiredMixin, View):
+    """Committee staff open a cycle for a subtree with its windows."""
+
+    template_name = "assessment/assessmentcycle_form.html"
+
+    def _render(self, request, form, status=200):
+        from django.shortcuts import render
+
+        return render(request, self.template_name, {"form": form}, status=status)
+
+    def get(self, request):
+        if not has_permission(request.user, "assessment.manage"):
+            raise Http404
+        return self._render(request, OpenCycleForm(user=request.user))
+
+    def post(self, request):
+        if not has_permission(request.user, "assessment.manage"):
+            raise Http404
+        form = OpenCycleForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                cycle = services.open_cycle(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, _("The cycle is open; every branch in scope can fill in its self-assessment.")
+                )
+                return redirect("assessment:cycle_detail", cycle.pk)
+        return self._render(request, form, status=400)
 
 
 class CycleDetailView(ScopedMixin, PaginatedMixin, DetailView):

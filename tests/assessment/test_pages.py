@@ -236,3 +236,47 @@ def test_indicator_system_pages_are_for_assessment_readers_only(world, cycle, cl
     assert client_for(world.committee).get(f"/assessment/systems/{system.pk}/").status_code == 200
     assert client_for(world.secretary).get("/assessment/systems/").status_code == 200
     assert client_for(world.nobody).get("/assessment/systems/").status_code == 404
+
+
+def _cycle_form(system, root, **over):
+    data = {
+        "system": system.pk,
+        "root": root.pk,
+        "name": "2026年度甲局考评",
+        "self_due": "2026-12-10",
+        "review_due": "2026-12-20",
+        "cutoff": "2026-12-20",
+        "calibration_due": "2026-12-25",
+        "notice_until": "2026-12-31",
+        "appeal_until": "2026-12-31",
+    }
+    data.update(over)
+    return data
+
+
+def test_committee_opens_a_cycle_for_a_subtree_through_the_page(world, client_for):
+    system = make_system()
+    response = client_for(world.committee).post("/assessment/cycles/new/", _cycle_form(system, world.unit_a))
+    assert response.status_code == 302
+    assert set(BranchAssessment.objects.values_list("organization__name", flat=True)) == {
+        "甲局第一党支部",
+        "甲局第二党支部",
+    }
+
+
+def test_windows_out_of_order_are_refused_with_a_message_and_nothing_is_created(world, client_for):
+    system = make_system()
+    data = _cycle_form(system, world.unit_a, review_due="2026-12-01")
+    response = client_for(world.committee).post("/assessment/cycles/new/", data)
+    assert response.status_code == 400 and "依次排列" in response.content.decode()
+    assert not BranchAssessment.objects.exists()
+
+
+def test_only_committee_staff_open_cycles(world, client_for):
+    system = make_system()
+    assert client_for(world.unit_admin).get("/assessment/cycles/new/").status_code == 404
+    assert (
+        client_for(world.unit_admin).post("/assessment/cycles/new/", _cycle_form(system, world.unit_a)).status_code
+        == 404
+    )
+    assert not BranchAssessment.objects.exists()
