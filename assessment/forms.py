@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization, OrganizationKind
 
-from .models import IndicatorSystem
+from .models import Indicator, IndicatorSystem
 
 
 class DateInput(forms.DateInput):
@@ -30,4 +30,30 @@ class OpenCycleForm(forms.Form):
             Organization.objects.visible_to(user, "assessment.manage")
             .exclude(kind=OrganizationKind.GROUP)
             .order_by("path")
+        )
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = [
+            "dimension",
+            "code",
+            "name",
+            "max_score",
+            "method",
+            "config",
+            "guidance",
+            "required_evidence",
+            "order",
+        ]
+        widgets = {"guidance": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, system, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dimension"].queryset = system.dimensions.all()
+        self.fields["config"].help_text = _(
+            'For example: scale {"levels": [{"name": "好", "points": 10}]}; checklist {"items": [...], '
+            '"points_per_item": 2}; deduction {"per_occurrence": 1}; bonus {"per_item": 1}; computed '
+            '{"metric": "meetings.compliance_rate", "table": [{"min": 95, "points": 10}]}'
         )

@@ -145,6 +145,7 @@ def add_indicator(*, actor, dimension: Dimension, **fields) -> Indicator:
     if dimension.system.is_frozen:
         raise ValidationError(_("A published indicator system is frozen; make a new version to change it."))
     indicator = Indicator(dimension=dimension, **fields)
+    scoring.validate_config(indicator.method, indicator.config)
     indicator.full_clean()
     indicator.save()
     audit.record(actor, "assessment.indicator_added", indicator, after=audit.snapshot(indicator))

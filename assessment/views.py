@@ -22,7 +22,7 @@ from branches.models import Organization
 from branches.uploads import serve
 
 from . import exports, selectors, services
-from .forms import OpenCycleForm
+from .forms import IndicatorForm, OpenCycleForm
 from .models import (
     Appeal,
     AppealStatus,
@@ -529,6 +529,8 @@ class SystemDetailView(LoginRequiredMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         ctx["can_manage"] = has_permission(self.request.user, "assessment.manage")
         ctx["next_year"] = self.object.year + 1
+        if ctx["can_manage"] and not self.object.is_frozen:
+            ctx["indicator_form"] = kwargs.get("indicator_form") or IndicatorForm(system=self.object)
         return ctx
 
     def post(self, request, pk):
@@ -541,6 +543,18 @@ class SystemDetailView(LoginRequiredMixin, DetailView):
             elif action == "new_version":
                 system = services.new_version(actor=request.user, system=system)
                 messages.success(request, _("A new draft version was made."))
+            elif action == "add_indicator":
+                form = IndicatorForm(request.POST, system=system)
+                if form.is_valid():
+                    data = dict(form.cleaned_data)
+                    try:
+                        services.add_indicator(actor=request.user, dimension=data.pop("dimension"), **data)
+                    except ValidationError as exc:
+                        form.add_error(None, exc)
+                if not form.is_valid() or form.errors:
+                    self.object = system
+                    return self.render_to_response(self.get_context_data(indicator_form=form), status=400)
+                messages.success(request, _("Indicator added."))
             elif action == "copy":
                 system = services.copy_system_to_year(actor=request.user, system=system, year=system.year + 1)
                 messages.success(request, _("Copied as next year's draft."))

@@ -280,3 +280,39 @@ def test_only_committee_staff_open_cycles(world, client_for):
         == 404
     )
     assert not BranchAssessment.objects.exists()
+
+
+def _indicator_post(system, **over):
+    data = {
+        "action": "add_indicator",
+        "dimension": system.dimensions.first().pk,
+        "code": "P9",
+        "name": "新增指标",
+        "max_score": "5",
+        "method": "scale",
+        "config": '{"levels": [{"name": "好", "points": 5}, {"name": "差", "points": 0}]}',
+        "order": "9",
+    }
+    data.update(over)
+    return data
+
+
+def test_committee_adds_an_indicator_to_a_draft_system(world, client_for):
+    system = make_system(publish=False)
+    response = client_for(world.committee).post(f"/assessment/systems/{system.pk}/", _indicator_post(system))
+    assert response.status_code == 302
+    assert system.dimensions.first().indicators.filter(code="P9", method="scale").exists()
+
+
+def test_parameters_that_do_not_fit_the_method_are_refused_with_an_example(world, client_for):
+    system = make_system(publish=False)
+    post = _indicator_post(system, method="checklist", config='{"levels": []}')
+    response = client_for(world.committee).post(f"/assessment/systems/{system.pk}/", post)
+    assert response.status_code == 400 and "points_per_item" in response.content.decode()
+    assert not system.dimensions.first().indicators.filter(code="P9").exists()
+
+
+def test_a_published_system_offers_no_indicator_form(world, client_for):
+    system = make_system()
+    body = client_for(world.committee).get(f"/assessment/systems/{system.pk}/").content.decode()
+    assert "indicator-form" not in body
