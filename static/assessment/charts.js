@@ -7,7 +7,7 @@
       var data = JSON.parse(el.getAttribute("data-radar"));
       var chart = echarts.init(el);
       chart.setOption({
-        radar: { indicator: data.indicators, radius: "65%" },
+        radar: { indicator: data.indicators, radius: "55%", axisName: { fontSize: 11 } },
         series: [{ type: "radar", data: [{ value: data.values, areaStyle: { opacity: 0.25 } }] }],
         color: ["#c8161d"],
       });
