@@ -316,3 +316,29 @@ def test_a_published_system_offers_no_indicator_form(world, client_for):
     system = make_system()
     body = client_for(world.committee).get(f"/assessment/systems/{system.pk}/").content.decode()
     assert "indicator-form" not in body
+
+
+def test_secretary_appeals_an_indicator_and_the_committee_records_its_decision(world, cycle, client_for):
+    from assessment.models import Appeal
+
+    a = _submit(world, cycle)
+    services.start_calibration(actor=world.committee, cycle=cycle)
+    services.publish_results(actor=world.committee, cycle=cycle)
+    p1 = next(r for r in a.results.all() if r.indicator.code == "P1")
+    assert (
+        client_for(world.secretary).post(f"/assessment/results/{p1.pk}/appeal/", {"reason": "材料齐全"}).status_code
+        == 302
+    )
+    appeal = Appeal.objects.get(result=p1)
+    c = client_for(world.committee)
+    c.post(f"/assessment/cycles/{cycle.pk}/appeal/", {"appeal": appeal.pk, "accept": "0", "decision": "维持原评分"})
+    appeal.refresh_from_db()
+    assert appeal.status == "rejected" and appeal.decision == "维持原评分"
+
+
+def test_another_branchs_secretary_cannot_appeal_its_result(world, cycle, client_for):
+    a = _submit(world, cycle)
+    services.start_calibration(actor=world.committee, cycle=cycle)
+    services.publish_results(actor=world.committee, cycle=cycle)
+    p1 = next(r for r in a.results.all() if r.indicator.code == "P1")
+    assert client_for(world.outsider).post(f"/assessment/results/{p1.pk}/appeal/", {"reason": "x"}).status_code == 404
