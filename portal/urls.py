@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("branches.api.urls")),
     path("", include("supervision.api.urls")),
     path("", include("portal.api.notification_urls")),
+    path("", include("assessment.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("orgs/", include("branches.urls")),
     path("supervision/", include("supervision.urls")),
     path("notifications/", include("portal.notification_urls")),
+    path("assessment/", include("assessment.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

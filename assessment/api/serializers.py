@@ -1,0 +1,84 @@
+from rest_framework import serializers
+
+from ..models import AssessmentCycle, BranchAssessment, IndicatorResult
+
+
+class AssessmentCycleSerializer(serializers.ModelSerializer):
+    root_name = serializers.CharField(source="root.name", read_only=True)
+    system = serializers.CharField(source="system.__str__", read_only=True)
+
+    class Meta:
+        model = AssessmentCycle
+        fields = [
+            "id",
+            "name",
+            "year",
+            "status",
+            "root",
+            "root_name",
+            "system",
+            "self_due",
+            "review_due",
+            "cutoff",
+            "calibration_due",
+            "notice_until",
+            "appeal_until",
+            "frozen_at",
+            "published_at",
+            "finalized_at",
+        ]
+
+
+class IndicatorResultSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="indicator.code")
+    indicator = serializers.CharField(source="indicator.name")
+    dimension = serializers.CharField(source="indicator.dimension.name")
+    method = serializers.CharField(source="indicator.method")
+    max_score = serializers.DecimalField(source="indicator.max_score", max_digits=5, decimal_places=1)
+
+    class Meta:
+        model = IndicatorResult
+        fields = [
+            "id",
+            "code",
+            "indicator",
+            "dimension",
+            "method",
+            "max_score",
+            "self_score",
+            "review_score",
+            "final_score",
+            "computed_value",
+            "computed_points",
+            "computed_source",
+        ]
+
+
+class BranchAssessmentSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    grade = serializers.CharField(source="grade.label", default=None, read_only=True)
+
+    class Meta:
+        model = BranchAssessment
+        fields = [
+            "id",
+            "cycle",
+            "organization",
+            "organization_name",
+            "status",
+            "self_total",
+            "review_total",
+            "final_total",
+            "vetoed",
+            "grade",
+            "quota_demoted",
+            "submitted_at",
+            "reviewed_at",
+        ]
+
+
+class BranchAssessmentDetailSerializer(BranchAssessmentSerializer):
+    results = IndicatorResultSerializer(many=True, read_only=True)
+
+    class Meta(BranchAssessmentSerializer.Meta):
+        fields = [*BranchAssessmentSerializer.Meta.fields, "results"]

@@ -1,0 +1,11 @@
+from django.utils.translation import gettext_lazy as _
+
+NAV_ITEMS = [
+    {
+        "label": _("Four-strong assessment"),
+        "url": "assessment:home",
+        "icon": "award",
+        "permission": "assessment.view",
+        "order": 40,
+    },
+]

@@ -1,0 +1,122 @@
+"""Read-only views of assessments: score cards, ranks, year-over-year, "what it takes"."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from .models import BranchAssessment, Method
+
+
+def effective_score(r):
+    """The score that counts at this stage: final, else review, else self."""
+    for value in (r.final_score, r.review_score, r.self_score):
+        if value is not None:
+            return value
+    return None
+
+
+def dimension_rows(results) -> list[dict]:
+    """Results grouped by dimension with score and maximum (bonus counts; veto does not)."""
+    dims = {}
+    for r in results:
+        dim = r.indicator.dimension
+        row = dims.setdefault(dim.pk, {"dimension": dim, "results": [], "score": Decimal("0"), "max": Decimal("0")})
+        row["results"].append(r)
+        if r.indicator.method == Method.VETO:
+            continue
+        row["max"] += r.indicator.max_score
+        row["score"] += effective_score(r) or 0
+    return sorted(dims.values(), key=lambda d: (d["dimension"].order, d["dimension"].pk))
+
+
+def radar_data(dims) -> dict:
+    return {
+        "indicators": [{"name": d["dimension"].name, "max": float(d["max"] or 1)} for d in dims],
+        "values": [float(d["score"]) for d in dims],
+    }
+
+
+def total_of(assessment, results) -> Decimal:
+    for value in (assessment.final_total, assessment.review_total, assessment.self_total):
+        if value is not None:
+            return value
+    return sum((effective_score(r) or 0 for r in results if r.indicator.method != Method.VETO), Decimal("0"))
+
+
+def what_it_takes(results, total, grades, current_grade, vetoed) -> list[dict]:
+    """For each indicator not at full marks: the points at stake and whether they would lift the grade."""
+    ordered = sorted(grades, key=lambda g: g.min_score, reverse=True)
+    higher = [g for g in ordered if current_grade is None or g.min_score > current_grade.min_score]
+    next_grade = higher[-1] if higher else None
+    rows = []
+    for r in results:
+        ind = r.indicator
+        if ind.method == Method.VETO:
+            continue
+        score = effective_score(r) or Decimal("0")
+        stake = ind.max_score - score
+        if stake <= 0:
+            continue
+        lifts = bool(next_grade and not vetoed and total + stake >= next_grade.min_score)
+        rows.append({"result": r, "stake": stake, "lifts": lifts, "next_grade": next_grade})
+    rows.sort(key=lambda row: -row["stake"])
+    return rows
+
+
+def rank_in_unit(assessment: BranchAssessment) -> tuple[int | None, int]:
+    """Rank by total among the branches with the same parent in the same cycle (two queries at most)."""
+    peers = list(
+        BranchAssessment.objects.filter(
+            cycle_id=assessment.cycle_id, organization__parent_id=assessment.organization.parent_id
+        ).values_list("pk", "final_total", "review_total", "self_total")
+    )
+
+    def total(row):
+        for v in row[1:]:
+            if v is not None:
+                return v
+        return Decimal("-1")
+
+    ordered = sorted(peers, key=lambda row: -total(row))
+    for i, row in enumerate(ordered, start=1):
+        if row[0] == assessment.pk:
+            return i, len(ordered)
+    return None, len(ordered)
+
+
+def year_over_year(assessment: BranchAssessment, visible) -> list[BranchAssessment]:
+    return list(
+        visible.filter(organization_id=assessment.organization_id)
+        .select_related("cycle", "grade")
+        .order_by("-cycle__year", "-cycle_id")
+    )
+
+
+def distribution(assessments_values, grades) -> list[dict]:
+    total = len(assessments_values) or 1
+    counts = defaultdict(int)
+    for row in assessments_values:
+        counts[row["grade_id"]] += 1
+    ordered = sorted(grades, key=lambda g: g.min_score, reverse=True)
+    out = [{"grade": g, "count": counts[g.pk], "percent": round(100 * counts[g.pk] / total, 1)} for g in ordered]
+    if counts[None]:
+        out.append({"grade": None, "count": counts[None], "percent": round(100 * counts[None] / total, 1)})
+    return out
+
+
+def quota_rows(assessments_values, grades, quota) -> list[dict]:
+    """Per parent organisation: branches, top grades, allowed by the quota, and whether within it."""
+    ordered = sorted(grades, key=lambda g: g.min_score, reverse=True)
+    if quota is None or not ordered:
+        return []
+    top = ordered[0]
+    groups = defaultdict(list)
+    for row in assessments_values:
+        groups[(row["organization__parent__path"], row["organization__parent__name"])].append(row)
+    out = []
+    for (_path, name), rows in sorted(groups.items()):
+        n_top = sum(1 for r in rows if r["grade_id"] == top.pk)
+        allowed = len(rows) * quota // 100
+        out.append({"parent": name, "branches": len(rows), "top": n_top, "allowed": allowed, "ok": n_top <= allowed})
+    return out

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assessment"
+
+urlpatterns = [
+    path("", views.AssessmentHomeView.as_view(), name="home"),
+    path("systems/", views.SystemListView.as_view(), name="system_list"),
+    path("systems/<int:pk>/", views.SystemDetailView.as_view(), name="system_detail"),
+    path("cycles/new/", views.CycleCreateView.as_view(), name="cycle_create"),
+    path("cycles/<int:pk>/", views.CycleDetailView.as_view(), name="cycle_detail"),
+    path("cycles/<int:pk>/export.xlsx", views.CycleExportView.as_view(), name="cycle_export"),
+    path("cycles/<int:pk>/<str:action>/", views.CycleActionView.as_view(), name="cycle_action"),
+    path("branch/<int:pk>/", views.AssessmentDetailView.as_view(), name="assessment_detail"),
+    path("branch/<int:pk>/self/", views.SelfAssessmentView.as_view(), name="self"),
+    path("branch/<int:pk>/review/", views.ReviewView.as_view(), name="review"),
+    path("branch/<int:pk>/print/", views.AssessmentPrintView.as_view(), name="print"),
+    path("branch/<int:pk>/export.xlsx", views.AssessmentExportView.as_view(), name="assessment_export"),
+    path("results/<int:pk>/appeal/", views.AppealCreateView.as_view(), name="appeal"),
+    path("evidence/<int:pk>/", views.EvidenceFileView.as_view(), name="evidence_file"),
+]

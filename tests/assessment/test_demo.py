@@ -1,0 +1,27 @@
+import pytest
+from django.core.management import call_command
+
+from assessment.models import AssessmentCycle, BranchAssessment, CycleStatus, Honor, Indicator, IndicatorResult, Method
+from branches.models import Organization
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seeds_a_published_system_using_every_method_and_two_cycles():
+    call_command("seed_demo", "--scale", "small", "--force")
+    cycles = list(AssessmentCycle.objects.order_by("year"))
+    assert [c.status for c in cycles] == [CycleStatus.FINAL, CycleStatus.OPEN]
+    system = cycles[1].system
+    assert system.is_frozen
+    indicators = Indicator.objects.filter(dimension__system=system)
+    assert 20 <= indicators.count() <= 30
+    assert set(indicators.values_list("method", flat=True)) == set(Method.values)
+    assert system.dimensions.count() == 4
+    branches = Organization.objects.filter(kind="branch").count()
+    assert BranchAssessment.objects.filter(cycle=cycles[0], grade__isnull=False).count() == branches
+    assert IndicatorResult.objects.filter(assessment__cycle=cycles[1]).count() == branches * indicators.count()
+    assert Honor.objects.filter(cycle=cycles[0]).exists()
+    demo = BranchAssessment.objects.get(
+        cycle=cycles[1], organization__grants__user__username="secretary", organization__grants__role="secretary"
+    )
+    assert demo.status == "draft"

@@ -1,0 +1,54 @@
+import datetime
+
+import pytest
+
+from assessment import reminders, services
+from assessment.models import BranchAssessment
+from branches import metric_registry
+from branches.periods import period_containing
+from tests.assessment.factories import FULL_INPUT, inputs_by_code, make_system, open_cycle
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cycle(world):
+    return open_cycle(make_system(metric="not.there"), world.root)  # self_due 2026-12-10, review_due 2026-12-20
+
+
+def _submit(world, cycle):
+    a = BranchAssessment.objects.get(cycle=cycle, organization=world.branch_a1)
+    data = {**FULL_INPUT, "R2": {"manual": "20"}}
+    services.save_self_assessment(actor=world.secretary, assessment=a, entries=inputs_by_code(a, data))
+    return services.submit_self_assessment(actor=world.secretary, assessment=a, confirm=True)
+
+
+def test_progress_metric_gives_the_share_of_submitted_assessments_per_subtree(world, cycle):
+    _submit(world, cycle)
+    metric = metric_registry.get("assessment.progress")
+    values = metric.values(
+        [world.root, world.unit_a, world.unit_b], period_containing("year", datetime.date(2026, 5, 1))
+    )
+    assert values == {world.root.pk: 33.3, world.unit_a.pk: 50.0, world.unit_b.pk: 0.0}
+
+
+def test_secretaries_are_reminded_seven_days_and_one_day_before_self_assessment_closes(world, cycle):
+    early = [d for d in reminders.due(datetime.date(2026, 12, 2)) if d.kind == "assessment.self_due"]
+    week = [d for d in reminders.due(datetime.date(2026, 12, 3)) if d.kind == "assessment.self_due"]
+    last = [d for d in reminders.due(datetime.date(2026, 12, 9)) if d.kind == "assessment.self_due"]
+    assert early == []
+    assert {(d.recipient_id, d.step) for d in week} == {(world.secretary.pk, "T-7"), (world.outsider.pk, "T-7")}
+    assert {d.step for d in last} == {"T-1"} and all(d.urgent for d in last)
+
+
+def test_a_submitted_branch_is_not_reminded_but_its_reviewer_is(world, cycle):
+    _submit(world, cycle)
+    items = reminders.due(datetime.date(2026, 12, 13))
+    assert not any(d.kind == "assessment.self_due" and d.recipient_id == world.secretary.pk for d in items)
+    review = [d for d in items if d.kind == "assessment.review_due"]
+    assert {d.recipient_id for d in review} == {world.unit_admin.pk}
+    assert review[0].step == "T-7"
+
+
+def test_nothing_is_due_after_the_window_closed(world, cycle):
+    assert list(reminders.due(datetime.date(2026, 12, 21))) == []
