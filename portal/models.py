@@ -30,3 +30,6 @@ class PortalState(models.Model):
 
     def __str__(self):
         return f"{self.key} @ {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+from .models_dashboards import MetricSnapshot  # noqa: E402,F401  dashboards' pre-computed figures

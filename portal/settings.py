@@ -255,6 +255,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "beat-tick": {"task": "portal.tasks.beat_tick", "schedule": 60.0},
 }
+CELERY_BEAT_SCHEDULE["refresh-summaries"] = {"task": "portal.tasks.refresh_summaries", "schedule": 15 * 60.0}
+CELERY_BEAT_SCHEDULE["refresh-summaries-history"] = {
+    "task": "portal.tasks.refresh_summaries",
+    "schedule": 24 * 3600.0,
+    "kwargs": {"history": True},
+}
 
 # --- Auth -----------------------------------------------------------------
 

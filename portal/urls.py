@@ -25,3 +25,4 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
+urlpatterns += [path("dashboard/", include("portal.urls_dashboards"))]
