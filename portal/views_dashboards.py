@@ -94,17 +94,17 @@ class DashboardExportView(OrgDashboardMixin, DetailView):
         wb = Workbook()
         ws = wb.active
         ws.title = _("Headline figures")[:31]
-        ws.append([_("Organisation"), _("Period"), _("Figure"), _("Value"), _("Unit"), _("Same period last year")])
+        ws.append([_("Organisation name"), _("Period"), _("Figure"), _("Value"), _("Unit"), _("Same period last year")])
         for f in board.headline:
             ws.append([board.org.name, board.period.label, f.label, f.value, f.unit, f.last_year])
         if board.ranking_metric is not None:
             ws = wb.create_sheet(_("Ranking")[:31])
-            ws.append([_("Organisation")] + [str(m.label) for m in board.ranking_columns])
+            ws.append([_("Organisation name")] + [str(m.label) for m in board.ranking_columns])
             for row in board.ranking:
                 ws.append([row["org"].name] + [f.value for f in row["figures"]])
         if board.heatmap:
             ws = wb.create_sheet(_("Monthly compliance")[:31])
-            ws.append([_("Organisation")] + [m.label for m in board.heatmap_months])
+            ws.append([_("Organisation name")] + [m.label for m in board.heatmap_months])
             for row in board.heatmap:
                 ws.append([row["org"].name] + [c.value for c in row["cells"]])
         if board.structure:
