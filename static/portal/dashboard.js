@@ -67,7 +67,8 @@
       series: [{
         type: "pie", name: dim.title, radius: ["35%", "65%"], center: ["50%", "45%"],
         label: { formatter: "{d}%" },
-        data: dim.buckets.map(function (b) { return { name: b.label, value: b.value }; })
+        data: dim.buckets.filter(function (b) { return b.value > 0; })
+          .map(function (b) { return { name: b.label, value: b.value }; })
       }]
     });
   }
