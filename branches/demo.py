@@ -227,6 +227,7 @@ def seed(ctx) -> None:
         per_branch[i % len(branches)] += 1
     members = []
     serial = 0
+    used_ids = set()
     for branch, count in zip(branches, per_branch, strict=True):
         branch_groups = groups_by_branch.get(branch.pk, [])
         for k in range(count):
@@ -254,6 +255,9 @@ def seed(ctx) -> None:
                     join = earliest + datetime.timedelta(days=rng.randint(0, span))
                     full = join + datetime.timedelta(days=365)
             id_number = _id_number(rng, birth, serial)
+            while id_number in used_ids:  # city scale: the 3-digit serial repeats; keep ID numbers unique
+                id_number = _id_number(rng, birth, serial + rng.randint(1, 999))
+            used_ids.add(id_number)
             members.append(
                 Member(
                     organization=branch,

@@ -14,6 +14,7 @@ from importlib import import_module
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from branches import audit, metric_registry, stats
@@ -55,6 +56,7 @@ RANKING_METRICS = [
     "members.count",
 ]
 SNAPSHOT_CHUNK = 2000
+RANKING_LIMIT = 20
 
 
 def is_current_state(name: str) -> bool:
@@ -171,6 +173,8 @@ class Dashboard:
     structure: list = field(default_factory=list)  # [{"key","title","buckets":[{"key","label","value"}]}]
     ranking_metric: object = None
     ranking: list = field(default_factory=list)  # [{"org", "figures": [Figure], "rank_value"}]
+    ranking_total: int = 0
+    shown_children: list = field(default_factory=list)
     ranking_columns: list = field(default_factory=list)
     heatmap_metric: object = None
     heatmap_months: list = field(default_factory=list)
@@ -198,7 +202,20 @@ def child_orgs(org: Organization):
     )
 
 
-def dashboard_for(org: Organization, period: Period, *, today: datetime.date, ranking: str | None = None) -> Dashboard:
+def dashboard_for(
+    org: Organization,
+    period: Period,
+    *,
+    today: datetime.date,
+    ranking: str | None = None,
+    limit: int | None = RANKING_LIMIT,
+) -> Dashboard:
+    """Everything one dashboard shows, from snapshots only.
+
+    The ranking and the heatmap show the ``limit`` sub-organisations with the worst
+    gaps (all with ``limit=None``: the Excel export and "show all"), so the page
+    costs the same for a unit with 5 branches and a city with 400 units.
+    """
     registry = metric_registry.available()
     this_month = period_containing("month", today)
     children = child_orgs(org)
@@ -206,17 +223,21 @@ def dashboard_for(org: Organization, period: Period, *, today: datetime.date, ra
     last_year = period.same_last_year()
     keys = {period.key, last_year.key, this_month.key}
     snaps = {}
-    for metric, org_id, key, value in MetricSnapshot.objects.filter(
-        organization_id__in=org_ids, period_key__in=keys
-    ).values_list("metric", "organization_id", "period_key", "value"):
+    # the organisation's own figures (all metrics) and its children's (all but the structure breakdown)
+    own = Q(organization_id=org.pk)
+    kids = Q(organization_id__in=org_ids[1:]) & ~Q(metric__startswith="structure.")
+    for metric, org_id, key, value in MetricSnapshot.objects.filter(own | kids, period_key__in=keys).values_list(
+        "metric", "organization_id", "period_key", "value"
+    ):
         snaps[(metric, org_id, key)] = value
+    present_names = {k[0] for k in snaps}
 
     def value_of(name, org_id, p=period):
         key = this_month.key if is_current_state(name) else p.key
         return snaps.get((name, org_id, key))
 
     def present(name):
-        return any(k[0] == name for k in snaps)
+        return name in present_names
 
     board = Dashboard(org=org, period=period, children=children, refreshed_at=last_refresh())
     names = [n for n in HEADLINE_ORDER if n in registry] + sorted(
@@ -251,25 +272,33 @@ def dashboard_for(org: Organization, period: Period, *, today: datetime.date, ra
         ranking if ranking in registry and ranking and present(ranking) else (candidates[0] if candidates else None)
     )
     board.ranking_columns = [registry[n] for n in names if not n.startswith("org.")]
+    board.ranking_total = len(children)
+    shown = children if limit is None else children[:limit]
     if ranking_name:
         metric = registry[ranking_name]
         board.ranking_metric = metric
-        rows = []
-        for child in children:
-            figures = [
-                Figure(m.name, str(m.label), m.unit, value_of(m.name, child.pk), _drill(m, child, period))
-                for m in board.ranking_columns
-            ]
-            rows.append({"org": child, "figures": figures, "rank_value": value_of(ranking_name, child.pk)})
-        missing = [r for r in rows if r["rank_value"] is None]
+        with_value = [(c, value_of(ranking_name, c.pk)) for c in children]
         ranked = sorted(
-            (r for r in rows if r["rank_value"] is not None),
-            key=lambda r: r["rank_value"],
-            reverse=not metric.higher_is_better,
-        )
-        board.ranking = ranked + missing
+            ((c, v) for c, v in with_value if v is not None), key=lambda cv: cv[1], reverse=not metric.higher_is_better
+        ) + [(c, v) for c, v in with_value if v is None]
+        if limit is not None:
+            ranked = ranked[:limit]
+        shown = [c for c, _v in ranked]
+        board.ranking = [
+            {
+                "org": child,
+                "rank_value": value,
+                "figures": [
+                    Figure(m.name, str(m.label), m.unit, value_of(m.name, child.pk), _drill(m, child, period))
+                    for m in board.ranking_columns
+                ],
+            }
+            for child, value in ranked
+        ]
+    board.shown_children = shown
     # heatmap: children × months of the period's year
     heat_name = next((n for n in HEATMAP_METRICS if n in registry), None)
+    children = shown
     if heat_name and children:
         metric = registry[heat_name]
         year = period.start.year

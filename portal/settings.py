@@ -411,3 +411,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Benchmark harness (bench/run.py): serves /bench/floor, a trivial page measuring the framework floor.
+BENCH = env_bool("BENCH", False)

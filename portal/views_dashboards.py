@@ -47,10 +47,15 @@ class OrgDashboardMixin(ScopedMixin):
     def get_base_queryset(self):
         return Organization.objects.only("id", "name", "path", "kind", "parent_id", "depth")
 
+    show_all = False
+
     def board(self):
         today = timezone.localdate()
         period = _period(self.request, today)
-        return dashboards.dashboard_for(self.object, period, today=today, ranking=self.request.GET.get("rank"))
+        limit = None if (self.show_all or self.request.GET.get("all")) else dashboards.RANKING_LIMIT
+        return dashboards.dashboard_for(
+            self.object, period, today=today, ranking=self.request.GET.get("rank"), limit=limit
+        )
 
 
 class DashboardView(OrgDashboardMixin, DetailView):
@@ -85,7 +90,9 @@ class DashboardChartsView(OrgDashboardMixin, DetailView):
 
 
 class DashboardExportView(OrgDashboardMixin, DetailView):
-    """Every table of the dashboard as an Excel workbook."""
+    """Every table of the dashboard as an Excel workbook (all sub-organisations)."""
+
+    show_all = True
 
     def render_to_response(self, context, **kwargs):
         from openpyxl import Workbook
@@ -127,6 +134,7 @@ class AnnualSummaryView(OrgDashboardMixin, DetailView):
 
     template_name = "portal/dashboard_annual.html"
     context_object_name = "org"
+    show_all = True
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -136,7 +144,7 @@ class AnnualSummaryView(OrgDashboardMixin, DetailView):
             period = period_containing("year", today.replace(year=year, month=1, day=1))
         except (TypeError, ValueError):
             period = period_containing("year", today)
-        ctx["board"] = dashboards.dashboard_for(self.object, period, today=today)
+        ctx["board"] = dashboards.dashboard_for(self.object, period, today=today, limit=None)
         ctx["generated_at"] = timezone.now()
         return ctx
 
@@ -145,3 +153,9 @@ class AnnualSummaryView(OrgDashboardMixin, DetailView):
 def todo(request):
     items = dashboards.todo_for(request.user, timezone.now())
     return render(request, "portal/todo_list.html", {"items": items})
+
+
+@login_required
+def bench_floor(request):
+    """The framework floor for the benchmark: same middleware, session and login, no work (DEBUG/BENCH only)."""
+    return HttpResponse("<!doctype html><title>floor</title><p>ok</p>")

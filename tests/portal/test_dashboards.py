@@ -287,3 +287,26 @@ def test_refresh_task_runs_the_service(world):
 
     refresh_summaries()
     assert MetricSnapshot.objects.filter(metric="members.count", organization=world.root).exists()
+
+
+def test_ranking_shows_the_twenty_worst_and_all_on_request(world, client_for):
+    units = [
+        services.create_organization(
+            actor=audit.SYSTEM, name=f"单位{i:02d}", kind=OrganizationKind.PARTY_COMMITTEE, parent=world.root
+        )
+        for i in range(25)
+    ]
+    values = {u.pk: 50 + i for i, u in enumerate(units)}
+    with temporary_metric("meetings.compliance_rate", values):
+        refresh()
+        client = client_for(world.committee)
+        url = reverse("dashboards:org", args=[world.root.pk])
+        board = client.get(url).context["board"]
+        everything = client.get(url + "?all=1").context["board"]
+    assert [r["org"].pk for r in board.ranking] == [u.pk for u in units[:20]]
+    assert board.ranking_total == 27 and len(board.heatmap) == 20
+    assert len(everything.ranking) == 27
+
+
+def test_bench_floor_is_not_served_outside_debug_or_bench(world, client_for):
+    assert client_for(world.committee).get("/bench/floor").status_code == 404
