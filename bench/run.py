@@ -63,7 +63,10 @@ def ensure_database(url: str) -> None:
 
 
 def manage(env, *args, check=True) -> subprocess.CompletedProcess:
-    return subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=check, text=True, capture_output=True)
+    result = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=False, text=True, capture_output=True)
+    if check and result.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
+    return result
 
 
 def free_port() -> int:

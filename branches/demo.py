@@ -182,7 +182,10 @@ def seed(ctx) -> None:
                 end = today + datetime.timedelta(days=rng.randint(10, 180))
             else:
                 end = today + datetime.timedelta(days=rng.randint(200, 1000))
-            start = end.replace(year=end.year - 3)
+            try:
+                start = end.replace(year=end.year - 3)
+            except ValueError:  # 29 February (province scale draws one)
+                start = end.replace(year=end.year - 3, day=28)
             branch_rows.append(
                 (
                     Organization(
