@@ -14,7 +14,7 @@ from importlib import import_module
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F
 from django.utils import timezone
 
 from branches import audit, metric_registry, stats
@@ -218,18 +218,16 @@ def dashboard_for(
     """
     registry = metric_registry.available()
     this_month = period_containing("month", today)
-    children = child_orgs(org)
-    org_ids = [org.pk] + [c.pk for c in children]
     last_year = period.same_last_year()
     keys = {period.key, last_year.key, this_month.key}
     snaps = {}
-    # the organisation's own figures (all metrics) and its children's (all but the structure breakdown)
-    own = Q(organization_id=org.pk)
-    kids = Q(organization_id__in=org_ids[1:]) & ~Q(metric__startswith="structure.")
-    for metric, org_id, key, value in MetricSnapshot.objects.filter(own | kids, period_key__in=keys).values_list(
-        "metric", "organization_id", "period_key", "value"
-    ):
-        snaps[(metric, org_id, key)] = value
+
+    def load(queryset):
+        for metric, org_id, key, value in queryset.values_list("metric", "organization_id", "period_key", "value"):
+            snaps[(metric, org_id, key)] = value
+
+    # the organisation's own figures, all metrics (the org has a row for every computed metric)
+    load(MetricSnapshot.objects.filter(organization_id=org.pk, period_key__in=keys))
     present_names = {k[0] for k in snaps}
 
     def value_of(name, org_id, p=period):
@@ -239,7 +237,7 @@ def dashboard_for(
     def present(name):
         return name in present_names
 
-    board = Dashboard(org=org, period=period, children=children, refreshed_at=last_refresh())
+    board = Dashboard(org=org, period=period, children=[], refreshed_at=last_refresh())
     names = [n for n in HEADLINE_ORDER if n in registry] + sorted(
         n for n in registry if n not in HEADLINE_ORDER and not n.startswith("structure.")
     )
@@ -266,39 +264,61 @@ def dashboard_for(
                 items.append({"key": key, "label": str(label), "value": value_of(name, org.pk) or 0})
         if items:
             board.structure.append({"key": dim, "title": str(title), "buckets": items})
-    # ranking of the children by the chosen metric, worst first
+
+    # the sub-organisations: the ``limit`` worst by the ranking metric, ranked in the database
+    children_qs = Organization.objects.filter(parent=org, is_active=True).exclude(kind=OrganizationKind.GROUP)
+    board.ranking_total = children_qs.count()
     candidates = [n for n in RANKING_METRICS if n in registry and present(n)]
     ranking_name = (
         ranking if ranking in registry and ranking and present(ranking) else (candidates[0] if candidates else None)
     )
-    board.ranking_columns = [registry[n] for n in names if not n.startswith("org.")]
-    board.ranking_total = len(children)
-    shown = children if limit is None else children[:limit]
+    board.ranking_columns = [registry[n] for n in names if not n.startswith("org.") and present(n)]
+    fields = ("id", "name", "path", "kind", "parent_id")
+    ranked_values: dict[int, float] = {}
     if ranking_name:
         metric = registry[ranking_name]
         board.ranking_metric = metric
-        with_value = [(c, value_of(ranking_name, c.pk)) for c in children]
-        ranked = sorted(
-            ((c, v) for c, v in with_value if v is not None), key=lambda cv: cv[1], reverse=not metric.higher_is_better
-        ) + [(c, v) for c, v in with_value if v is None]
-        if limit is not None:
-            ranked = ranked[:limit]
-        shown = [c for c, _v in ranked]
+        rank_key = this_month.key if is_current_state(ranking_name) else period.key
+        order = F("value").asc() if metric.higher_is_better else F("value").desc()
+        ranked_qs = (
+            MetricSnapshot.objects.filter(
+                metric=ranking_name, period_key=rank_key, organization__in=children_qs, value__isnull=False
+            )
+            .order_by(order, "organization__name")
+            .values_list("organization_id", "value")
+        )
+        ranked_values = dict(ranked_qs if limit is None else ranked_qs[:limit])
+    room = None if limit is None else limit - len(ranked_values)
+    ranked_orgs = (
+        {o.pk: o for o in children_qs.filter(pk__in=list(ranked_values)).only(*fields)} if ranked_values else {}
+    )
+    rest_qs = children_qs.exclude(pk__in=list(ranked_values)).only(*fields).order_by("order", "name")
+    rest = list(rest_qs if room is None else rest_qs[: max(room, 0)]) if room != 0 else []
+    shown = [ranked_orgs[pk] for pk in ranked_values if pk in ranked_orgs] + rest
+    board.children = board.shown_children = shown
+    if shown:
+        load(
+            MetricSnapshot.objects.filter(
+                organization_id__in=[c.pk for c in shown],
+                period_key__in=keys,
+                metric__in=[m.name for m in board.ranking_columns],
+            )
+        )
+    if ranking_name:
         board.ranking = [
             {
                 "org": child,
-                "rank_value": value,
+                "rank_value": ranked_values.get(child.pk),
                 "figures": [
                     Figure(m.name, str(m.label), m.unit, value_of(m.name, child.pk), _drill(m, child, period))
                     for m in board.ranking_columns
                 ],
             }
-            for child, value in ranked
+            for child in shown
         ]
-    board.shown_children = shown
+    children = shown
     # heatmap: children × months of the period's year
     heat_name = next((n for n in HEATMAP_METRICS if n in registry), None)
-    children = shown
     if heat_name and children:
         metric = registry[heat_name]
         year = period.start.year

@@ -25,7 +25,11 @@ class MetricSnapshot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["metric", "organization", "period_key"], name="unique_metric_snapshot")
         ]
-        indexes = [models.Index(fields=["organization", "period_key"], name="snapshot_org_period")]
+        indexes = [
+            models.Index(fields=["organization", "period_key"], name="snapshot_org_period"),
+            # the ranking: one metric and period, walked in value order, stopping after the worst N children
+            models.Index(fields=["metric", "period_key", "value"], name="snapshot_rank"),
+        ]
 
     def __str__(self):
         return f"{self.metric} {self.organization_id} {self.period_key} = {self.value}"
