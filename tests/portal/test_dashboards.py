@@ -310,3 +310,11 @@ def test_ranking_shows_the_twenty_worst_and_all_on_request(world, client_for):
 
 def test_bench_floor_is_not_served_outside_debug_or_bench(world, client_for):
     assert client_for(world.committee).get("/bench/floor").status_code == 404
+
+
+def test_secretary_opens_their_branch_dashboard_with_a_way_to_the_todo_list(world, client_for):
+    refresh()
+    client = client_for(world.secretary)
+    assert client.get(reverse("dashboards:home"))["Location"] == reverse("dashboards:org", args=[world.branch_a1.pk])
+    html = client.get(reverse("dashboards:org", args=[world.branch_a1.pk])).content.decode()
+    assert reverse("dashboards:todo") in html
