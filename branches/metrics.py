@@ -64,3 +64,6 @@ register(
         drill_url=lambda org, period=None: reverse("branches:organization_detail", args=[org.pk]),
     )
 )
+"""Metrics the register publishes (see docs/development.md for the agreed names)."""
+
+from . import metrics_structure  # noqa: F401  member structure + fallback counts

@@ -104,3 +104,13 @@ def seed(ctx):
         user = User.objects.create(username=username, full_name=full_name, password=password, is_staff=True)
         if group_name in groups:
             user.groups.add(groups[group_name])
+"""Demo data for the dashboards: compute every figure once, with history, so they show at once."""
+
+from branches import audit
+
+
+def seed(ctx):
+    from portal import dashboards
+
+    detail = dashboards.refresh_summaries(actor=audit.SYSTEM, history=True)
+    ctx.log(f"    dashboards: {detail['rows']} figures")

@@ -258,6 +258,12 @@ CELERY_BEAT_SCHEDULE = {
     "supervision-sweep-cards": {"task": "supervision.tasks.sweep_cards", "schedule": 3600.0},
 }
 CELERY_BEAT_SCHEDULE["branches-expire-transfers"] = {"task": "branches.tasks.expire_transfers", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["refresh-summaries"] = {"task": "portal.tasks.refresh_summaries", "schedule": 15 * 60.0}
+CELERY_BEAT_SCHEDULE["refresh-summaries-history"] = {
+    "task": "portal.tasks.refresh_summaries",
+    "schedule": 24 * 3600.0,
+    "kwargs": {"history": True},
+}
 
 # --- Auth -----------------------------------------------------------------
 
@@ -500,3 +506,5 @@ CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
 LOGGING["filters"] = {"mask_personal_data": {"()": "portal.security.logfilters.MaskPersonalDataFilter"}}
 LOGGING["handlers"]["console"]["filters"] = ["mask_personal_data"]
 DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.security.logfilters.MaskingExceptionReporterFilter"
+# Benchmark harness (bench/run.py): serves /bench/floor, a trivial page measuring the framework floor.
+BENCH = env_bool("BENCH", False)

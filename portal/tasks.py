@@ -64,3 +64,11 @@ def archive_audit_log():
     from .security.services import archive_and_prune_audit
 
     archive_and_prune_audit()
+@shared_task(name="portal.tasks.refresh_summaries", ignore_result=True)
+def refresh_summaries(history: bool = False):
+    """Recompute the dashboards' figures (current periods; with ``history`` the past two years)."""
+    from branches import audit
+
+    from . import dashboards
+
+    dashboards.refresh_summaries(actor=audit.SYSTEM, history=history)

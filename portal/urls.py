@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -34,3 +35,8 @@ urlpatterns = [
 ]
 
 urlpatterns += [path("", include("portal.security.urls"))]
+urlpatterns += [path("dashboard/", include("portal.urls_dashboards"))]
+if settings.DEBUG or settings.BENCH:
+    from .views_dashboards import bench_floor
+
+    urlpatterns += [path("bench/floor", bench_floor, name="bench-floor")]

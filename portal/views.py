@@ -22,6 +22,8 @@ def home(request):
     grant = primary_grant(request.user)
     if grant is None and not request.user.is_superuser:
         return redirect("me")
+    if grant is not None and grant.role in (Role.COMMITTEE_STAFF, Role.UNIT_ADMIN):
+        return redirect("dashboards:home")
     if request.user.is_superuser or grant.role in (Role.COMMITTEE_STAFF, Role.UNIT_ADMIN, Role.INSPECTOR):
         return redirect("branches:organization_list")
     if grant.role in (Role.SECRETARY, Role.BRANCH_COMMITTEE):

@@ -16,6 +16,7 @@ def test_secretary_logs_in_and_sees_their_branch_not_a_siblings(world, login, li
 
 def test_committee_logs_in_and_browses_the_tree(world, login, live_server):
     page = login("committee")
+    page.goto(f"{live_server.url}/orgs/")  # the committee lands on its dashboard; the tree is one click away
     tree = page.get_by_test_id("org-tree")
     assert "乙局机关党委" in tree.inner_text()
     page.get_by_role("link", name="甲局机关党委").click()

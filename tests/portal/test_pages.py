@@ -17,7 +17,7 @@ def test_anonymous_is_sent_to_login(client):
 
 @pytest.mark.parametrize(
     ("persona", "target"),
-    [("committee", "/orgs/"), ("unit_admin", "/orgs/"), ("member", "/me/")],
+    [("committee", "/dashboard/"), ("unit_admin", "/dashboard/"), ("member", "/me/")],
 )
 def test_home_fits_the_role(world, client_for, persona, target):
     response = client_for(world.users[persona]).get("/")

@@ -1,0 +1,395 @@
+#!/usr/bin/env python
+"""``make bench [SCALE=city|province]``: the portal under gunicorn on PostgreSQL, measured on loopback.
+
+1. Creates (or reuses) the PostgreSQL database ``portal_bench_<scale>`` (``BENCH_DATABASE_URL``
+   overrides it), migrates it and loads ``seed_demo --scale <scale>`` when it is empty.
+2. Counts the SQL queries of every target page with Django's test client (exact, per request).
+3. Starts gunicorn on 127.0.0.1 with ``BENCH=1`` (which serves ``/bench/floor``, the framework
+   floor: same middleware, session and login, no work), logs the demo personas in and measures
+   each target with a small concurrent HTTP client (keep-alive, N requests, C at a time):
+   p50 / p95 latency and requests per second, and p95 as a ratio of the floor's p95.
+4. Times a full reminder sweep (``run_reminders``) and the card sweep, when those commands exist.
+5. Writes ``bench/report.json`` and prints a table.
+
+Targets whose URL does not exist yet (an app not merged) are skipped and listed under ``skipped``.
+Never part of ``make test``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+REPORT = ROOT / "bench" / "report.json"
+PASSWORD = "Demo-2026-pass"
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def database_url(scale: str) -> str:
+    return os.environ.get("BENCH_DATABASE_URL") or f"postgres://postgres@127.0.0.1:5432/portal_bench_{scale}"
+
+
+def ensure_database(url: str) -> None:
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    conn = psycopg2.connect(admin)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cur.fetchone() is None:
+            log(f"creating database {name}")
+            cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+
+
+def manage(env, *args, check=True) -> subprocess.CompletedProcess:
+    result = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=False, text=True, capture_output=True)
+    if check and result.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
+    return result
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ----------------------------------------------------------------- inside Django (this process)
+
+
+def setup_django(env) -> None:
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def _try_reverse(names, kwargs_options):
+    from django.urls import NoReverseMatch, reverse
+
+    for name in names:
+        for kwargs in kwargs_options:
+            try:
+                return reverse(name, kwargs=kwargs)
+            except NoReverseMatch:
+                continue
+    return None
+
+
+def resolve_targets() -> tuple[list[dict], list[str]]:
+    """(targets, skipped): each target {name, persona, path}."""
+    from django.contrib.auth import get_user_model
+
+    from branches.models import Organization, RoleGrant
+
+    User = get_user_model()
+    root = Organization.objects.filter(parent__isnull=True).order_by("path").first()
+    unit_admin = User.objects.get(username="unitadmin")
+    unit_org = RoleGrant.objects.filter(user=unit_admin, role="unit_admin").select_related("organization").first()
+    secretary = User.objects.get(username="secretary")
+    branch = RoleGrant.objects.filter(user=secretary, role="secretary").select_related("organization").first()
+    branch_pk = branch.organization_id if branch else None
+    org_kwargs = [{}, {"pk": branch_pk}, {"org": branch_pk}, {"organization": branch_pk}, {"branch": branch_pk}]
+    wanted = [
+        ("committee dashboard", "committee", _try_reverse(["dashboards:org"], [{"pk": root.pk}])),
+        (
+            "unit dashboard",
+            "unitadmin",
+            _try_reverse(["dashboards:org"], [{"pk": unit_org.organization_id}]) if unit_org else None,
+        ),
+        (
+            "meeting list (secretary)",
+            "secretary",
+            _try_reverse(["meetings:meeting_list", "branches:meeting_list", "meetings:list"], org_kwargs),
+        ),
+        (
+            "meeting form (secretary)",
+            "secretary",
+            _try_reverse(
+                ["meetings:meeting_create", "branches:meeting_create", "meetings:create", "meetings:meeting_add"],
+                org_kwargs,
+            ),
+        ),
+        (
+            "study page (member)",
+            "member",
+            _try_reverse(
+                ["training:my_study", "training:my_assignments", "training:assignment_list", "training:study"],
+                [{}],
+            ),
+        ),
+        (
+            "compliance matrix (committee)",
+            "committee",
+            _try_reverse(
+                ["meetings:compliance", "meetings:compliance_matrix", "branches:meeting_compliance"],
+                [{}, {"pk": root.pk}],
+            ),
+        ),
+        ("API organizations (committee)", "committee", "/api/v1/organizations/"),
+        ("API members (committee)", "committee", "/api/v1/members/"),
+        ("API meetings (committee)", "committee", "/api/v1/meetings/"),
+        ("API assignments (member)", "member", "/api/v1/assignments/"),
+        ("API rectifications (committee)", "committee", "/api/v1/rectifications/"),
+    ]
+    from django.urls import Resolver404, resolve
+
+    targets, skipped = [], []
+    for name, persona, path in wanted:
+        if path is None:
+            skipped.append(name)
+            continue
+        try:
+            resolve(path.split("?")[0])
+        except Resolver404:
+            skipped.append(name)
+            continue
+        targets.append({"name": name, "persona": persona, "path": path})
+    return targets, skipped
+
+
+def count_queries(targets: list[dict]) -> None:
+    """Exact query count per page (one warm request first), with Django's test client."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()
+    User = get_user_model()
+    clients = {}
+    for t in targets:
+        client = clients.get(t["persona"])
+        if client is None:
+            client = clients[t["persona"]] = Client(HTTP_HOST="127.0.0.1")
+            client.force_login(User.objects.get(username=t["persona"]))
+        client.get(t["path"])
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(t["path"])
+        t["status"] = response.status_code
+        t["queries"] = len(ctx.captured_queries)
+
+
+# ----------------------------------------------------------------- over HTTP (gunicorn)
+
+
+def login_session(base: str, username: str):
+    import requests
+
+    s = requests.Session()
+    page = s.get(f"{base}/accounts/login/", timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    r = s.post(
+        f"{base}/accounts/login/",
+        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        headers={"Referer": f"{base}/accounts/login/"},
+        timeout=30,
+        allow_redirects=False,
+    )
+    if r.status_code != 302:
+        raise SystemExit(f"login failed for {username}: HTTP {r.status_code}")
+    return s.cookies.get_dict()
+
+
+def measure(base: str, path: str, cookies: dict, requests_n: int, concurrency: int, warmup: int = 5) -> dict:
+    import requests
+
+    local = threading.local()
+
+    def session():
+        s = getattr(local, "s", None)
+        if s is None:
+            s = local.s = requests.Session()
+            s.cookies.update(cookies)
+        return s
+
+    def one(_i):
+        s = session()
+        started = time.perf_counter()
+        r = s.get(base + path, timeout=120)
+        elapsed = time.perf_counter() - started
+        if r.status_code != 200:
+            raise RuntimeError(f"{path}: HTTP {r.status_code}")
+        return elapsed
+
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(one, range(warmup)))
+        started = time.perf_counter()
+        times = list(pool.map(one, range(requests_n)))
+        wall = time.perf_counter() - started
+    times.sort()
+    return {
+        "p50_ms": round(statistics.median(times) * 1000, 1),
+        "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)] * 1000, 1),
+        "rps": round(requests_n / wall, 1),
+    }
+
+
+def wait_for(base: str, proc, timeout=60) -> None:
+    import requests
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("gunicorn exited early; see the log above")
+        try:
+            requests.get(base + "/accounts/login/", timeout=2)
+            return
+        except requests.RequestException:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not start")
+
+
+def time_command(env, names) -> tuple[str | None, float | None]:
+    from django.core.management import get_commands
+
+    available = get_commands()
+    for name in names:
+        if name in available:
+            started = time.perf_counter()
+            result = manage(env, name, check=False)
+            elapsed = time.perf_counter() - started
+            if result.returncode != 0:
+                log(f"{name} failed: {result.stderr[-500:]}")
+                return name, None
+            return name, round(elapsed, 2)
+    return None, None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", default="city", choices=["small", "city", "province"])
+    parser.add_argument("--requests", type=int, default=int(os.environ.get("BENCH_REQUESTS", 100)))
+    parser.add_argument("--concurrency", type=int, default=int(os.environ.get("BENCH_CONCURRENCY", 4)))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", (os.cpu_count() or 2) + 1)))
+    parser.add_argument("--reseed", action="store_true", help="drop and reload the demo data")
+    args = parser.parse_args()
+
+    url = database_url(args.scale)
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only-secret-key"),
+        DEBUG="false",
+        BENCH="true",
+        SEED_DEMO_ALLOWED="true",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+    )
+    env.setdefault("FIELD_ENCRYPTION_KEY", "ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLWxvbmc=")
+    if args.reseed:
+        import psycopg2
+
+        parts = urlsplit(url)
+        conn = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+        conn.autocommit = True
+        conn.cursor().execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}"')
+        conn.close()
+    ensure_database(url)
+    log(f"migrating {url}")
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0", check=False)
+    seed = manage(env, "seed_demo", "--scale", args.scale, "--if-empty")
+    seed_s = None
+    match = re.search(r"ready in ([0-9.]+)s", seed.stdout)
+    if match:
+        seed_s = float(match.group(1))
+        log(f"seeded {args.scale} in {seed_s}s")
+        print(seed.stdout)
+    else:
+        log("reusing the demo data already in the database")
+    started = time.perf_counter()
+    manage(env, "refresh_summaries")
+    refresh_s = round(time.perf_counter() - started, 2)
+
+    setup_django(env)
+    targets, skipped = resolve_targets()
+    count_queries(targets)
+    floor = {"name": "floor", "persona": "committee", "path": "/bench/floor"}
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    gunicorn = shutil.which("gunicorn", path=str(Path(PY).parent)) or "gunicorn"
+    cmd = [gunicorn, "portal.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers), "--log-level", "warning"]
+    log(" ".join(cmd))
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    try:
+        wait_for(base, proc)
+        cookies = {p: login_session(base, p) for p in {t["persona"] for t in targets} | {"committee"}}
+        floor_m = measure(base, floor["path"], cookies["committee"], args.requests, args.concurrency)
+        log(f"floor p50 {floor_m['p50_ms']} ms, p95 {floor_m['p95_ms']} ms")
+        results = []
+        for t in targets:
+            if t.get("status") != 200:
+                skipped.append(f"{t['name']} (HTTP {t.get('status')})")
+                continue
+            m = measure(base, t["path"], cookies[t["persona"]], args.requests, args.concurrency)
+            ratio = round(m["p95_ms"] / floor_m["p95_ms"], 2) if floor_m["p95_ms"] else None
+            results.append({"name": t["name"], **m, "queries": t["queries"], "floor_ratio_p95": ratio})
+            log(f"{t['name']}: p50 {m['p50_ms']} ms, p95 {m['p95_ms']} ms, {m['rps']} rps, {t['queries']} queries")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+    _name, reminder_s = time_command(env, ["run_reminders"])
+    _name, card_s = time_command(env, ["run_card_sweep", "sweep_cards", "card_sweep", "supervision_sweep"])
+    report = {
+        "scale": args.scale,
+        "floor": {"p50_ms": floor_m["p50_ms"], "p95_ms": floor_m["p95_ms"]},
+        "targets": results,
+        "reminder_sweep_s": reminder_s,
+        "card_sweep_s": card_s,
+        # extra context (not part of the contract's required keys)
+        "seed_s": seed_s,
+        "refresh_summaries_s": refresh_s,
+        "skipped": skipped,
+        "requests_per_target": args.requests,
+        "concurrency": args.concurrency,
+        "gunicorn_workers": args.workers,
+    }
+    REPORT.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    print_table(report)
+    log(f"wrote {REPORT}")
+
+
+def print_table(report: dict) -> None:
+    print()
+    print(f"Scale: {report['scale']}   floor p50 {report['floor']['p50_ms']} ms / p95 {report['floor']['p95_ms']} ms")
+    header = f"{'target':34} {'p50 ms':>8} {'p95 ms':>8} {'rps':>7} {'queries':>8} {'p95/floor':>10}"
+    print(header)
+    print("-" * len(header))
+    for t in report["targets"]:
+        print(
+            f"{t['name']:34} {t['p50_ms']:>8} {t['p95_ms']:>8} {t['rps']:>7} {t['queries']:>8} "
+            f"{t['floor_ratio_p95']:>10}"
+        )
+    fmt = lambda v: "n/a (command not present)" if v is None else f"{v} s"  # noqa: E731
+    print(f"reminder sweep: {fmt(report['reminder_sweep_s'])}   card sweep: {fmt(report['card_sweep_s'])}")
+    if report.get("skipped"):
+        print("skipped (URL not present yet): " + ", ".join(report["skipped"]))
+
+
+if __name__ == "__main__":
+    main()

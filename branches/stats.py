@@ -1,0 +1,165 @@
+"""Member structure as in the party statistics (党内统计): counts per organisation subtree.
+
+``structure_many(orgs, on)`` answers, for each organisation, how its whole subtree's
+members split by age band, education, gender, ethnicity, years of membership and
+development stage, in a fixed number of queries (one grouped query over members,
+one over organisation paths), whatever the number of organisations or members.
+The buckets are published as metrics (``branches/metrics_structure.py``) so the
+dashboards and any other reader count the same way.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from contextlib import contextmanager
+
+from django.db.models import Case, CharField, Count, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from .models import Member, Organization
+from .models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES, MemberCategory
+
+# (key, label, lower bound in years inclusive, upper bound exclusive)
+AGE_BANDS = [
+    ("under_35", _("Under 35"), 0, 35),
+    ("35_45", _("35 to 45"), 35, 46),
+    ("46_55", _("46 to 55"), 46, 56),
+    ("56_plus", _("56 and over"), 56, 200),
+]
+YEARS_BANDS = [
+    ("under_5", _("Under 5 years"), 0, 5),
+    ("5_10", _("5 to 10 years"), 5, 11),
+    ("11_20", _("11 to 20 years"), 11, 21),
+    ("21_plus", _("21 years and more"), 21, 200),
+]
+EDUCATION_GROUPS = [
+    ("postgraduate", _("Postgraduate"), ("研究生", "博士", "硕士", "博士研究生", "硕士研究生")),
+    ("bachelor", _("Bachelor"), ("大学本科", "本科")),
+    ("college", _("Junior college"), ("大学专科", "大专", "专科")),
+    ("secondary", _("Secondary and below"), ("中专", "高中", "初中", "小学", "中专及以下", "高中及以下")),
+]
+GENDERS = [("male", _("Male")), ("female", _("Female"))]
+STAGES = [(c.value, c.label) for c in MemberCategory]
+
+# dimension -> (title, [(bucket key, label)])
+DIMENSIONS = {
+    "age": (_("Age"), [(k, label) for k, label, _lo, _hi in AGE_BANDS]),
+    "education": (_("Education"), [(k, label) for k, label, _v in EDUCATION_GROUPS] + [("other", _("Other"))]),
+    "gender": (_("Gender"), GENDERS),
+    "ethnicity": (_("Ethnicity"), [("han", _("Han")), ("minority", _("Ethnic minorities"))]),
+    "years": (_("Years of membership"), [(k, label) for k, label, _lo, _hi in YEARS_BANDS]),
+    "stage": (_("Development pipeline"), STAGES),
+}
+
+_memo: dict | None = None
+
+
+@contextmanager
+def memoized():
+    """Within the block, repeated calls with the same organisations and date reuse one result."""
+    global _memo
+    previous, _memo = _memo, {}
+    try:
+        yield
+    finally:
+        _memo = previous
+
+
+def subtree_filter(orgs, field: str = "organization") -> Q:
+    """Q matching rows whose organisation lies in any of the orgs' subtrees.
+
+    Nested organisations are dropped first (a root covers everything), so asking
+    for the whole tree is one ``LIKE '/1/%'`` rather than hundreds of them.
+    """
+    prefix = f"{field}__path__startswith" if field else "path__startswith"
+    paths = sorted({o.path for o in orgs})
+    kept: list[str] = []
+    for path in paths:
+        if not kept or not path.startswith(kept[-1]):
+            kept.append(path)
+    q = Q()
+    for path in kept:
+        q |= Q(**{prefix: path})
+    return q
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _band_case(field: str, bands, on: datetime.date):
+    whens = []
+    for key, _label, low, high in bands:
+        # age >= low  <=>  born on or before on - low years; age < high <=> born after on - high years
+        whens.append(
+            When(
+                Q(**{f"{field}__lte": _years_before(on, low), f"{field}__gt": _years_before(on, high)}), then=Value(key)
+            )
+        )
+    return Case(*whens, default=Value(""), output_field=CharField())
+
+
+def _education_case():
+    whens = [When(education__in=values, then=Value(key)) for key, _label, values in EDUCATION_GROUPS]
+    return Case(*whens, default=Value("other"), output_field=CharField())
+
+
+def structure_many(orgs, on: datetime.date) -> dict[int, dict[str, dict[str, int]]]:
+    """{org.pk: {dimension: {bucket: count}}} over each organisation's whole subtree.
+
+    Party members (full and probationary, active statuses) count in every dimension
+    except ``stage``, which counts the whole pipeline (applicants to full members).
+    """
+    orgs = list(orgs)
+    key = (tuple(sorted(o.pk for o in orgs)), on)
+    if _memo is not None and key in _memo:
+        return _memo[key]
+    targets = {o.pk for o in orgs}
+    result: dict[int, dict] = {pk: {dim: defaultdict(int) for dim in DIMENSIONS} for pk in targets}
+    if orgs:
+        active = Member.objects.filter(status__in=ACTIVE_STATUSES).filter(subtree_filter(orgs))
+        rows = (
+            active.annotate(
+                age=_band_case("birth_date", AGE_BANDS, on),
+                years=_band_case("join_date", YEARS_BANDS, on),
+                edu=_education_case(),
+                is_party=Case(
+                    When(category__in=PARTY_MEMBER_CATEGORIES, then=Value("1")),
+                    default=Value("0"),
+                    output_field=CharField(),
+                ),
+            )
+            .values("organization_id", "category", "gender", "ethnicity", "age", "years", "edu", "is_party")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        rows = list(rows)
+        org_ids = {r["organization_id"] for r in rows}
+        paths = dict(Organization.objects.filter(pk__in=org_ids).values_list("pk", "path"))
+        for row in rows:
+            ancestors = [int(p) for p in paths.get(row["organization_id"], "").strip("/").split("/") if p]
+            hits = [pk for pk in ancestors if pk in targets]
+            if not hits:
+                continue
+            n = row["n"]
+            for pk in hits:
+                bucket = result[pk]
+                bucket["stage"][row["category"]] += n
+                if row["is_party"] != "1":
+                    continue
+                if row["age"]:
+                    bucket["age"][row["age"]] += n
+                if row["years"]:
+                    bucket["years"][row["years"]] += n
+                bucket["education"][row["edu"]] += n
+                if row["gender"]:
+                    bucket["gender"][row["gender"]] += n
+                bucket["ethnicity"]["han" if (row["ethnicity"] or "汉族") == "汉族" else "minority"] += n
+    final = {pk: {dim: dict(v) for dim, v in dims.items()} for pk, dims in result.items()}
+    if _memo is not None:
+        _memo[key] = final
+    return final

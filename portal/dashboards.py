@@ -1,0 +1,439 @@
+"""Dashboards: pre-computed figures per organisation × period, and the read side.
+
+Write side: ``refresh_summaries`` asks every registered metric for the numbers of
+all organisations (``metric.many``) and upserts them into ``MetricSnapshot``.
+Read side: ``dashboard_for`` builds everything a dashboard shows from snapshots
+with a fixed number of queries, whatever the history or the size of the tree.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from branches import audit, metric_registry, stats
+from branches.models import Organization, OrganizationKind
+from branches.periods import Period, period_containing
+
+from .models import MetricSnapshot, PortalState
+
+# Metrics that describe the register as it stands now (not a period's activity):
+# refreshed and read for the current month only.
+CURRENT_STATE_PREFIXES = ("structure.", "org.", "members.")
+
+# Headline order: the agreed names first (docs/development.md), anything else after.
+HEADLINE_ORDER = [
+    "org.count",
+    "org.branches",
+    "members.count",
+    "members.probationary",
+    "meetings.compliance_rate",
+    "meetings.first_topic_rate",
+    "meetings.missing_count",
+    "study.completion_rate",
+    "study.hours_per_capita",
+    "supervision.open_rectifications",
+    "supervision.overdue_rectifications",
+    "supervision.on_time_rate",
+    "supervision.yellow_cards",
+    "supervision.red_cards",
+    "assessment.progress",
+]
+# The first registered of these fills the heatmap (units × months) and the ranking.
+HEATMAP_METRICS = ["meetings.compliance_rate", "meetings.first_topic_rate", "study.completion_rate"]
+RANKING_METRICS = [
+    "meetings.compliance_rate",
+    "study.completion_rate",
+    "supervision.overdue_rectifications",
+    "meetings.first_topic_rate",
+    "assessment.progress",
+    "members.count",
+]
+SNAPSHOT_CHUNK = 2000
+RANKING_LIMIT = 20
+
+
+def is_current_state(name: str) -> bool:
+    return name.startswith(CURRENT_STATE_PREFIXES)
+
+
+def dashboard_orgs():
+    """The organisations that get figures: everything but party groups."""
+    return Organization.objects.filter(is_active=True).exclude(kind=OrganizationKind.GROUP).order_by("path")
+
+
+def current_periods(today: datetime.date) -> list[Period]:
+    return [period_containing(kind, today) for kind in ("month", "quarter", "year")]
+
+
+def history_periods(today: datetime.date) -> list[Period]:
+    """Months, quarters and years of this year (up to now) and the whole of last year."""
+    periods = []
+    for year in (today.year - 1, today.year):
+        last_month = 12 if year < today.year else today.month
+        periods += [period_containing("month", datetime.date(year, m, 1)) for m in range(1, last_month + 1)]
+        last_quarter = 4 if year < today.year else (today.month - 1) // 3 + 1
+        periods += [period_containing("quarter", datetime.date(year, q * 3 - 2, 1)) for q in range(1, last_quarter + 1)]
+        periods.append(period_containing("year", datetime.date(year, 1, 1)))
+    return periods
+
+
+@transaction.atomic
+def refresh_summaries(*, actor, now: datetime.datetime | None = None, history: bool = False, metrics=None) -> dict:
+    """Recompute every registered metric for every organisation and upsert the snapshots.
+
+    ``history=False`` (the 15-minute beat) refreshes the current month, quarter and
+    year; ``history=True`` (nightly and ``manage.py refresh_summaries --history``)
+    also this year's and last year's past months, quarters and years. Rerunning is
+    harmless: rows are keyed on (metric, organisation, period).
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now) if timezone.is_aware(now) else now.date()
+    registry = metrics or metric_registry.available()
+    orgs = list(dashboard_orgs().only("id", "path", "kind"))
+    period_sets = history_periods(today) if history else current_periods(today)
+    this_month = period_containing("month", today)
+    rows = []
+    with stats.memoized():
+        for name, metric in sorted(registry.items()):
+            periods = [this_month] if is_current_state(name) else period_sets
+            for period in periods:
+                values = metric.many(orgs, period)
+                for org in orgs:
+                    value = values.get(org.pk)
+                    rows.append(
+                        MetricSnapshot(
+                            metric=name,
+                            organization_id=org.pk,
+                            period_kind=period.kind,
+                            period_key=period.key,
+                            value=None if value is None else float(value),
+                            computed_at=now,
+                        )
+                    )
+    for start in range(0, len(rows), SNAPSHOT_CHUNK):
+        MetricSnapshot.objects.bulk_create(
+            rows[start : start + SNAPSHOT_CHUNK],
+            update_conflicts=True,
+            unique_fields=["metric", "organization", "period_key"],
+            update_fields=["value", "period_kind", "computed_at"],
+        )
+    state = PortalState.objects.filter(key="summaries_refreshed").first()
+    before = dict(state.detail, at=state.at.isoformat()) if state else None
+    detail = {
+        "rows": len(rows),
+        "metrics": len(registry),
+        "organizations": len(orgs),
+        "periods": [p.key for p in period_sets],
+        "history": history,
+    }
+    PortalState.objects.update_or_create(key="summaries_refreshed", defaults={"at": now, "detail": detail})
+    audit.record(actor, "dashboards.refresh", object_type="dashboards", before=before, after=detail)
+    return detail
+
+
+def last_refresh() -> datetime.datetime | None:
+    return PortalState.objects.filter(key="summaries_refreshed").values_list("at", flat=True).first()
+
+
+# --------------------------------------------------------------------------- read side
+
+
+@dataclass
+class Figure:
+    name: str
+    label: str
+    unit: str
+    value: float | None
+    url: str = ""
+    last_year: float | None = None
+    higher_is_better: bool = True
+
+    @property
+    def display(self) -> str:
+        if self.value is None:
+            return "—"
+        if self.unit == "%":
+            return f"{self.value:.1f}"
+        return f"{self.value:.0f}" if float(self.value).is_integer() else f"{self.value:.1f}"
+
+
+@dataclass
+class Dashboard:
+    org: Organization
+    period: Period
+    children: list
+    headline: list = field(default_factory=list)
+    structure: list = field(default_factory=list)  # [{"key","title","buckets":[{"key","label","value"}]}]
+    ranking_metric: object = None
+    ranking: list = field(default_factory=list)  # [{"org", "figures": [Figure], "rank_value"}]
+    ranking_total: int = 0
+    shown_children: list = field(default_factory=list)
+    ranking_columns: list = field(default_factory=list)
+    heatmap_metric: object = None
+    heatmap_months: list = field(default_factory=list)
+    heatmap: list = field(default_factory=list)  # [{"org", "cells": [Figure]}]
+    trend_metric: object = None
+    trend: dict = field(default_factory=dict)
+    refreshed_at: datetime.datetime | None = None
+
+
+def _drill(metric, org, period) -> str:
+    if metric.drill_url is None:
+        return ""
+    try:
+        return metric.drill_url(org, period) or ""
+    except Exception:  # a metric's link must never break the dashboard  # noqa: BLE001
+        return ""
+
+
+def child_orgs(org: Organization):
+    return list(
+        Organization.objects.filter(parent=org, is_active=True)
+        .exclude(kind=OrganizationKind.GROUP)
+        .only("id", "name", "path", "kind", "parent_id")
+        .order_by("order", "name")
+    )
+
+
+def dashboard_for(
+    org: Organization,
+    period: Period,
+    *,
+    today: datetime.date,
+    ranking: str | None = None,
+    limit: int | None = RANKING_LIMIT,
+) -> Dashboard:
+    """Everything one dashboard shows, from snapshots only.
+
+    The ranking and the heatmap show the ``limit`` sub-organisations with the worst
+    gaps (all with ``limit=None``: the Excel export and "show all"), so the page
+    costs the same for a unit with 5 branches and a city with 400 units.
+    """
+    registry = metric_registry.available()
+    this_month = period_containing("month", today)
+    last_year = period.same_last_year()
+    keys = {period.key, last_year.key, this_month.key}
+    snaps = {}
+
+    def load(queryset):
+        for metric, org_id, key, value in queryset.values_list("metric", "organization_id", "period_key", "value"):
+            snaps[(metric, org_id, key)] = value
+
+    # the organisation's own figures, all metrics (the org has a row for every computed metric)
+    load(MetricSnapshot.objects.filter(organization_id=org.pk, period_key__in=keys))
+    present_names = {k[0] for k in snaps}
+
+    def value_of(name, org_id, p=period):
+        key = this_month.key if is_current_state(name) else p.key
+        return snaps.get((name, org_id, key))
+
+    def present(name):
+        return name in present_names
+
+    board = Dashboard(org=org, period=period, children=[], refreshed_at=last_refresh())
+    names = [n for n in HEADLINE_ORDER if n in registry] + sorted(
+        n for n in registry if n not in HEADLINE_ORDER and not n.startswith("structure.")
+    )
+    for name in names:
+        if not present(name):
+            continue
+        metric = registry[name]
+        board.headline.append(
+            Figure(
+                name,
+                str(metric.label),
+                metric.unit,
+                value_of(name, org.pk),
+                _drill(metric, org, period),
+                None if is_current_state(name) else value_of(name, org.pk, last_year),
+                metric.higher_is_better,
+            )
+        )
+    for dim, (title, buckets) in stats.DIMENSIONS.items():
+        items = []
+        for key, label in buckets:
+            name = f"structure.{dim}.{key}"
+            if name in registry and present(name):
+                items.append({"key": key, "label": str(label), "value": value_of(name, org.pk) or 0})
+        if items:
+            board.structure.append({"key": dim, "title": str(title), "buckets": items})
+
+    # the sub-organisations: the ``limit`` worst by the ranking metric, ranked in the database
+    children_qs = Organization.objects.filter(parent=org, is_active=True).exclude(kind=OrganizationKind.GROUP)
+    board.ranking_total = children_qs.count()
+    candidates = [n for n in RANKING_METRICS if n in registry and present(n)]
+    ranking_name = (
+        ranking if ranking in registry and ranking and present(ranking) else (candidates[0] if candidates else None)
+    )
+    board.ranking_columns = [registry[n] for n in names if not n.startswith("org.") and present(n)]
+    fields = ("id", "name", "path", "kind", "parent_id")
+    ranked_values: dict[int, float] = {}
+    if ranking_name:
+        metric = registry[ranking_name]
+        board.ranking_metric = metric
+        rank_key = this_month.key if is_current_state(ranking_name) else period.key
+        order = F("value").asc() if metric.higher_is_better else F("value").desc()
+        ranked_qs = (
+            MetricSnapshot.objects.filter(
+                metric=ranking_name, period_key=rank_key, organization__in=children_qs, value__isnull=False
+            )
+            .order_by(order, "organization__name")
+            .values_list("organization_id", "value")
+        )
+        ranked_values = dict(ranked_qs if limit is None else ranked_qs[:limit])
+    room = None if limit is None else limit - len(ranked_values)
+    ranked_orgs = (
+        {o.pk: o for o in children_qs.filter(pk__in=list(ranked_values)).only(*fields)} if ranked_values else {}
+    )
+    rest_qs = children_qs.exclude(pk__in=list(ranked_values)).only(*fields).order_by("order", "name")
+    rest = list(rest_qs if room is None else rest_qs[: max(room, 0)]) if room != 0 else []
+    shown = [ranked_orgs[pk] for pk in ranked_values if pk in ranked_orgs] + rest
+    board.children = board.shown_children = shown
+    if shown:
+        load(
+            MetricSnapshot.objects.filter(
+                organization_id__in=[c.pk for c in shown],
+                period_key__in=keys,
+                metric__in=[m.name for m in board.ranking_columns],
+            )
+        )
+    if ranking_name:
+        board.ranking = [
+            {
+                "org": child,
+                "rank_value": ranked_values.get(child.pk),
+                "figures": [
+                    Figure(m.name, str(m.label), m.unit, value_of(m.name, child.pk), _drill(m, child, period))
+                    for m in board.ranking_columns
+                ],
+            }
+            for child in shown
+        ]
+    children = shown
+    # heatmap: children × months of the period's year
+    heat_name = next((n for n in HEATMAP_METRICS if n in registry), None)
+    if heat_name and children:
+        metric = registry[heat_name]
+        year = period.start.year
+        last = 12 if year < today.year else today.month
+        months = [period_containing("month", datetime.date(year, m, 1)) for m in range(1, last + 1)]
+        cells = {}
+        for org_id, key, value in MetricSnapshot.objects.filter(
+            metric=heat_name, organization_id__in=[c.pk for c in children], period_key__in=[m.key for m in months]
+        ).values_list("organization_id", "period_key", "value"):
+            cells[(org_id, key)] = value
+        if cells:
+            board.heatmap_metric = metric
+            board.heatmap_months = months
+            board.heatmap = [
+                {
+                    "org": child,
+                    "cells": [
+                        Figure(heat_name, m.label, metric.unit, cells.get((child.pk, m.key)), _drill(metric, child, m))
+                        for m in months
+                    ],
+                }
+                for child in children
+            ]
+    # trend: the org's monthly figure this year against last year
+    trend_name = next((n for n in HEATMAP_METRICS if n in registry and present(n)), None)
+    if trend_name:
+        year = period.start.year
+        this_keys = [f"{year}-{m:02d}" for m in range(1, 13)]
+        last_keys = [f"{year - 1}-{m:02d}" for m in range(1, 13)]
+        values = dict(
+            MetricSnapshot.objects.filter(
+                metric=trend_name, organization_id=org.pk, period_key__in=this_keys + last_keys
+            ).values_list("period_key", "value")
+        )
+        board.trend_metric = registry[trend_name]
+        board.trend = {
+            "months": [f"{m}月" for m in range(1, 13)],
+            "this_year": [values.get(k) for k in this_keys],
+            "last_year": [values.get(k) for k in last_keys],
+            "year": year,
+        }
+    return board
+
+
+def chart_payload(board: Dashboard) -> dict:
+    """What static/portal/dashboard.js draws; built from the same Dashboard as the page."""
+    payload = {"structure": board.structure, "ranking": None, "trend": None, "heatmap": None}
+    if board.ranking_metric is not None:
+        m = board.ranking_metric
+        payload["ranking"] = {
+            "title": str(m.label),
+            "unit": m.unit,
+            "items": [{"name": r["org"].name, "value": r["rank_value"], "org": r["org"].pk} for r in board.ranking],
+        }
+    if board.trend_metric is not None:
+        payload["trend"] = dict(board.trend, title=str(board.trend_metric.label), unit=board.trend_metric.unit)
+    if board.heatmap_metric is not None:
+        payload["heatmap"] = {
+            "title": str(board.heatmap_metric.label),
+            "unit": board.heatmap_metric.unit,
+            "months": [m.key for m in board.heatmap_months],
+            "rows": [
+                {"name": r["org"].name, "values": [c.value for c in r["cells"]], "urls": [c.url for c in r["cells"]]}
+                for r in board.heatmap
+            ],
+        }
+    return payload
+
+
+# --------------------------------------------------------------------------- to-do
+
+
+def reminder_providers() -> list:
+    """Every installed app's ``reminders.due`` function (the reminder engine's sources)."""
+    providers = []
+    for config in apps.get_app_configs():
+        try:
+            module = import_module(f"{config.name}.reminders")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.reminders":
+                raise
+            continue
+        if callable(getattr(module, "due", None)):
+            providers.append(module.due)
+    return providers
+
+
+def todo_for(user, now: datetime.datetime) -> list:
+    """The user's to-do items: what every app's reminder provider says is due for them.
+
+    The same source as the reminder worker (``<app>.reminders.due(now)``), filtered
+    to the user, soonest first. Apps without a ``reminders`` module add nothing.
+    """
+    items = []
+    for due in reminder_providers():
+        items.extend(item for item in due(now) if item.recipient_id == user.pk)
+
+    def sort_key(item):
+        at = item.due_at
+        if isinstance(at, datetime.datetime):
+            at = timezone.localdate(at) if timezone.is_aware(at) else at.date()
+        return (not item.urgent, at, item.title)
+
+    return sorted(items, key=sort_key)
+
+
+def root_for(user) -> Organization | None:
+    """The top organisation of the user's dashboard (one query via cached grants)."""
+    from branches.access import grants_of
+    from branches.roles import roles_with
+
+    allowed = roles_with("dashboard.view")
+    grants = [g for g in grants_of(user) if g.role in allowed]
+    if user.is_superuser and not grants:
+        return Organization.objects.filter(parent__isnull=True).order_by("path").first()
+    if not grants:
+        return None
+    return min((g.organization for g in grants), key=lambda o: (o.depth, o.path))

@@ -1,0 +1,161 @@
+"""Dashboard pages: thin views over ``portal.dashboards`` (which reads only snapshots)."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView
+
+from branches.mixins import ScopedMixin, breadcrumbs_for
+from branches.models import Organization
+from branches.periods import parse, period_containing
+
+from . import dashboards
+
+PERIOD_KINDS = ("month", "quarter", "year")
+
+
+def _period(request, today):
+    key = request.GET.get("period", "").strip()
+    if key:
+        try:
+            return parse(key)
+        except (ValueError, TypeError):
+            pass
+    kind = request.GET.get("kind", "quarter")
+    return period_containing(kind if kind in PERIOD_KINDS else "quarter", today)
+
+
+@login_required
+def dashboard_home(request):
+    """The caller's own dashboard: the top organisation of their grants."""
+    org = dashboards.root_for(request.user)
+    if org is None:
+        raise Http404
+    return redirect("dashboards:org", pk=org.pk)
+
+
+class OrgDashboardMixin(ScopedMixin):
+    model = Organization
+    scope_action = "dashboard.view"
+
+    def get_base_queryset(self):
+        return Organization.objects.only("id", "name", "path", "kind", "parent_id", "depth")
+
+    show_all = False
+
+    def board(self):
+        today = timezone.localdate()
+        period = _period(self.request, today)
+        limit = None if (self.show_all or self.request.GET.get("all")) else dashboards.RANKING_LIMIT
+        return dashboards.dashboard_for(
+            self.object, period, today=today, ranking=self.request.GET.get("rank"), limit=limit
+        )
+
+
+class DashboardView(OrgDashboardMixin, DetailView):
+    template_name = "portal/dashboard_detail.html"
+    context_object_name = "org"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        board = self.board()
+        today = timezone.localdate()
+        ctx.update(
+            board=board,
+            breadcrumbs=breadcrumbs_for(self.request.user, self.object),
+            period_choices=[
+                period_containing("month", today),
+                period_containing("quarter", today),
+                period_containing("year", today),
+                period_containing("quarter", today).previous(),
+                period_containing("year", today).previous(),
+            ],
+            rank=self.request.GET.get("rank", ""),
+        )
+        return ctx
+
+
+class DashboardChartsView(OrgDashboardMixin, DetailView):
+    """JSON for the charts; scoped exactly like the page."""
+
+    def render_to_response(self, context, **kwargs):
+        board = self.board()
+        return JsonResponse(dashboards.chart_payload(board), json_dumps_params={"ensure_ascii": False})
+
+
+class DashboardExportView(OrgDashboardMixin, DetailView):
+    """Every table of the dashboard as an Excel workbook (all sub-organisations)."""
+
+    show_all = True
+
+    def render_to_response(self, context, **kwargs):
+        from openpyxl import Workbook
+
+        board = self.board()
+        wb = Workbook()
+        ws = wb.active
+        ws.title = _("Headline figures")[:31]
+        ws.append([_("Organisation name"), _("Period"), _("Figure"), _("Value"), _("Unit"), _("Same period last year")])
+        for f in board.headline:
+            ws.append([board.org.name, board.period.label, f.label, f.value, f.unit, f.last_year])
+        if board.ranking_metric is not None:
+            ws = wb.create_sheet(_("Ranking")[:31])
+            ws.append([_("Organisation name")] + [str(m.label) for m in board.ranking_columns])
+            for row in board.ranking:
+                ws.append([row["org"].name] + [f.value for f in row["figures"]])
+        if board.heatmap:
+            ws = wb.create_sheet(_("Monthly compliance")[:31])
+            ws.append([_("Organisation name")] + [m.label for m in board.heatmap_months])
+            for row in board.heatmap:
+                ws.append([row["org"].name] + [c.value for c in row["cells"]])
+        if board.structure:
+            ws = wb.create_sheet(_("Member structure")[:31])
+            ws.append([_("Dimension"), _("Group"), _("Members")])
+            for dim in board.structure:
+                for b in dim["buckets"]:
+                    ws.append([dim["title"], b["label"], b["value"]])
+        out = io.BytesIO()
+        wb.save(out)
+        response = HttpResponse(
+            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="dashboard-{board.org.pk}-{board.period.key}.xlsx"'
+        return response
+
+
+class AnnualSummaryView(OrgDashboardMixin, DetailView):
+    """A page designed for print / PDF: the year's figures for the organisation."""
+
+    template_name = "portal/dashboard_annual.html"
+    context_object_name = "org"
+    show_all = True
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        try:
+            year = int(self.request.GET.get("year", today.year))
+            period = period_containing("year", today.replace(year=year, month=1, day=1))
+        except (TypeError, ValueError):
+            period = period_containing("year", today)
+        ctx["board"] = dashboards.dashboard_for(self.object, period, today=today, limit=None)
+        ctx["generated_at"] = timezone.now()
+        return ctx
+
+
+@login_required
+def todo(request):
+    items = dashboards.todo_for(request.user, timezone.now())
+    return render(request, "portal/todo_list.html", {"items": items})
+
+
+@login_required
+def bench_floor(request):
+    """The framework floor for the benchmark: same middleware, session and login, no work (DEBUG/BENCH only)."""
+    return HttpResponse("<!doctype html><title>floor</title><p>ok</p>")
