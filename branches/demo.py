@@ -233,7 +233,6 @@ def seed(ctx) -> None:
     members = []
     used_ids: set[str] = set()
     serial = 0
-    used_ids = set()
     for branch, count in zip(branches, per_branch, strict=True):
         branch_groups = groups_by_branch.get(branch.pk, [])
         for k in range(count):
@@ -264,8 +263,6 @@ def seed(ctx) -> None:
             while id_number in used_ids:  # same area, birth date and sequence: take the next sequence
                 serial += 1000
                 id_number = idnumbers.make(f"{id_number[:14]}{(int(id_number[14:17]) + 1) % 1000:03d}")
-            while id_number in used_ids:  # city scale: the 3-digit serial repeats; keep ID numbers unique
-                id_number = _id_number(rng, birth, serial + rng.randint(1, 999))
             used_ids.add(id_number)
             members.append(
                 Member(

@@ -64,6 +64,4 @@ register(
         drill_url=lambda org, period=None: reverse("branches:organization_detail", args=[org.pk]),
     )
 )
-"""Metrics the register publishes (see docs/development.md for the agreed names)."""
-
-from . import metrics_structure  # noqa: F401  member structure + fallback counts
+from . import metrics_structure  # noqa: E402, F401  member structure (age bands, education, …)

@@ -1,4 +1,6 @@
-"""Demo notifications: a few reminders and a digest in the demo accounts' inboxes.
+"""Portal demo data: the three administrators, a few inbox entries, and the dashboards' figures.
+
+Demo notifications: a few reminders and a digest in the demo accounts' inboxes.
 
 Real reminders come from the apps' providers through ``run_reminders``; this only makes the
 inbox and the bell look like a working morning. Bulk inserts, a fixed number of rows at any scale.
@@ -6,7 +8,13 @@ inbox and the bell look like a working morning. Bulk inserts, a fixed number of 
 
 import datetime
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.utils import timezone
+
+from branches import audit
+from branches.demo import DEMO_PASSWORD
 
 from .models_notifications import Notification, Reminder
 
@@ -24,7 +32,7 @@ ITEMS = {
 }
 
 
-def seed(ctx) -> None:
+def _seed_inbox(ctx) -> None:
     users = ctx.data.get("users", {})
     branch = ctx.data.get("demo_branch")
     now = timezone.now().replace(microsecond=0)
@@ -74,18 +82,7 @@ def seed(ctx) -> None:
         reminders.append(reminder)
     Reminder.objects.bulk_create(reminders)
     ctx.log(f"  notifications: {len(notifications)} in the demo inboxes")
-"""Demo accounts for the three administrators (三员): systemadmin, secadmin, auditor.
 
-(`sysadmin` from branches.demo is the installation superuser, outside the three roles.)
-
-Staff accounts, so each enrols an authenticator at first login; same demo password.
-"""
-
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
-
-from branches.demo import DEMO_PASSWORD
 
 ACCOUNTS = [
     ("systemadmin", "系统管理员（演示）", "系统管理员"),
@@ -94,7 +91,13 @@ ACCOUNTS = [
 ]
 
 
-def seed(ctx):
+def _seed_admins(ctx) -> None:
+    """Demo accounts for the three administrators (三员): systemadmin, secadmin, auditor.
+
+    (`sysadmin` from branches.demo is the installation superuser, outside the three roles.)
+
+    Staff accounts, so each enrols an authenticator at first login; same demo password.
+    """
     User = get_user_model()
     password = make_password(DEMO_PASSWORD)
     groups = {g.name: g for g in Group.objects.filter(name__in=[a[2] for a in ACCOUNTS])}
@@ -104,13 +107,17 @@ def seed(ctx):
         user = User.objects.create(username=username, full_name=full_name, password=password, is_staff=True)
         if group_name in groups:
             user.groups.add(groups[group_name])
-"""Demo data for the dashboards: compute every figure once, with history, so they show at once."""
-
-from branches import audit
 
 
-def seed(ctx):
+def _seed_dashboards(ctx) -> None:
     from portal import dashboards
 
     detail = dashboards.refresh_summaries(actor=audit.SYSTEM, history=True)
     ctx.log(f"    dashboards: {detail['rows']} figures")
+
+
+def seed(ctx) -> None:
+    _seed_admins(ctx)
+    _seed_inbox(ctx)
+    # Last: every other app has seeded by now (portal is last in INSTALLED_APPS).
+    _seed_dashboards(ctx)

@@ -40,6 +40,8 @@ from .models_notifications import (  # noqa: E402,F401  (notification engine tab
     NotificationPreference,
     Reminder,
 )
+
+
 class UserSession(models.Model):
     """One signed-in browser session: lets people see and end their other sessions."""
 

@@ -58,12 +58,16 @@ def deliver(delivery_ids: list[int]):
     from .notifications import deliver_many
 
     deliver_many(delivery_ids)
+
+
 @shared_task(name="portal.tasks.archive_audit_log", ignore_result=True)
 def archive_audit_log():
     """Daily: export audit entries older than AUDIT_RETENTION_MONTHS to var/, then prune them."""
     from .security.services import archive_and_prune_audit
 
     archive_and_prune_audit()
+
+
 @shared_task(name="portal.tasks.refresh_summaries", ignore_result=True)
 def refresh_summaries(history: bool = False):
     """Recompute the dashboards' figures (current periods; with ``history`` the past two years)."""
