@@ -31,14 +31,22 @@ def due(recipient, *, kind="test.deadline", object_id=1, step="T-3", when=None, 
 
 
 @contextlib.contextmanager
-def provider(items):
-    """Register a provider yielding ``items`` (a list, or a callable of now)."""
+def provider(items, *, only: bool = True):
+    """Register a provider yielding ``items`` (a list, or a callable of now).
+
+    With ``only`` (the default) the apps' own providers are set aside for the duration, so a
+    test sees exactly the items it made, whatever the apps' reminders find in the test tree.
+    """
 
     def fn(now):
         return items(now) if callable(items) else list(items)
 
+    saved = reminder_engine._DISCOVERED
+    if only:
+        reminder_engine._DISCOVERED = []
     reminder_engine.register_provider(fn)
     try:
         yield fn
     finally:
         reminder_engine.unregister_provider(fn)
+        reminder_engine._DISCOVERED = saved

@@ -258,10 +258,10 @@ def test_healthz_turns_unhealthy_when_the_sweep_is_stale(client, db, settings):
     assert response.json().get("reminder_sweep") != "stale" and response.json()["last_reminder_sweep"]
 
 
-def test_the_admin_shows_deliveries_read_only(world, client):
+def test_the_admin_shows_deliveries_read_only(world, client_for):
     from portal.models import User
 
     admin = User.objects.create_superuser("ops", password="Ops-pass-2026x")
-    client.force_login(admin)
+    client = client_for(admin)  # passes the second factor administrators need
     assert client.get("/admin/portal/delivery/").status_code == 200
     assert client.get("/admin/portal/delivery/add/").status_code == 403
