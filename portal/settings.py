@@ -254,6 +254,7 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "beat-tick": {"task": "portal.tasks.beat_tick", "schedule": 60.0},
+    "training-sweep-assignments": {"task": "training.tasks.sweep_assignments", "schedule": 3600.0},
 }
 
 # --- Auth -----------------------------------------------------------------

@@ -39,6 +39,15 @@ class StudyPolicy(models.Model):
         return policy or cls(name="default")
 
 
+class ModuleQuerySet(ScopedQuerySet):
+    def visible_to(self, user, action: str = "view"):
+        scoped = super().visible_to(user, action)
+        if action == "view" and user is not None and user.is_authenticated:
+            mine = Assignment.objects.filter(module=models.OuterRef("pk"), member__user=user)
+            return self.filter(models.Q(pk__in=scoped.values("pk")) | models.Exists(mine))
+        return scoped
+
+
 class StudyModule(models.Model):
     scope_field = "organization"
     scope_permissions = {"view": "study.view", "change": "study.manage"}
@@ -54,7 +63,7 @@ class StudyModule(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ModuleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "-id"]

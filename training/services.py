@@ -45,6 +45,7 @@ from .models import (
     QuestionKind,
     QuizAttempt,
     StudyItem,
+    StudyItemFile,
     StudyModule,
     StudyPolicy,
     TrainingClass,
@@ -143,6 +144,22 @@ def add_item(*, actor, module: StudyModule, kind: str, title: str, **fields) -> 
     item.full_clean()
     item.save()
     audit.record(actor, "study.item_added", item, after=audit.snapshot(item))
+    return item
+
+
+@transaction.atomic
+def add_item_with_file(*, actor, module: StudyModule, kind: str, title: str, upload=None, **fields) -> StudyItem:
+    """Add an item and, for documents and videos, its file (PDF or MP4), in one transaction."""
+    if kind in (ItemKind.DOCUMENT, ItemKind.VIDEO) and upload is None:
+        raise ValidationError({"file": _("A document or video item needs its file.")})
+    item = add_item(actor=actor, module=module, kind=kind, title=title, **fields)
+    if upload is not None:
+        from branches.uploads import store_upload
+
+        kinds = ("video",) if kind == ItemKind.VIDEO else ("document",)
+        att = store_upload(StudyItemFile(item=item), upload, kinds=kinds, user=actor)
+        att.save()
+        audit.record(actor, "study.item_file_added", item, after={"file": att.original_name, "sha256": att.sha256})
     return item
 
 
