@@ -197,7 +197,7 @@ def add_question(
 def audience_members(audience: Audience):
     """The members an audience covers now (a queryset: one query when evaluated)."""
     people_ids = list(audience.people.values_list("pk", flat=True)) if audience.pk else []
-    qs = Member.objects.filter(status__in=ACTIVE_STATUSES, user__isnull=False)
+    qs = Member.objects.filter(status__in=ACTIVE_STATUSES)
     if people_ids:
         return qs.filter(pk__in=people_ids)
     org = audience.organization
