@@ -44,7 +44,7 @@ def overview_workbook(parent, year, rows) -> HttpResponse:
     ws = wb.active
     ws.title = str(year)
     ws.append(
-        [_("Organisation"), _("Assignments due"), _("Completed"), _("Completion rate (%)"), _("Hours per member")]
+        [_("Party organisation"), _("Assignments due"), _("Completed"), _("Completion rate (%)"), _("Hours per member")]
     )
     for cell in ws[1]:
         cell.font = Font(bold=True)

@@ -445,17 +445,16 @@ class AssignView(_ModuleChildForm):
 # --- Progress views: branch matrix, committee overview --------------------------------------
 
 
-def branch_matrix_data(org: Organization, year: int):
-    """People × modules of an organisation's subtree in a fixed number of queries."""
-    members = list(
-        Member.objects.filter(organization__path__startswith=org.path)
-        .active()
-        .only("pk", "name", "organization_id", "user_id")
-        .order_by("organization__path", "name", "pk")
-    )
+def branch_matrix_data(org: Organization, year: int, members=None):
+    """People × modules of an organisation's subtree in a fixed number of queries.
+
+    ``members``: the people to show (e.g. one page); default everyone active in the subtree.
+    """
+    if members is None:
+        members = list(matrix_members(org))
     ids = [m.pk for m in members]
     assignments = list(
-        Assignment.objects.filter(member__organization__path__startswith=org.path, module__year=year)
+        Assignment.objects.filter(member_id__in=ids, module__year=year)
         .select_related("module")
         .only("pk", "member_id", "module_id", "module__title", "completed_at", "due_date")
     )
@@ -487,8 +486,18 @@ def branch_matrix_data(org: Organization, year: int):
     return modules, rows
 
 
-class BranchMatrixView(ScopedMixin, DetailView):
+def matrix_members(org: Organization):
+    return (
+        Member.objects.filter(organization__path__startswith=org.path)
+        .active()
+        .only("pk", "name", "organization_id", "user_id")
+        .order_by("organization__path", "name", "pk")
+    )
+
+
+class BranchMatrixView(ScopedMixin, PaginatedMixin, DetailView):
     model = Organization
+    paginate_by = 100
     scope_action = "study.view_progress"
     template_name = "training/branch_matrix.html"
     context_object_name = "org"
@@ -496,14 +505,28 @@ class BranchMatrixView(ScopedMixin, DetailView):
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         year = _year(request)
-        modules, rows = branch_matrix_data(self.object, year)
         if request.GET.get("format") == "xlsx":
+            modules, rows = branch_matrix_data(self.object, year)
             return exports.matrix_workbook(self.object, year, modules, rows)
+        page = self.paginate(matrix_members(self.object))
+        modules, rows = branch_matrix_data(self.object, year, list(page.object_list))
+        overdue = (
+            Assignment.objects.filter(
+                member__in=matrix_members(self.object),
+                module__year=year,
+                completed_at__isnull=True,
+                due_date__lt=timezone.localdate(),
+            )
+            .values("member_id")
+            .distinct()
+            .count()
+        )
         ctx = self.get_context_data(
             year=year,
             modules=modules,
             rows=rows,
-            overdue_count=sum(1 for r in rows if r["overdue"]),
+            page_obj=page,
+            overdue_count=overdue,
             breadcrumbs=breadcrumbs_for(request.user, self.object),
         )
         return self.render_to_response(ctx)
