@@ -38,36 +38,65 @@ def assignment_due(now) -> list[Due]:
             completed_at__isnull=True,
             due_date__isnull=False,
             due_date__lte=today + datetime.timedelta(days=3),
-            member__user__isnull=False,
             member__status__in=ACTIVE_STATUSES,
         )
         .select_related("module", "member")
-        .only("pk", "due_date", "module__title", "member__user_id", "member__organization_id")
+        .only("pk", "due_date", "module__title", "member__name", "member__user_id", "member__organization_id")
     )
     url = reverse("training:my_study")
+    secretaries = _secretaries_by_org()
     out = []
     for a in rows.iterator(chunk_size=2000):
         step = _step((a.due_date - today).days)
         if step is None:
             continue
+        if a.member.user_id is None and step != "overdue":
+            continue
         if step == "overdue":
             title = _("The study module “%(t)s” was due on %(d)s: please finish it.")
         else:
             title = _("The study module “%(t)s” is due on %(d)s.")
-        out.append(
-            Due(
-                kind="study.assignment_due",
-                object_type="training.assignment",
-                object_id=a.pk,
-                step=step,
-                recipient_id=a.member.user_id,
-                due_at=a.due_date,
-                title=title % {"t": a.module.title, "d": a.due_date.isoformat()},
-                url=url,
-                urgent=step == "overdue",
-                organization_id=a.member.organization_id,
+        if a.member.user_id is not None:
+            out.append(
+                Due(
+                    kind="study.assignment_due",
+                    object_type="training.assignment",
+                    object_id=a.pk,
+                    step=step,
+                    recipient_id=a.member.user_id,
+                    due_at=a.due_date,
+                    title=title % {"t": a.module.title, "d": a.due_date.isoformat()},
+                    url=url,
+                    urgent=step == "overdue",
+                    organization_id=a.member.organization_id,
+                )
             )
-        )
+        if step == "overdue":
+            # The laggard list for the branch secretary (the engine folds these into one daily digest).
+            for sec in secretaries.get(a.member.organization_id, []):
+                if sec == a.member.user_id:
+                    continue
+                out.append(
+                    Due(
+                        kind="study.assignment_overdue_laggard",
+                        object_type="training.assignment",
+                        object_id=a.pk,
+                        step="overdue",
+                        recipient_id=sec,
+                        due_at=a.due_date,
+                        title=_("%(name)s has not finished “%(t)s”, due on %(d)s.")
+                        % {"name": a.member.name, "t": a.module.title, "d": a.due_date.isoformat()},
+                        url=reverse("training:branch_matrix", args=[a.member.organization_id]),
+                        organization_id=a.member.organization_id,
+                    )
+                )
+    return out
+
+
+def _secretaries_by_org() -> dict[int, list[int]]:
+    out = defaultdict(list)
+    for user_id, org_id in RoleGrant.objects.filter(role=Role.SECRETARY).values_list("user_id", "organization_id"):
+        out[org_id].append(user_id)
     return out
 
 
@@ -86,9 +115,7 @@ def hours_shortfall(now) -> list[Due]:
         HoursEntry.objects.filter(year=year).values("member_id").annotate(h=Sum("hours")).values_list("member_id", "h")
     )
     leaders = set(RoleGrant.objects.filter(role__in=LEADER_ROLES).values_list("user_id", flat=True))
-    secretaries = defaultdict(list)
-    for user_id, org_id in RoleGrant.objects.filter(role=Role.SECRETARY).values_list("user_id", "organization_id"):
-        secretaries[org_id].append(user_id)
+    secretaries = _secretaries_by_org()
     due_at = datetime.date(year, 12, 31)
     url = reverse("training:my_study")
     out = []

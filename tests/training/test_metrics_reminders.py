@@ -92,3 +92,18 @@ def test_hours_shortfall_is_reminded_from_q4_to_the_member_and_their_secretary(w
     member_rows = [d for d in dues if d.object_id == world.members["member"].pk]
     assert {d.recipient_id for d in member_rows} == {world.member.pk, world.secretary.pk}
     assert all(d.step == "2026" for d in dues)
+
+
+def test_overdue_assignments_are_listed_to_the_branch_secretary_but_not_to_other_branches(world):
+    module, _r = module_with_reading(world)
+    services.assign_module(
+        actor=world.committee, module=module, organization=world.unit_a,
+        due_date=datetime.date(2026, 3, 10), now=NOW,
+    )  # fmt: skip
+    at = timezone.make_aware(datetime.datetime(2026, 3, 11, 8))
+    laggards = [d for d in reminders.due(at) if d.kind == "study.assignment_overdue_laggard"]
+    member_assignment = Assignment.objects.get(member=world.members["member"])
+    assert any(d.recipient_id == world.secretary.pk and d.object_id == member_assignment.pk for d in laggards)
+    assert not any(d.recipient_id == world.outsider.pk and d.object_id == member_assignment.pk for d in laggards)
+    own = Assignment.objects.get(member=world.members["secretary"])
+    assert not any(d.recipient_id == world.secretary.pk and d.object_id == own.pk for d in laggards)
