@@ -1,11 +1,13 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "training"
 
 urlpatterns = [
-    path("", views.MyStudyView.as_view(), name="my_study"),
+    path("", RedirectView.as_view(pattern_name="training:my_study"), name="index"),
+    path("my/", views.MyStudyView.as_view(), name="my_study"),
     path("a/<int:pk>/", views.AssignmentDetailView.as_view(), name="assignment_detail"),
     path("a/<int:pk>/items/<int:item>/", views.ItemView.as_view(), name="item"),
     path("a/<int:pk>/items/<int:item>/files/<int:file>/", views.ItemFileView.as_view(), name="item_file"),

@@ -50,7 +50,7 @@ def test_member_reads_passes_the_quiz_and_sees_the_module_complete_and_hours_ris
     module, reading, quiz = _module(world)
     assignment = Assignment.objects.get(module=module, member=world.members["member"])
     page = login("member")
-    page.goto(f"{live_server.url}/training/")
+    page.goto(f"{live_server.url}/training/my/")
     assert page.get_by_test_id("hours-this-year").inner_text().startswith("0")
     page.get_by_test_id("my-assignments").get_by_text("学习贯彻党的二十大精神").click()
     page.get_by_role("link", name="报告原文（一）").click()
@@ -72,7 +72,7 @@ def test_member_reads_passes_the_quiz_and_sees_the_module_complete_and_hours_ris
     assert "100%" in page.get_by_test_id("quiz-score").inner_text()
     page.get_by_role("link", name="返回学习内容").click()
     assert page.get_by_test_id("module-complete").is_visible()
-    page.goto(f"{live_server.url}/training/")
+    page.goto(f"{live_server.url}/training/my/")
     assert page.get_by_test_id("hours-this-year").inner_text().startswith("3")
     assert "已完成" in page.get_by_test_id("my-assignments").inner_text()
 
