@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Member, MemberCategory, Organization
 from branches.roles import Role
 
-from .models import ItemKind, QuestionKind
+from .models import ItemKind, QuestionKind, StudyModule
 
 
 def _orgs(user, permission="study.manage"):
@@ -107,3 +107,33 @@ class LectureForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = _orgs(user)
+
+
+class ClassForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Organiser"), queryset=Organization.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    roster_org = forms.ModelChoiceField(label=_("Trainees from"), queryset=Organization.objects.none())
+    roster_role = forms.ChoiceField(
+        label=_("Only people holding the role"), choices=[("", "—")] + Role.choices, required=False
+    )
+    makeup_module = forms.ModelChoiceField(
+        label=_("Make-up module for absentees"), queryset=StudyModule.objects.none(), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = _orgs(user)
+        self.fields["roster_org"].queryset = _orgs(user)
+        self.fields["makeup_module"].queryset = StudyModule.objects.visible_to(user, "change")
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(label=_("Session title"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    hours = forms.DecimalField(label=_("Hours"), min_value=0, max_digits=5, decimal_places=1, initial=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control form-control-sm"

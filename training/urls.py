@@ -26,6 +26,7 @@ urlpatterns = [
     path("claims/<int:pk>/", views.ClaimDetailView.as_view(), name="claim_detail"),
     path("claims/<int:pk>/evidence/", views.ClaimEvidenceView.as_view(), name="claim_evidence"),
     path("classes/", views.ClassListView.as_view(), name="class_list"),
+    path("classes/new/", views.ClassCreateView.as_view(), name="class_create"),
     path("classes/<int:pk>/", views.ClassDetailView.as_view(), name="class_detail"),
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("sessions/<int:session>/leave/", views.LeaveView.as_view(), name="leave"),

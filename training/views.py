@@ -23,7 +23,18 @@ from branches.mixins import PaginatedMixin, ScopedMixin, breadcrumbs_for
 from branches.models import Member, Organization
 
 from . import exports, metrics, services
-from .forms import AssignForm, ClaimForm, ItemForm, LeaveForm, LectureForm, ModuleForm, QuestionForm, SignInForm
+from .forms import (
+    AssignForm,
+    ClaimForm,
+    ClassForm,
+    ItemForm,
+    LeaveForm,
+    LectureForm,
+    ModuleForm,
+    QuestionForm,
+    SessionForm,
+    SignInForm,
+)
 from .models import (
     Assignment,
     AttendanceStatus,
@@ -690,6 +701,11 @@ class ClassListView(ScopedMixin, PaginatedMixin, ListView):
             )
         )
 
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_manage"] = Organization.objects.visible_to(self.request.user, "study.manage").exists()
+        return ctx
+
 
 class ClassDetailView(ScopedMixin, DetailView):
     model = TrainingClass
@@ -711,11 +727,24 @@ class ClassDetailView(ScopedMixin, DetailView):
             roster=list(Member.objects.filter(pk__in=tc.enrollments.values("member_id")).order_by("name")[:200]),
             can_manage=TrainingClass.objects.visible_to(self.request.user, "change").filter(pk=tc.pk).exists(),
             now=timezone.now(),
+            session_form=kwargs.get("session_form") or SessionForm(),
         )
         return ctx
 
     def post(self, request, *args, **kwargs):
         tc = self.get_object()
+        if request.POST.get("action") == "add_session":
+            form = SessionForm(request.POST)
+            if form.is_valid():
+                try:
+                    services.add_session(actor=request.user, training_class=tc, **form.cleaned_data)
+                except (ValidationError, PermissionDenied) as exc:
+                    _apply_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+                else:
+                    messages.success(request, _("Session added. Show its sign-in code in the classroom."))
+                    return redirect("training:class_detail", pk=tc.pk)
+            self.object = tc
+            return self.render_to_response(self.get_context_data(session_form=form))
         session = get_object_or_404(ClassSession, pk=request.POST.get("session") or 0, training_class=tc)
         try:
             made = services.close_session(actor=request.user, session=session)
@@ -723,6 +752,38 @@ class ClassDetailView(ScopedMixin, DetailView):
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
             messages.success(request, _("Session closed; %(n)s make-up assignments created.") % {"n": made})
+        return redirect("training:class_detail", pk=tc.pk)
+
+
+class ClassCreateView(LoginRequiredMixin, FormView):
+    form_class = ClassForm
+    template_name = "training/trainingclass_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        from .models import Audience
+
+        data = form.cleaned_data
+        people = services.audience_members(
+            Audience(organization=data["roster_org"], include_subtree=True, role=data["roster_role"] or "")
+        )
+        try:
+            services._require(self.request.user, "study.manage", data["roster_org"])
+            tc = services.create_class(
+                actor=self.request.user,
+                organization=data["organization"],
+                title=data["title"],
+                roster=list(people),
+                makeup_module=data["makeup_module"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _apply_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("Class created with %(n)s trainees. Now add its sessions.") % {"n": len(people)}
+        )
         return redirect("training:class_detail", pk=tc.pk)
 
 
