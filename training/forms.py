@@ -73,7 +73,9 @@ class AssignForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = _orgs(user)
-        self.fields["people"].queryset = Member.objects.visible_to(user, "change").active().order_by("name")[:500]
+        # At most 500 names in the list (a whole city would be 20,000); larger audiences use organisations.
+        first = Member.objects.visible_to(user, "change").active().order_by("name").values("pk")[:500]
+        self.fields["people"].queryset = Member.objects.filter(pk__in=first).order_by("name")
 
     def clean(self):
         data = super().clean()

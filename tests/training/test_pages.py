@@ -239,3 +239,15 @@ def test_sign_in_page_credits_hours_with_the_right_code(world, client_for):
     assert not HoursEntry.objects.exists()
     c.post(reverse("training:sign_in"), {"code": session.sign_in_code})
     assert HoursEntry.objects.get().hours == 2
+
+
+def test_assign_page_accepts_named_people_only_from_the_users_scope(world, client_for):
+    module, _r = module_with_reading(world, org=world.unit_a)
+    c = client_for(world.unit_admin)
+    url = reverse("training:assign", args=[module.pk])
+    outside = new_member(world.branch_b1, "乙局党员")
+    r = c.post(url, {"organization": world.unit_a.pk, "people": [outside.pk], "due_days": 5})
+    assert r.status_code == 200 and not Assignment.objects.exists()
+    r = c.post(url, {"organization": world.unit_a.pk, "people": [world.members["member"].pk], "due_days": 5})
+    assert r.status_code == 302
+    assert list(Assignment.objects.values_list("member__name", flat=True)) == ["member-党员"]
