@@ -64,10 +64,20 @@ def _apply_errors(form, exc: ValidationError):
 
 
 def _year(request) -> int:
+    this_year = timezone.localdate().year
     try:
-        return int(request.GET.get("year") or timezone.localdate().year)
+        year = int(request.GET.get("year") or this_year)
     except ValueError:
-        return timezone.localdate().year
+        return this_year
+    return year if 2000 <= year <= 2100 else this_year
+
+
+def _int(value) -> int:
+    """A posted id, or 0 (which matches nothing) when it is not a number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _items_count():
@@ -233,7 +243,7 @@ class ItemView(ScopedMixin, DetailView):
                 services.start_attempt(actor=request.user, assignment=self.object, item=self.item)
                 return redirect(request.path)
             attempt = get_object_or_404(
-                QuizAttempt, pk=request.POST.get("attempt") or 0, assignment=self.object, item=self.item
+                QuizAttempt, pk=_int(request.POST.get("attempt")), assignment=self.object, item=self.item
             )
             answers = {str(qid): request.POST.getlist(f"q{qid}") for qid in attempt.question_ids}
             result = services.submit_attempt(actor=request.user, attempt=attempt, answers=answers)
@@ -745,7 +755,7 @@ class ClassDetailView(ScopedMixin, DetailView):
                     return redirect("training:class_detail", pk=tc.pk)
             self.object = tc
             return self.render_to_response(self.get_context_data(session_form=form))
-        session = get_object_or_404(ClassSession, pk=request.POST.get("session") or 0, training_class=tc)
+        session = get_object_or_404(ClassSession, pk=_int(request.POST.get("session")), training_class=tc)
         try:
             made = services.close_session(actor=request.user, session=session)
         except (ValidationError, PermissionDenied) as exc:

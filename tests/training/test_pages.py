@@ -251,3 +251,14 @@ def test_assign_page_accepts_named_people_only_from_the_users_scope(world, clien
     r = c.post(url, {"organization": world.unit_a.pk, "people": [world.members["member"].pk], "due_days": 5})
     assert r.status_code == 302
     assert list(Assignment.objects.values_list("member__name", flat=True)) == ["member-党员"]
+
+
+def test_garbage_ids_and_years_answer_without_a_server_error(world, client_for):
+    _m, _r, quiz = _assigned(world)
+    a = _assignment(world)
+    c = client_for(world.member)
+    assert c.post(reverse("training:item", args=[a.pk, quiz.pk]), {"attempt": "abc"}).status_code == 404
+    s = client_for(world.secretary)
+    assert s.get(reverse("training:branch_matrix", args=[world.branch_a1.pk]) + "?year=99999").status_code == 200
+    assert client_for(world.committee).get(reverse("training:committee_overview") + "?year=x").status_code == 200
+    assert client_for(world.committee).get(reverse("training:lecture_list") + "?period=2026-13").status_code == 200
