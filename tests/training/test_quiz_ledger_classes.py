@@ -189,3 +189,18 @@ def test_reading_html_is_sanitised_on_save(world):
         body='<p onclick="x()">正文<script>alert(1)</script><a href="javascript:alert(1)">链接</a></p>',
     )  # fmt: skip
     assert item.body == "<p>正文<a>链接</a></p>"
+
+
+def test_changing_the_study_policy_in_the_admin_is_audited(world, client_for):
+    from tests.world import make_user
+    from training.models import StudyPolicy
+
+    admin_user = make_user("sysadmin-t", is_staff=True, is_superuser=True)
+    policy = StudyPolicy.objects.get(name="default")
+    url = f"/admin/training/studypolicy/{policy.pk}/change/"
+    data = {f.name: getattr(policy, f.name) for f in StudyPolicy._meta.concrete_fields if f.name != "id"}
+    data["daily_cap_minutes"] = 180
+    r = client_for(admin_user).post(url, data)
+    assert r.status_code == 302
+    entry = AuditEntry.objects.get(action="study.policy_changed")
+    assert entry.before["daily_cap_minutes"] == 240 and entry.after["daily_cap_minutes"] == 180
