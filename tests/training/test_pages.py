@@ -262,3 +262,25 @@ def test_garbage_ids_and_years_answer_without_a_server_error(world, client_for):
     assert s.get(reverse("training:branch_matrix", args=[world.branch_a1.pk]) + "?year=99999").status_code == 200
     assert client_for(world.committee).get(reverse("training:committee_overview") + "?year=x").status_code == 200
     assert client_for(world.committee).get(reverse("training:lecture_list") + "?period=2026-13").status_code == 200
+
+
+def test_manager_adds_a_pdf_document_item_through_the_page_and_a_missing_file_is_refused(world, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from training.models import StudyItem
+
+    module, _r = module_with_reading(world, org=world.unit_a)
+    c = client_for(world.unit_admin)
+    url = reverse("training:item_create", args=[module.pk])
+    base = {"kind": "document", "title": "党章全文", "credit_hours": "1", "min_minutes": 5, "min_watch_percent": 90,
+            "duration_seconds": 0, "pass_percent": 60, "question_count": 5, "attempt_limit": 3,
+            "time_limit_minutes": 20}  # fmt: skip
+    assert c.post(url, base).status_code == 200
+    assert not StudyItem.objects.filter(kind="document").exists()
+    pdf = SimpleUploadedFile("dangzhang.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    assert c.post(url, {**base, "file": pdf}).status_code == 302
+    item = StudyItem.objects.get(kind="document")
+    assert item.files.get().content_type == "application/pdf"
+    fake = SimpleUploadedFile("v.mp4", b"not a video at all")
+    r = c.post(url, {**base, "kind": "video", "title": "视频", "file": fake})
+    assert r.status_code == 200 and not StudyItem.objects.filter(kind="video").exists()
