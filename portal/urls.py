@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("supervision.api.urls")),
     path("", include("portal.api.notification_urls")),
     path("", include("assessment.api.urls")),
+    path("", include("training.api.urls")),
 ]
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("notifications/", include("portal.notification_urls")),
     path("assessment/", include("assessment.urls")),
+    path("training/", include("training.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

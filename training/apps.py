@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("Study and training")
+
+    def ready(self):
+        from branches.roles import Role, register_permissions
+
+        register_permissions(
+            {
+                # see modules and classes owned by an organisation the grant covers
+                "study.view": set(Role.values),
+                "study.manage": {Role.COMMITTEE_STAFF, Role.UNIT_ADMIN},
+                "study.view_progress": {
+                    Role.COMMITTEE_STAFF,
+                    Role.UNIT_ADMIN,
+                    Role.SECRETARY,
+                    Role.BRANCH_COMMITTEE,
+                },
+                "study.review": {Role.COMMITTEE_STAFF, Role.UNIT_ADMIN, Role.SECRETARY},
+            }
+        )

@@ -1,0 +1,87 @@
+"""Numbers other apps read by name: study completion rate and study hours per capita.
+
+Each aggregates every organisation's whole subtree in a fixed number of queries:
+one grouped query per measure over the members' organisations, then summed by
+materialised path in Python.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from branches import metric_registry
+from branches.models import Member
+from branches.models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
+
+from .models import Assignment, HoursEntry
+
+
+def _by_subtree(orgs, rows: dict[str, float]) -> dict:
+    """rows: {organisation path: value} -> {org.pk: sum over its subtree}."""
+    out = {}
+    for org in orgs:
+        out[org.pk] = sum(v for path, v in rows.items() if path.startswith(org.path))
+    return out
+
+
+def completion_counts(orgs, period) -> dict:
+    """{org.pk: (completed, due)} for assignments due in the period, members of each subtree."""
+    rows = (
+        Assignment.objects.filter(due_date__gte=period.start, due_date__lte=period.end)
+        .values("member__organization__path")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(completed_at__isnull=False, completed_at__lt=period.end_datetime())),
+        )
+    )
+    totals, dones = defaultdict(int), defaultdict(int)
+    for r in rows:
+        totals[r["member__organization__path"]] += r["total"]
+        dones[r["member__organization__path"]] += r["done"]
+    total = _by_subtree(orgs, totals)
+    done = _by_subtree(orgs, dones)
+    return {pk: (done[pk], total[pk]) for pk in total}
+
+
+def completion_rate(orgs, period) -> dict:
+    return {
+        pk: (round(100.0 * done / due, 1) if due else None)
+        for pk, (done, due) in completion_counts(orgs, period).items()
+    }
+
+
+def hours_per_capita(orgs, period) -> dict:
+    hours = (
+        HoursEntry.objects.filter(created_at__gte=period.start_datetime(), created_at__lt=period.end_datetime())
+        .values("member__organization__path")
+        .annotate(h=Sum("hours"))
+    )
+    heads = (
+        Member.objects.filter(category__in=PARTY_MEMBER_CATEGORIES, status__in=ACTIVE_STATUSES)
+        .values("organization__path")
+        .annotate(n=Count("pk"))
+    )
+    h = _by_subtree(orgs, {r["member__organization__path"]: float(r["h"] or 0) for r in hours})
+    n = _by_subtree(orgs, {r["organization__path"]: r["n"] for r in heads})
+    return {pk: (round(h[pk] / n[pk], 1) if n[pk] else None) for pk in h}
+
+
+def _drill(org, period):
+    from django.urls import reverse
+
+    return f"{reverse('training:committee_overview')}?org={org.pk}&year={period.start.year}"
+
+
+metric_registry.register(
+    metric_registry.Metric(
+        "study.completion_rate", _("Study completion rate"), "%", many=completion_rate, drill_url=_drill
+    )
+)
+metric_registry.register(
+    metric_registry.Metric(
+        "study.hours_per_capita", _("Study hours per member"), "学时", many=hours_per_capita, drill_url=_drill
+    )
+)
