@@ -12,3 +12,30 @@ __all__ = [
     "RoleGrant",
     "Unit",
 ]
+from .meetings import (  # noqa: E402
+    Attendance,
+    AttendanceStatus,
+    FrequencyRule,
+    Meeting,
+    MeetingAttachment,
+    MeetingKind,
+    MeetingKindRule,
+    MeetingSettings,
+    MeetingStatus,
+    MeetingVersion,
+    Topic,
+)
+
+__all__ += [
+    "Attendance",
+    "AttendanceStatus",
+    "FrequencyRule",
+    "Meeting",
+    "MeetingAttachment",
+    "MeetingKind",
+    "MeetingKindRule",
+    "MeetingSettings",
+    "MeetingStatus",
+    "MeetingVersion",
+    "Topic",
+]
