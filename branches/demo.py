@@ -318,3 +318,7 @@ def seed(ctx) -> None:
         sibling_branch=sibling_branch,
     )
     ctx.log(f"  tree: {len(units)} units, {len(branches)} branches, {len(groups)} groups, {len(members)} people")
+
+    from .meetings.demo import seed as seed_meetings
+
+    seed_meetings(ctx)

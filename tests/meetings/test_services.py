@@ -112,7 +112,7 @@ def test_a_committee_meeting_without_quorum_cannot_be_submitted(world):
     meeting = _fill(world, meeting, present=ids[:2], committee=ids)  # 2 of 4
     with pytest.raises(ValidationError) as exc:
         services.submit_meeting(actor=world.secretary, meeting=meeting, now=at(DAY, 12))
-    assert any("2 of 4 committee members" in m for m in exc.value.messages)
+    assert any("委员应到 4 人，实到 2 人" in m for m in exc.value.messages)
     assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.DRAFT
 
 
@@ -132,7 +132,7 @@ def test_a_general_meeting_needs_more_than_half_of_members(world):
     meeting = _fill(world, meeting, present=ids[:3])  # 3 of 6
     with pytest.raises(ValidationError) as exc:
         services.submit_meeting(actor=world.secretary, meeting=meeting, now=at(DAY, 12))
-    assert any("at least 4" in m for m in exc.value.messages)
+    assert any("至少 4 人" in m for m in exc.value.messages)
 
 
 def test_a_missing_first_topic_stops_submission_where_the_rule_requires_it(world):
@@ -161,7 +161,7 @@ def test_leave_needs_a_reason(world):
         attendance={rows[0].member_id: {"status": "leave", "leave_reason": ""}},
         topics=[{"title": "党课"}],
     )
-    assert any("reason for leave" in p for p in services.problems(meeting))
+    assert any("请假原因" in p for p in services.problems(meeting))
 
 
 def test_a_submitted_meeting_cannot_be_edited_as_a_draft(world):
@@ -235,7 +235,7 @@ def test_democratic_review_refuses_more_than_one_third_excellent(world):
     meeting = _review(world, {"member-党员": "excellent", "secretary-党员": "excellent", "党员0": "qualified"})
     with pytest.raises(ValidationError) as exc:
         services.submit_meeting(actor=world.secretary, meeting=meeting, now=at(DAY, 12))
-    assert any("Too many excellent" in m for m in exc.value.messages)
+    assert any("优秀等次过多" in m for m in exc.value.messages)
 
 
 def test_democratic_review_skips_probationary_members(world):
@@ -243,7 +243,7 @@ def test_democratic_review_skips_probationary_members(world):
     add_members(world.branch_a1, 1)
     full = {"member-党员": "excellent", "secretary-党员": "qualified", "党员0": "basic"}
     meeting = _review(world, {**full, "预备0": "qualified"})
-    assert any("probationary" in p for p in services.problems(meeting))
+    assert any("预备党员" in p for p in services.problems(meeting))
     meeting = _review(world, full)
     assert services.submit_meeting(actor=world.secretary, meeting=meeting, now=at(DAY, 12)).status == "submitted"
 
@@ -251,7 +251,7 @@ def test_democratic_review_skips_probationary_members(world):
 def test_an_org_life_meeting_needs_problem_and_rectification_lists(world):
     meeting = _plan(world, kind="org_life")
     problems = services.problems(meeting)
-    assert any("problem list" in p for p in problems) and any("rectification list" in p for p in problems)
+    assert any("问题清单" in p for p in problems) and any("整改清单" in p for p in problems)
 
 
 def test_a_photo_gets_a_thumbnail_and_a_fake_image_is_refused(world, tmp_path, settings):

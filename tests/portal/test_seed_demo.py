@@ -31,6 +31,9 @@ def test_demo_is_deterministic_for_a_seed(django_db_blocker):
     from branches.models import AuditEntry
 
     AuditEntry.objects.all().delete()
+    from branches.models import Meeting
+
+    Meeting.objects.all().delete()  # meetings protect their organisation
     RoleGrant.objects.all().delete()
     Member.objects.all().delete()
     from django.contrib.auth import get_user_model
