@@ -271,7 +271,11 @@ class MeetingRecordView(MeetingQueryMixin, DetailView):
                 messages.error(request, msg)
             return redirect("meetings:meeting_record", meeting.pk)
         if is_htmx:
-            return render(request, "meetings/_autosave.html", {"saved": True, "at": timezone.localtime()})
+            return render(
+                request,
+                "meetings/_autosave.html",
+                {"saved": True, "at": timezone.localtime(), "problems": services.problems(meeting)},
+            )
         if request.POST.get("action") == "submit":
             try:
                 services.submit_meeting(actor=request.user, meeting=meeting)
