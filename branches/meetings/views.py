@@ -498,7 +498,9 @@ class ComplianceMatrixView(ScopedMixin, PaginatedMixin, View):
         q = request.GET.get("q", "").strip()
         if q:
             orgs_qs = orgs_qs.filter(name__icontains=q)
-        page = self.paginate(orgs_qs.order_by("path").only("id", "name", "kind", "path"))
+        page = self.paginate(
+            orgs_qs.select_related("unit").order_by("path").only("id", "name", "kind", "path", "unit__name")
+        )
         orgs = list(page.object_list)
         data = compliance.compute(
             orgs, cols + [periods.period_containing("year", datetime.date(year, 1, 1))], today=today
