@@ -79,6 +79,11 @@ class UploadForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for correction"), max_length=300)
+    reason = forms.CharField(
+        label=_("Reason for correction"),
+        max_length=300,
+        required=False,
+        help_text=_("Required once the record is locked: the old record is then kept as a version."),
+    )
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 6}))
     resolutions = forms.CharField(label=_("Resolutions"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -349,27 +349,31 @@ def cancel_meeting(*, actor, meeting: Meeting, reason: str = "") -> Meeting:
 def correct_meeting(
     *, actor, meeting: Meeting, reason: str, fields: dict | None = None, attendance=None, topics=None, now=None
 ) -> Meeting:
-    """Correct a submitted meeting. Once locked, the old state is kept as a version with the reason."""
+    """Correct a submitted meeting. Before the lock it is edited in place (audited); once locked,
+    the old state is kept as a new version with the reason, and the history shows it."""
     _require(actor, meeting.organization)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != MeetingStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted meeting is corrected; edit the draft instead."))
     reason = (reason or "").strip()
-    if not reason:
+    locked = is_locked(meeting, now=now)
+    if locked and not reason:
         raise ValidationError({"reason": _("Say why the record is corrected.")})
     before = full_snapshot(meeting)
-    MeetingVersion.objects.create(
-        meeting=meeting,
-        number=meeting.version,
-        reason=reason[:300],
-        data=audit._plain(before),
-        created_by=actor if getattr(actor, "pk", None) else None,
-    )
+    if locked:
+        MeetingVersion.objects.create(
+            meeting=meeting,
+            number=meeting.version,
+            reason=reason[:300],
+            data=audit._plain(before),
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
     _apply(meeting, fields=fields or {}, attendance=attendance, topics=topics)
     missing = problems(meeting)
     if missing:
         raise ValidationError(missing)
-    meeting.version += 1
+    if locked:
+        meeting.version += 1
     meeting.save()
     audit.record(actor, "meeting.correct", meeting, before=before, after={**full_snapshot(meeting), "reason": reason})
     return meeting

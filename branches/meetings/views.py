@@ -331,6 +331,11 @@ class CorrectView(MeetingQueryMixin, DetailView):
     context_object_name = "meeting"
     scope_action = "change"
 
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["locked"] = services.is_locked(self.object)
+        return ctx
+
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         if self.object.status != MeetingStatus.SUBMITTED:
