@@ -61,12 +61,12 @@ class RecordForm(forms.ModelForm):
         model = Meeting
         fields = ["title", "start", "end", "place", "minutes", "resolutions", "problems", "rectifications"]
         widgets = {
-            "start": DateTimeInput(),
-            "end": DateTimeInput(),
-            "minutes": forms.Textarea(attrs={"rows": 6}),
-            "resolutions": forms.Textarea(attrs={"rows": 3}),
-            "problems": forms.Textarea(attrs={"rows": 3}),
-            "rectifications": forms.Textarea(attrs={"rows": 3}),
+            "start": DateTimeInput(attrs={"class": "form-control"}),
+            "end": DateTimeInput(attrs={"class": "form-control"}),
+            "minutes": forms.Textarea(attrs={"rows": 6, "class": "form-control"}),
+            "resolutions": forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+            "problems": forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+            "rectifications": forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
         }
 
 
