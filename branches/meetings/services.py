@@ -189,10 +189,13 @@ def _apply(meeting: Meeting, *, fields: dict, attendance=None, topics=None) -> N
         _clean_times(meeting.start, meeting.end)
     if attendance is not None:
         rows = {a.member_id: a for a in meeting.attendances.all()}
-        changed = []
+        changed, removed = [], []
         for member_id, item in attendance.items():
             row = rows.get(member_id)
             if row is None:
+                continue
+            if item.get("remove"):  # not expected at this meeting (e.g. not on the committee)
+                removed.append(row.pk)
                 continue
             status = item.get("status", row.status)
             if status not in AttendanceStatus.values:
@@ -210,6 +213,7 @@ def _apply(meeting: Meeting, *, fields: dict, attendance=None, topics=None) -> N
                 row.grade = grade
             changed.append(row)
         Attendance.objects.bulk_update(changed, ["status", "leave_reason", "is_committee", "grade"])
+        Attendance.objects.filter(pk__in=removed).delete()
     if topics is not None:
         _set_topics(meeting, topics)
 

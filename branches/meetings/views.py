@@ -198,6 +198,7 @@ def _parse_record(post, meeting, rows):
             "status": post.get(prefix + "status"),
             "leave_reason": post.get(prefix + "reason", ""),
             "is_committee": post.get(prefix + "committee") == "on",
+            "remove": post.get(prefix + "remove") == "on",
         }
         if meeting.kind == MeetingKind.DEMOCRATIC_REVIEW:
             item["grade"] = post.get(prefix + "grade", "")

@@ -116,6 +116,14 @@ def test_a_committee_meeting_without_quorum_cannot_be_submitted(world):
     assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.DRAFT
 
 
+def test_the_secretary_removes_people_who_are_not_expected(world):
+    add_members(world.branch_a1, 2)
+    meeting = _plan(world)
+    ids = list(meeting.attendances.values_list("member_id", flat=True))
+    services.save_record(actor=world.secretary, meeting=meeting, attendance={ids[0]: {"remove": True}})
+    assert sorted(meeting.attendances.values_list("member_id", flat=True)) == sorted(ids[1:])
+
+
 def test_a_committee_meeting_with_more_than_half_of_the_committee_is_submitted(world):
     add_members(world.branch_a1, 2)
     meeting = _plan(world)
