@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class BranchesConfig(AppConfig):
     name = "branches"
     verbose_name = _("Party organisations")
+
+    def ready(self):
+        from .meetings import permissions  # noqa: F401

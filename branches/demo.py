@@ -330,6 +330,10 @@ def seed(ctx) -> None:
     ctx.log(f"  tree: {len(units)} units, {len(branches)} branches, {len(groups)} groups, {len(members)} people")
     _seed_register(ctx, today)
 
+    from .meetings.demo import seed as seed_meetings
+
+    seed_meetings(ctx)
+
 
 # --- The register: terms, committees, development, transfers (all bulk) -------------
 

@@ -65,3 +65,4 @@ register(
     )
 )
 from . import metrics_structure  # noqa: E402, F401  member structure (age bands, education, …)
+from .meetings import metrics as _meetings  # noqa: E402, F401

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from . import register, rules
 from .events import Due
+from .meetings import reminders as _meetings
 from .models import Member, MemberCategory, Organization, RoleGrant
 from .models.members import ACTIVE_STATUSES
 from .roles import Role
@@ -140,3 +141,4 @@ def due(now):
     today = _today(now)
     yield from term_due(today)
     yield from development_due(today)
+    yield from _meetings.due(now)

@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("portal.api.notification_urls")),
     path("", include("assessment.api.urls")),
     path("", include("training.api.urls")),
+    path("", include("branches.meetings.api_urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +31,7 @@ urlpatterns = [
     path("notifications/", include("portal.notification_urls")),
     path("assessment/", include("assessment.urls")),
     path("training/", include("training.urls")),
+    path("meetings/", include("branches.meetings.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

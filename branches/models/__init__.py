@@ -31,3 +31,31 @@ __all__ += [
     "TransferScope",
     "TransferStatus",
 ]
+
+from .meetings import (  # noqa: E402
+    Attendance,
+    AttendanceStatus,
+    FrequencyRule,
+    Meeting,
+    MeetingAttachment,
+    MeetingKind,
+    MeetingKindRule,
+    MeetingSettings,
+    MeetingStatus,
+    MeetingVersion,
+    Topic,
+)
+
+__all__ += [
+    "Attendance",
+    "AttendanceStatus",
+    "FrequencyRule",
+    "Meeting",
+    "MeetingAttachment",
+    "MeetingKind",
+    "MeetingKindRule",
+    "MeetingSettings",
+    "MeetingStatus",
+    "MeetingVersion",
+    "Topic",
+]

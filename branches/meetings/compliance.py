@@ -1,0 +1,242 @@
+"""The one compliance service: per organisation and period, which required meetings are held, due
+or missing, and the first-topic coverage. Pages, API, reminders and metrics all call ``compute``.
+
+A rule (kind × organisation kind × period × minimum count) splits a reporting period into the
+rule's own periods ("slots"): a monthly rule inside a quarter gives three slots; a rule with a
+longer period than the reporting period (a yearly rule seen from a month) gives none. A slot is
+*held* when enough submitted meetings of that kind started (local date) inside it, *due* while
+it has not ended, and *missing* after. The number of queries does not depend on the number of
+organisations, periods or meetings.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+
+from .. import periods as periods_mod
+from ..models import FrequencyRule, Meeting, MeetingKind, MeetingKindRule, MeetingStatus, Organization
+from ..periods import Period, period_containing
+
+HELD, DUE, MISSING = "held", "due", "missing"
+PERIOD_ORDER = {"month": 0, "quarter": 1, "year": 2}
+
+
+@dataclass
+class Slot:
+    kind: str
+    period: Period
+    required: int
+    held: int
+    status: str
+
+    @property
+    def kind_label(self):
+        return MeetingKind(self.kind).label
+
+
+@dataclass
+class KindSummary:
+    kind: str
+    required: int = 0  # slots
+    held: int = 0
+    due: int = 0
+    missing: int = 0
+    meetings: int = 0
+
+    @property
+    def kind_label(self):
+        return MeetingKind(self.kind).label
+
+    @property
+    def status(self):
+        if self.missing:
+            return MISSING
+        if self.due:
+            return DUE
+        return HELD
+
+
+@dataclass
+class OrgCompliance:
+    organization_id: int
+    period: Period
+    slots: list[Slot] = field(default_factory=list)
+    first_topic_required: int = 0
+    first_topic_held: int = 0
+
+    @property
+    def held(self):
+        return sum(1 for s in self.slots if s.status == HELD)
+
+    @property
+    def due(self):
+        return sum(1 for s in self.slots if s.status == DUE)
+
+    @property
+    def missing(self):
+        return sum(1 for s in self.slots if s.status == MISSING)
+
+    @property
+    def rate(self):
+        """Held ÷ (held + missing) in percent; slots still due do not count yet. None: nothing owed."""
+        base = self.held + self.missing
+        return round(100 * self.held / base, 1) if base else None
+
+    @property
+    def first_topic_rate(self):
+        if not self.first_topic_required:
+            return None
+        return round(100 * self.first_topic_held / self.first_topic_required, 1)
+
+    @property
+    def status(self):
+        if self.missing:
+            return MISSING
+        if self.due:
+            return DUE
+        return HELD if self.slots else None
+
+    def by_kind(self) -> list[KindSummary]:
+        rows: dict[str, KindSummary] = {}
+        for s in self.slots:
+            row = rows.setdefault(s.kind, KindSummary(s.kind))
+            row.required += 1
+            row.meetings += s.held
+            setattr(row, s.status, getattr(row, s.status) + 1)
+        order = list(MeetingKind.values)
+        return sorted(rows.values(), key=lambda r: order.index(r.kind))
+
+
+def slots_of(period: Period, rule_period: str) -> list[Period]:
+    if PERIOD_ORDER[rule_period] > PERIOD_ORDER[period.kind]:
+        # A yearly rule is owed by the year, not by each month or quarter.
+        return []
+    out, p = [], period_containing(rule_period, period.start)
+    while p.start <= period.end:
+        out.append(p)
+        p = p.next()
+    return out
+
+
+def _rules():
+    rules = defaultdict(list)
+    for rule in FrequencyRule.objects.filter(is_active=True):
+        rules[rule.organization_kind].append(rule)
+    return rules
+
+
+def first_topic_kinds() -> set[str]:
+    return set(MeetingKindRule.objects.filter(requires_first_topic=True).values_list("kind", flat=True))
+
+
+def compute(organizations, period_list, *, today: datetime.date | None = None) -> dict:
+    """{(org_pk, period.key): OrgCompliance} for each organisation (itself, not its subtree)."""
+    today = today or periods_mod.today()
+    orgs = list(organizations)
+    period_list = list(period_list)
+    if not orgs or not period_list:
+        return {}
+    rules = _rules()
+    ft_kinds = first_topic_kinds()
+    ids = [o.pk for o in orgs]
+    with_groups = set(
+        Organization.objects.filter(parent_id__in=ids, kind="group", is_active=True).values_list("parent_id", flat=True)
+    )
+    # All slots of all periods: the span of dates to count.
+    all_slots = {}
+    for period in period_list:
+        for rule_list in rules.values():
+            for rule in rule_list:
+                all_slots[(period.key, rule.period)] = slots_of(period, rule.period)
+    starts = [period.start for period in period_list] + [s.start for v in all_slots.values() for s in v]
+    ends = [period.end for period in period_list] + [s.end for v in all_slots.values() for s in v]
+    lo, hi = min(starts), max(ends)
+    span = Period("custom", lo, hi)
+    counts = defaultdict(list)  # (org, kind) -> [(date, n, ft)]
+    rows = (
+        Meeting.objects.filter(
+            organization_id__in=ids,
+            status=MeetingStatus.SUBMITTED,
+            start__gte=span.start_datetime(),
+            start__lt=span.end_datetime(),
+        )
+        .annotate(day=TruncDate("start"))
+        .values("organization_id", "kind", "day")
+        .annotate(n=Count("id"), ft=Count("id", filter=Q(has_first_topic=True)))
+    )
+    for row in rows:
+        day = row["day"]
+        if isinstance(day, datetime.datetime):
+            day = day.date()
+        counts[(row["organization_id"], row["kind"])].append((day, row["n"], row["ft"]))
+
+    def count_in(org_id, kind, p: Period):
+        n = ft = 0
+        for day, c, f in counts.get((org_id, kind), ()):
+            if p.start <= day <= p.end:
+                n += c
+                ft += f
+        return n, ft
+
+    result = {}
+    for org in orgs:
+        for period in period_list:
+            oc = OrgCompliance(org.pk, period)
+            for rule in rules.get(org.kind, ()):
+                if rule.only_with_groups and org.pk not in with_groups:
+                    continue
+                for slot_period in all_slots[(period.key, rule.period)]:
+                    held, _ft = count_in(org.pk, rule.kind, slot_period)
+                    if held >= rule.min_count:
+                        status = HELD
+                    elif slot_period.end >= today:
+                        status = DUE
+                    else:
+                        status = MISSING
+                    oc.slots.append(Slot(rule.kind, slot_period, rule.min_count, held, status))
+            for kind in ft_kinds:
+                n, ft = count_in(org.pk, kind, period)
+                oc.first_topic_required += n
+                oc.first_topic_held += ft
+            result[(org.pk, period.key)] = oc
+    return result
+
+
+def for_org(org, period, *, today=None) -> OrgCompliance:
+    return compute([org], [period], today=today)[(org.pk, period.key)]
+
+
+def card(org, *, today=None) -> list[OrgCompliance]:
+    """This month, this quarter and this year for one organisation."""
+    today = today or periods_mod.today()
+    ps = [period_containing(k, today) for k in ("month", "quarter", "year")]
+    data = compute([org], ps, today=today)
+    return [data[(org.pk, p.key)] for p in ps]
+
+
+def subtree_totals(roots, period, *, today=None) -> dict:
+    """{root.pk: OrgCompliance-like totals} over each root's whole subtree (fixed query count)."""
+    roots = list(roots)
+    if not roots:
+        return {}
+    q = Q()
+    for r in roots:
+        q |= Q(path__startswith=r.path)
+    members = list(Organization.objects.filter(q, is_active=True).only("id", "kind", "path"))
+    data = compute(members, [period], today=today)
+    totals = {}
+    for r in roots:
+        agg = OrgCompliance(r.pk, period)
+        for o in members:
+            if o.path.startswith(r.path):
+                oc = data[(o.pk, period.key)]
+                agg.slots.extend(oc.slots)
+                agg.first_topic_required += oc.first_topic_required
+                agg.first_topic_held += oc.first_topic_held
+        totals[r.pk] = agg
+    return totals

@@ -1,0 +1,40 @@
+import datetime
+
+import pytest
+
+from .factories import add_members, held_meeting
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_meeting_api_gives_attendance_topics_and_the_first_topic(world, api_for):
+    add_members(world.branch_a1, 1)
+    meeting = held_meeting(world.branch_a1, "committee", datetime.date(2026, 5, 6))
+    data = api_for(world.secretary).get("/api/v1/meetings/?period=2026-05&kind=committee").json()
+    row = data["results"][0]
+    assert row["id"] == meeting.pk and row["organization"] == world.branch_a1.pk
+    assert row["first_topic"] == {"title": "学习重要讲话", "material": "重要讲话精神"}
+    assert {a["status"] for a in row["attendance"]} == {"present"} and len(row["attendance"]) == 3
+    assert row["held_at"].startswith("2026-05-06T09:00")
+
+
+def test_a_bad_period_is_a_json_message_not_an_error(world, api_for):
+    response = api_for(world.secretary).get("/api/v1/meetings/?period=May")
+    assert response.status_code == 400 and "2026-Q2" in response.json()["period"][0]
+    response = api_for(world.secretary).get("/api/v1/meeting-compliance/?period=nonsense")
+    assert response.status_code == 400
+
+
+def test_the_compliance_endpoint_counts_like_the_service(world, api_for):
+    add_members(world.branch_a1, 1)
+    held_meeting(world.branch_a1, "committee", datetime.date(2025, 5, 6))
+    data = api_for(world.unit_admin).get("/api/v1/meeting-compliance/?period=2025-05").json()
+    by_org = {r["organization"]: r for r in data["results"]}
+    assert set(by_org) == {world.unit_a.pk, world.branch_a1.pk, world.branch_a2.pk}
+    a1 = by_org[world.branch_a1.pk]
+    assert (a1["held"], a1["missing"], a1["first_topic_rate"]) == (1, 2, 100.0)
+
+
+def test_the_api_is_read_only(world, api_for):
+    response = api_for(world.secretary).post("/api/v1/meetings/", {"title": "x"})
+    assert response.status_code == 405
