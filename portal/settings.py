@@ -396,6 +396,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a field called "status"; name their enums so the schema is stable.
+    "ENUM_NAME_OVERRIDES": {
+        "BranchAssessmentStatusEnum": "assessment.models.AssessmentStatus",
+        "AssessmentCycleStatusEnum": "assessment.models.CycleStatus",
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from ..crypto import blind_index
 from ..idnumbers import normalise
 from ..models import CommitteeSeat, Member, MemberCategory, MemberStatus, Organization, Term, Transfer
-from ..models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
+from ..models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES, Gender
 from .base import ScopedReadOnlyViewSet
 
 
@@ -16,6 +16,8 @@ class MemberSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     category_display = serializers.CharField(source="get_category_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    # Blank when unknown: declared so the schema admits "" alongside the choices.
+    gender = serializers.ChoiceField(choices=Gender.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Member

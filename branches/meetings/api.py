@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -93,12 +94,44 @@ class MeetingViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["start", "id"]
 
 
+class ComplianceKindSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    required = serializers.IntegerField()
+    held = serializers.IntegerField()
+    due = serializers.IntegerField()
+    missing = serializers.IntegerField()
+
+
+class ComplianceRowSerializer(serializers.Serializer):
+    organization = serializers.IntegerField()
+    organization_name = serializers.CharField()
+    period = serializers.CharField()
+    held = serializers.IntegerField()
+    due = serializers.IntegerField()
+    missing = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True)
+    first_topic_rate = serializers.FloatField(allow_null=True)
+    kinds = ComplianceKindSerializer(many=True)
+
+
+class ComplianceSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = ComplianceRowSerializer(many=True)
+
+
 class ComplianceAPIView(APIView):
     """Compliance per organisation for a period: held / due / missing slots and the first-topic rate."""
 
     scoped = True
     scope_model = Meeting
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("period", str, description="2026-05, 2026-Q2 or 2026 (default: this month)"),
+            OpenApiParameter("organization", int, description="one organisation id (default: all in scope)"),
+        ],
+        responses=ComplianceSerializer,
+    )
     def get(self, request):
         key = request.query_params.get("period") or periods.period_containing("month", periods.today()).key
         try:

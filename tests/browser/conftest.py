@@ -69,28 +69,32 @@ def current_totp(username):
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
 
-@pytest.fixture
-def login(page, live_server):
+def log_in(page, live_server, username, password=None):
+    """Log ``username`` in on ``page``, typing the TOTP code for accounts that need a second factor."""
+    from django.contrib.auth import get_user_model
+
+    from portal.security import requires_second_factor
+    from tests.conftest import totp_device_for
     from tests.world import PASSWORD
 
-    def do(username, password=PASSWORD):
-        from django.contrib.auth import get_user_model
-
-        from portal.security import requires_second_factor
-        from tests.conftest import totp_device_for
-
-        user = get_user_model().objects.filter(username=username).first()
-        if user is not None and requires_second_factor(user):
-            totp_device_for(user)  # enrolled, so the login asks for the code
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", password)
-        page.click("button[type=submit]")
+    user = get_user_model().objects.filter(username=username).first()
+    if user is not None and requires_second_factor(user):
+        totp_device_for(user)  # enrolled, so the login asks for the code
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password or PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    if "/accounts/2fa/verify/" in page.url:
+        page.fill("#id_otp_token", current_totp(username))
+        page.click("[data-testid=otp-verify-form] button[type=submit]")
         page.wait_for_load_state("networkidle")
-        if "/accounts/2fa/verify/" in page.url:
-            page.fill("#id_otp_token", current_totp(username))
-            page.click("[data-testid=otp-verify-form] button[type=submit]")
-            page.wait_for_load_state("networkidle")
-        return page
+    return page
+
+
+@pytest.fixture
+def login(page, live_server):
+    def do(username, password=None):
+        return log_in(page, live_server, username, password)
 
     return do

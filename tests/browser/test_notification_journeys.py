@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.models import Notification
 from portal.reminder_engine import run_sweep
@@ -43,7 +44,7 @@ def test_secretary_reads_the_digest_and_marks_a_notice_read(world, login, live_s
     assert "本支部：1 人有 1 项待办事项" in page.get_by_test_id("notification-list").inner_text()
     shoot(page, "inbox-desktop")
     rows.first.get_by_role("button").click()
-    page.wait_for_function("document.querySelector('[data-testid=unread-count]').innerText === '1'")
+    expect(page.get_by_test_id("unread-count")).to_have_text("1")  # no eval: CSP stays strict
     assert Notification.objects.filter(recipient=world.secretary, read_at__isnull=True).count() == 1
     page.get_by_text("每日提醒").click()
     page.wait_for_load_state("networkidle")

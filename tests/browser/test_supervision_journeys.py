@@ -21,17 +21,12 @@ def _png():
 
 
 def _login(browser, live_server, username):
-    from tests.world import PASSWORD
+    from tests.browser.conftest import log_in
 
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    return page
+    return log_in(page, live_server, username)
 
 
 def test_the_supervision_loop_from_task_to_closed_rectification(world, browser, live_server):
