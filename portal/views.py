@@ -33,9 +33,45 @@ def home(request):
 
 @login_required
 def me(request):
+    """The member's home: register entry, study due, hours against target, meetings ahead, notices."""
+    from django.utils import timezone
+
+    from branches.models import Meeting, MeetingStatus
+    from training import services as training_services
+    from training.models import Assignment
+
+    from .models import Notification
+
     member = Member.objects.filter(user=request.user).select_related("organization", "unit").first()
     grants = list(request.user.grants.select_related("organization").order_by("organization__path"))
     branch = member.organization if member else None
     if branch is not None and not Organization.objects.visible_to(request.user).filter(pk=branch.pk).exists():
         branch = None
-    return render(request, "portal/me.html", {"member": member, "grants": grants, "branch": branch})
+    today = timezone.localdate()
+    context = {"member": member, "grants": grants, "branch": branch, "today": today}
+    if member is not None:
+        hours = training_services.hours_in_year(member, today.year)
+        target = training_services.target_hours(member)
+        context.update(
+            study_due=list(
+                Assignment.objects.filter(member=member, completed_at__isnull=True)
+                .select_related("module")
+                .order_by("due_date", "pk")[:5]
+            ),
+            hours=hours,
+            target=target,
+            hours_percent=min(100, round(100 * hours / target)) if target else 100,
+            meetings_ahead=list(
+                Meeting.objects.filter(
+                    attendances__member=member,
+                    start__gte=timezone.now(),
+                    status__in=[MeetingStatus.PLANNED, MeetingStatus.DRAFT],
+                )
+                .select_related("organization")
+                .order_by("start")[:5]
+            ),
+        )
+    context["notices"] = list(
+        Notification.objects.filter(recipient=request.user, read_at__isnull=True).order_by("-created_at")[:5]
+    )
+    return render(request, "portal/me.html", context)

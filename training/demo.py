@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.utils import timezone
 
+from branches.bulk import insert_rows
 from branches.models import Member
 
 from .models import (
@@ -221,17 +222,6 @@ def _module(root, title, description, year, parts, questions, minutes):
     return module, items
 
 
-def _raw_insert(model, columns, rows, chunk=5000):
-    qn = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), chunk):
-            cursor.executemany(sql, rows[i : i + chunk])
-
-
 def seed(ctx) -> None:
     rng = ctx.rng
     d = ctx.data
@@ -311,12 +301,12 @@ def seed(ctx) -> None:
     assignments = Assignment.objects.bulk_create(assignments, batch_size=2000)
     # The two biggest tables go in with executemany: building 150,000 model instances is the slow part.
     adapt = connection.ops.adapt_datetimefield_value
-    _raw_insert(
+    insert_rows(
         ItemProgress,
         ["assignment_id", "item_id", "seconds", "furthest_position", "position", "last_beat_at", "completed_at"],
         [(assignments[i].pk, item_id, secs, 0, 0, adapt(at), adapt(at)) for i, item_id, secs, at in progress],
     )
-    _raw_insert(
+    insert_rows(
         HoursEntry,
         ["member_id", "hours", "year", "source", "item_id", "rule", "credit_key", "created_at"],
         [(m, str(h), y, src, it, rule, key, adapt(at)) for m, h, y, src, it, rule, key, at in hours],

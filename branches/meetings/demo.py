@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db import connection
 from django.utils import timezone
 
+from ..bulk import insert_rows
 from ..models import Attendance, AttendanceStatus, Meeting, MeetingKind, MeetingStatus, Topic
 from ..models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
 from ..periods import period_containing
@@ -139,15 +139,6 @@ def seed(ctx) -> None:
             order += 1
         topics.append((meeting.pk, order, rng.choice(TOPICS.get(meeting.kind, ["工作交流"])), False, ""))
     # Plain executemany: hundreds of thousands of rows at city scale, far quicker than model instances.
-    _insert(Attendance, ["meeting_id", "member_id", "status", "leave_reason", "is_committee", "grade"], attendance)
-    _insert(Topic, ["meeting_id", "order", "title", "is_first_topic", "material"], topics)
+    insert_rows(Attendance, ["meeting_id", "member_id", "status", "leave_reason", "is_committee", "grade"], attendance)
+    insert_rows(Topic, ["meeting_id", "order", "title", "is_first_topic", "material"], topics)
     ctx.log(f"  meetings: {len(meetings)} over {years} years, {len(attendance)} attendance rows")
-
-
-def _insert(model, columns, rows, chunk=20000):
-    table = connection.ops.quote_name(model._meta.db_table)
-    cols = ", ".join(connection.ops.quote_name(model._meta.get_field(c.removesuffix("_id")).column) for c in columns)
-    sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(columns))})"
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), chunk):
-            cursor.executemany(sql, rows[i : i + chunk])

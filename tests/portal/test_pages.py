@@ -80,3 +80,29 @@ def test_member_counts_cover_the_whole_subtree(world, client_for):
 def test_siblings_are_listed_in_creation_order(world, client_for):
     names = [o.name for o in client_for(world.committee).get("/orgs/").context["rows"]]
     assert names.index("甲局第一党支部") < names.index("甲局第二党支部") < names.index("乙局机关党委")
+
+
+def test_member_home_shows_study_hours_meetings_and_notices(world, client_for):
+    from django.utils import timezone
+
+    from branches import audit
+    from portal.models import Notification
+    from training import services as training
+
+    module = training.create_module(actor=audit.SYSTEM, organization=world.branch_a1, title="学习党章", year=2026)
+    url = "http://intranet.example.gov.cn/dz"
+    training.add_item(actor=audit.SYSTEM, module=module, kind="link", title="党章原文", url=url, credit_hours=1)
+    training.assign_module(
+        actor=audit.SYSTEM, module=module, organization=world.branch_a1, include_subtree=True, due_days=14
+    )
+    Notification.objects.create(recipient=world.member, kind="t", title="请参加主题党日", created_at=timezone.now())
+    page = client_for(world.member).get("/me/").content.decode()
+    assert "学习党章" in page and "请参加主题党日" in page
+    assert 'data-testid="my-hours"' in page and 'data-testid="my-meetings"' in page
+
+
+def test_member_home_query_count_is_fixed(world, client_for, django_assert_max_num_queries):
+    client = client_for(world.member)
+    client.get("/me/")
+    with django_assert_max_num_queries(25):
+        client.get("/me/")
