@@ -41,3 +41,23 @@ def primary_grant(user) -> RoleGrant | None:
             if grant.role == role:
                 return grant
     return None
+
+
+def holders(orgs, roles) -> dict[int, set[int]]:
+    """``{org.pk: {user ids}}``: active users holding one of ``roles`` on each organisation,
+    directly or through a subtree grant on an ancestor. One query for any number of organisations.
+
+    The recipients of reminders and notices ("the branch's secretary and the unit admins above it").
+    """
+    orgs = list(orgs)
+    ancestors = {o.pk: set(o.ancestor_ids()) for o in orgs}
+    wanted = set(ancestors) | {a for ids in ancestors.values() for a in ids}
+    result: dict[int, set[int]] = {o.pk: set() for o in orgs}
+    grants = RoleGrant.objects.filter(
+        organization_id__in=wanted, role__in=list(roles), user__is_active=True
+    ).values_list("organization_id", "user_id", "include_subtree")
+    for org_id, user_id, subtree in grants:
+        for pk, above in ancestors.items():
+            if org_id == pk or (subtree and org_id in above):
+                result[pk].add(user_id)
+    return result

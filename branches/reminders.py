@@ -13,16 +13,16 @@ Months come from the rule data (``RegisterRule``).
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import register, rules
+from .access import holders
 from .events import Due
 from .meetings import reminders as _meetings
-from .models import Member, MemberCategory, Organization, RoleGrant
+from .models import Member, MemberCategory, Organization
 from .models.members import ACTIVE_STATUSES
 from .roles import Role
 
@@ -34,24 +34,8 @@ def _today(now) -> datetime.date:
 
 
 def _recipients(orgs, *, with_admins: bool) -> dict[int, set[int]]:
-    """Secretaries of each org (and unit admins covering it) in two queries."""
-    orgs = list(orgs)
-    result: dict[int, set[int]] = defaultdict(set)
-    for org_id, user_id in RoleGrant.objects.filter(
-        role=Role.SECRETARY, organization_id__in=[o.pk for o in orgs], user__is_active=True
-    ).values_list("organization_id", "user_id"):
-        result[org_id].add(user_id)
-    if with_admins:
-        admins = list(
-            RoleGrant.objects.filter(role=Role.UNIT_ADMIN, include_subtree=True, user__is_active=True).values_list(
-                "organization__path", "user_id"
-            )
-        )
-        for org in orgs:
-            for path, user_id in admins:
-                if org.path.startswith(path):
-                    result[org.pk].add(user_id)
-    return result
+    """Secretaries of each org (and the unit admins covering it)."""
+    return holders(orgs, [Role.SECRETARY, Role.UNIT_ADMIN] if with_admins else [Role.SECRETARY])
 
 
 def term_due(today: datetime.date):

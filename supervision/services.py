@@ -11,14 +11,14 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches import audit, events
+from branches.access import holders
 from branches.audit import snapshot
-from branches.models import Organization, OrganizationKind, RoleGrant
+from branches.models import Organization, OrganizationKind
 from branches.roles import Role
 from branches.uploads import store_upload
 
@@ -53,15 +53,7 @@ def _require(queryset, obj, message=None):
 
 def responsible_user_ids(organization: Organization) -> list[int]:
     """The organisation's secretary and the admins of the unit committee above it."""
-    ancestors = organization.ancestor_ids() + [organization.pk]
-    return sorted(
-        set(
-            RoleGrant.objects.filter(
-                Q(organization=organization, role=Role.SECRETARY)
-                | Q(organization_id__in=ancestors, role=Role.UNIT_ADMIN)
-            ).values_list("user_id", flat=True)
-        )
-    )
+    return sorted(holders([organization], [Role.SECRETARY, Role.UNIT_ADMIN])[organization.pk])
 
 
 def _notify(*, kind, obj, recipients, title, url, organization_id=None, urgent=True):

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import periods
+from ..access import holders
 from ..events import Due
-from ..models import MeetingKind, MeetingSettings, Organization, RoleGrant
+from ..models import MeetingKind, MeetingSettings, Organization
 from ..roles import Role
 from . import compliance
 
@@ -25,19 +26,7 @@ ANNUAL_KINDS = ("org_life", "democratic_review")
 
 
 def _recipients(orgs, roles):
-    """{org.pk: [user ids]} holding one of ``roles`` on the org or (subtree grants) an ancestor."""
-    ids = {o.pk for o in orgs}
-    anc = {o.pk: set(o.ancestor_ids()) for o in orgs}
-    wanted = ids | {a for s in anc.values() for a in s}
-    grants = RoleGrant.objects.filter(organization_id__in=wanted, role__in=roles).values_list(
-        "organization_id", "user_id", "include_subtree"
-    )
-    out = {pk: set() for pk in ids}
-    for org_id, user_id, subtree in grants:
-        for pk in ids:
-            if org_id == pk or (subtree and org_id in anc[pk]):
-                out[pk].add(user_id)
-    return {pk: sorted(v) for pk, v in out.items()}
+    return {pk: sorted(users) for pk, users in holders(orgs, roles).items()}
 
 
 def due(now: datetime.datetime):
