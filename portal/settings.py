@@ -263,8 +263,8 @@ CELERY_BEAT_SCHEDULE["refresh-summaries-history"] = {
     "task": "portal.tasks.refresh_summaries",
     "schedule": 24 * 3600.0,
     "kwargs": {"history": True},
-    "training-sweep-assignments": {"task": "training.tasks.sweep_assignments", "schedule": 3600.0},
 }
+CELERY_BEAT_SCHEDULE["training-sweep-assignments"] = {"task": "training.tasks.sweep_assignments", "schedule": 3600.0}
 
 # --- Auth -----------------------------------------------------------------
 
