@@ -3,6 +3,7 @@
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -20,7 +21,7 @@ def scorecard_xlsx(assessment, results, dims, total) -> bytes:
     ws = wb.active
     ws.title = _("Score card")
     ws.append([str(assessment.organization), assessment.cycle.name])
-    ws.append([_("Total"), float(total or 0), _("Grade"), str(assessment.grade or "—")])
+    ws.append([pgettext("assessment", "Total"), float(total or 0), _("Grade"), str(assessment.grade or "—")])
     ws.append([])
     header = [_("Dimension"), _("Code"), _("Indicator"), _("Max score"), _("Self-score"), _("Review score"), _("Score")]
     ws.append(header)

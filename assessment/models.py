@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from branches.models import Organization
 from branches.querysets import ScopedQuerySet
@@ -145,7 +146,9 @@ class CycleQuerySet(models.QuerySet):
 class AssessmentCycle(models.Model):
     system = models.ForeignKey(IndicatorSystem, on_delete=models.PROTECT, related_name="cycles")
     # Organisations are deactivated, not deleted; deleting one (demo resets) takes its assessments with it.
-    root = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("scope"))
+    root = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=pgettext_lazy("assessment", "scope")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     name = models.CharField(_("name"), max_length=100)
     status = models.CharField(_("status"), max_length=12, choices=CycleStatus.choices, default=CycleStatus.OPEN)
@@ -273,7 +276,7 @@ class Evidence(AttachmentBase):
     """A file or a link supporting one indicator result. Files are optional (links need none)."""
 
     result = models.ForeignKey(IndicatorResult, on_delete=models.CASCADE, related_name="evidence")
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(pgettext_lazy("assessment", "title"), max_length=200, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     dated = models.DateField(_("date of the record"), null=True, blank=True)
 
@@ -291,14 +294,14 @@ class Evidence(AttachmentBase):
 
 
 class AppealStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    PENDING = "pending", pgettext_lazy("assessment", "Pending")
+    ACCEPTED = "accepted", pgettext_lazy("assessment", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("assessment", "Rejected")
 
 
 class Appeal(models.Model):
     result = models.ForeignKey(IndicatorResult, on_delete=models.CASCADE, related_name="appeals")
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(pgettext_lazy("assessment", "reason"))
     status = models.CharField(_("status"), max_length=10, choices=AppealStatus.choices, default=AppealStatus.PENDING)
     decision = models.TextField(_("decision"), blank=True)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -327,7 +330,7 @@ class HonorKind(models.TextChoices):
 class Honor(models.Model):
     cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="honors")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(_("title"), max_length=12, choices=HonorKind.choices)
+    kind = models.CharField(pgettext_lazy("assessment", "title"), max_length=12, choices=HonorKind.choices)
     citation = models.TextField(_("citation"))
     named_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     named_at = models.DateTimeField(auto_now_add=True)

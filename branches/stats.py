@@ -16,6 +16,7 @@ from contextlib import contextmanager
 
 from django.db.models import Case, CharField, Count, Q, Value, When
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Member, Organization
 from .models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES, MemberCategory
@@ -49,7 +50,7 @@ DIMENSIONS = {
     "gender": (_("Gender"), GENDERS),
     "ethnicity": (_("Ethnicity"), [("han", _("Han")), ("minority", _("Ethnic minorities"))]),
     "years": (_("Years of membership"), [(k, label) for k, label, _lo, _hi in YEARS_BANDS]),
-    "stage": (_("Development pipeline"), STAGES),
+    "stage": (pgettext_lazy("dashboards", "Development pipeline"), STAGES),
 }
 
 _memo: dict | None = None

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 STEP_LABELS = {
     "T-7": _("7 days left"),
@@ -32,7 +33,7 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
     )
     kind = models.CharField(_("kind"), max_length=60)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("reminders", "title"), max_length=300)
     body = models.TextField(_("body"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     object_type = models.CharField(max_length=100, blank=True)
@@ -109,10 +110,10 @@ class Channel(models.TextChoices):
 
 
 class DeliveryState(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("reminders", "Pending")
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("reminders", "Failed")
     SKIPPED = "skipped", _("Skipped")
 
 

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.generic import DetailView
 
 from branches.mixins import ScopedMixin, breadcrumbs_for
@@ -101,7 +102,16 @@ class DashboardExportView(OrgDashboardMixin, DetailView):
         wb = Workbook()
         ws = wb.active
         ws.title = _("Headline figures")[:31]
-        ws.append([_("Organisation name"), _("Period"), _("Figure"), _("Value"), _("Unit"), _("Same period last year")])
+        ws.append(
+            [
+                _("Organisation name"),
+                pgettext("dashboards", "Period"),
+                _("Figure"),
+                _("Value"),
+                _("Unit"),
+                _("Same period last year"),
+            ]
+        )
         for f in board.headline:
             ws.append([board.org.name, board.period.label, f.label, f.value, f.unit, f.last_year])
         if board.ranking_metric is not None:

@@ -1,7 +1,8 @@
 """Fill msgstr entries of locale/zh_Hans from JSON files of {msgid: translation}.
 
 Usage: python scripts/fill_translations.py [file.json ...]   (default: every locale/zh_Hans/*.json)
-(plural entries: {"msgid": ["singular", "plural"]} or a single string for both forms)
+(plural entries: {"msgid": ["singular", "plural"]} or a single string for both forms;
+messages with a gettext context are keyed "context\u0004msgid")
 """
 
 import glob
@@ -21,9 +22,11 @@ def main(paths: list[str]) -> None:
     po = polib.pofile(PO)
     filled = 0
     for entry in po:
-        if entry.msgid not in table:
+        # A message with a gettext context is keyed "context\u0004msgid", as in the compiled catalogue.
+        key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+        if key not in table:
             continue
-        value = table[entry.msgid]
+        value = table[key]
         if entry.msgid_plural:
             entry.msgstr_plural = {0: value if isinstance(value, str) else value[0]}
         else:
@@ -32,7 +35,11 @@ def main(paths: list[str]) -> None:
             entry.flags.remove("fuzzy")
         filled += 1
     po.save(PO)
-    missing = [e.msgid for e in po if not (e.msgstr or any(e.msgstr_plural.values()))]
+    missing = [
+        f"{e.msgctxt}\x04{e.msgid}" if e.msgctxt else e.msgid
+        for e in po
+        if not (e.msgstr or any(e.msgstr_plural.values()))
+    ]
     print(f"filled {filled}; still untranslated: {len(missing)}")
     for m in missing:
         print("  ", m)

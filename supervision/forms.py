@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from branches.models import Organization, RoleGrant
 from branches.roles import Role
@@ -16,7 +17,7 @@ class OrgChoiceField(forms.ModelMultipleChoiceField):
 
 
 class TaskForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("supervision", "Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=TaskKind.choices)
     basis = forms.CharField(label=_("Basis document"), max_length=300, required=False)
     basis_file = forms.FileField(label=_("Basis document file (PDF, Word, image)"), required=False)
@@ -54,23 +55,33 @@ class AcknowledgeForm(forms.Form):
 
 
 class StageReportForm(forms.Form):
-    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
+    stage = forms.ChoiceField(label=pgettext_lazy("supervision", "Stage"), choices=Stage.choices)
     content = forms.CharField(label=_("Report"), widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    evidence = forms.CharField(
+        label=pgettext_lazy("supervision", "Evidence"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class ReviewForm(forms.Form):
     accept = forms.TypedChoiceField(
-        label=_("Decision"), choices=[("1", _("Accept")), ("0", _("Send back"))], coerce=lambda v: v == "1"
+        label=_("Decision"),
+        choices=[("1", pgettext_lazy("supervision", "Accept")), ("0", pgettext_lazy("supervision", "Send back"))],
+        coerce=lambda v: v == "1",
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=pgettext_lazy("supervision", "Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class FindingForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=FindingCategory.objects.filter(is_active=True))
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    description = forms.CharField(
+        label=pgettext_lazy("supervision", "Description"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    evidence = forms.CharField(
+        label=pgettext_lazy("supervision", "Evidence"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     measures = forms.CharField(label=_("Rectification measures required"), widget=forms.Textarea(attrs={"rows": 2}))
     rectification_deadline = forms.DateField(label=_("Rectification deadline"), widget=DATE)
     systemic_scope = forms.ModelChoiceField(
@@ -88,26 +99,30 @@ class FindingForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    plan = forms.CharField(label=_("Plan"), widget=forms.Textarea(attrs={"rows": 3}))
+    plan = forms.CharField(label=pgettext_lazy("supervision", "Plan"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ProgressForm(forms.Form):
-    content = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    content = forms.CharField(label=pgettext_lazy("supervision", "Progress"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.CharField(
+        label=pgettext_lazy("supervision", "Evidence"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class RecheckForm(forms.Form):
     passed = forms.TypedChoiceField(
-        label=_("Result"), choices=[("1", _("Passed")), ("0", _("Failed"))], coerce=lambda v: v == "1"
+        label=_("Result"),
+        choices=[("1", _("Passed")), ("0", pgettext_lazy("supervision", "Failed"))],
+        coerce=lambda v: v == "1",
     )
-    method = forms.CharField(label=_("Method"), max_length=100)
+    method = forms.CharField(label=pgettext_lazy("supervision", "Method"), max_length=100)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ExtensionForm(forms.Form):
     new_deadline = forms.DateField(label=_("New deadline"), widget=DATE)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=pgettext_lazy("supervision", "Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=pgettext_lazy("supervision", "Reason"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from branches.models import Organization
 from branches.uploads import AttachmentBase
@@ -74,9 +75,9 @@ class SupervisionTask(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         ISSUED = "issued", _("Issued")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("supervision", "Closed")
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("supervision", "title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=TaskKind.choices, default=TaskKind.ROUTINE)
     organization = models.ForeignKey(
         Organization, verbose_name=_("issued by"), on_delete=models.CASCADE, related_name="supervision_tasks"
@@ -145,8 +146,8 @@ class TaskTarget(models.Model):
 
 class StageReport(models.Model):
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        ACCEPTED = "accepted", _("Accepted")
+        SUBMITTED = "submitted", pgettext_lazy("supervision", "Submitted")
+        ACCEPTED = "accepted", pgettext_lazy("supervision", "Accepted")
         RETURNED = "returned", _("Returned")
 
     target = models.ForeignKey(TaskTarget, on_delete=models.CASCADE, related_name="reports")
@@ -157,7 +158,7 @@ class StageReport(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_at = models.DateTimeField(pgettext_lazy("supervision", "submitted at"))
     review_note = models.TextField(_("review note"), blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -183,7 +184,7 @@ class Finding(models.Model):
     target = models.ForeignKey(TaskTarget, on_delete=models.CASCADE, related_name="findings")
     category = models.ForeignKey(FindingCategory, verbose_name=_("category"), on_delete=models.PROTECT)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.GENERAL)
-    description = models.TextField(_("description"))
+    description = models.TextField(pgettext_lazy("supervision", "description"))
     evidence = models.TextField(_("evidence"), blank=True)
     systemic = models.BooleanField(_("systemic (learn from one case)"), default=False)
     repeat_of = models.ForeignKey(
@@ -211,9 +212,9 @@ class Rectification(models.Model):
     class Status(models.TextChoices):
         AWAITING_PLAN = "awaiting_plan", _("Awaiting plan")
         PLAN_PROPOSED = "plan_proposed", _("Plan proposed")
-        IN_PROGRESS = "in_progress", _("In progress")
+        IN_PROGRESS = "in_progress", pgettext_lazy("supervision", "In progress")
         RECHECK = "recheck", _("Awaiting recheck")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("supervision", "Closed")
 
     OPEN_STATUSES = (Status.AWAITING_PLAN, Status.PLAN_PROPOSED, Status.IN_PROGRESS, Status.RECHECK)
 
@@ -292,12 +293,12 @@ class Recheck(models.Model):
 class DeadlineExtension(models.Model):
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        APPROVED = "approved", pgettext_lazy("supervision", "Approved")
+        REJECTED = "rejected", pgettext_lazy("supervision", "Rejected")
 
     rectification = models.ForeignKey(Rectification, on_delete=models.CASCADE, related_name="extensions")
     requested_deadline = models.DateField(_("new deadline"))
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(pgettext_lazy("supervision", "reason"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -354,7 +355,7 @@ class Card(models.Model):
         Rectification, null=True, blank=True, on_delete=models.CASCADE, related_name="cards"
     )
     finding = models.ForeignKey(Finding, null=True, blank=True, on_delete=models.CASCADE, related_name="cards")
-    reason = models.CharField(_("reason"), max_length=300)
+    reason = models.CharField(pgettext_lazy("supervision", "reason"), max_length=300)
     issued_at = models.DateTimeField(_("issued at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoke_reason = models.TextField(_("revocation reason"), blank=True)

@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from branches import periods
 
@@ -164,7 +165,9 @@ def bulletin_xlsx(b: Bulletin) -> HttpResponse:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Cards")
-    ws.append([_("Colour"), _("Organisation"), _("Rule"), _("Reason"), _("Issued at"), _("State")])
+    ws.append(
+        [_("Colour"), _("Organisation"), _("Rule"), pgettext("supervision", "Reason"), _("Issued at"), _("State")]
+    )
     for c in b.cards:
         state = _("Revoked") if c.revoked_at else (_("Cleared") if c.cleared_at else _("Active"))
         ws.append(

@@ -4,6 +4,7 @@ from io import BytesIO
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -33,7 +34,12 @@ def matrix_workbook(org, year, modules, rows) -> HttpResponse:
     ws.append(header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    state_labels = {"done": _("Done"), "open": _("In progress"), "overdue": _("Overdue"), "none": "—"}
+    state_labels = {
+        "done": _("Done"),
+        "open": pgettext("training", "In progress"),
+        "overdue": _("Overdue"),
+        "none": "—",
+    }
     for r in rows:
         ws.append([_safe(r["member"].name), *[state_labels[s] for s in r["cells"]], float(r["hours"])])
     return _response(wb, f"study-matrix-{org.pk}-{year}.xlsx")

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from branches.models import Member, MemberCategory, Organization
 from branches.roles import Role
@@ -12,10 +13,14 @@ def _orgs(user, permission="study.manage"):
 
 
 class ModuleForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Owner"), queryset=Organization.objects.none())
-    title = forms.CharField(label=_("Title"), max_length=200)
+    organization = forms.ModelChoiceField(
+        label=pgettext_lazy("training", "Owner"), queryset=Organization.objects.none()
+    )
+    title = forms.CharField(label=pgettext_lazy("training", "Title"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        label=pgettext_lazy("training", "Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -24,7 +29,7 @@ class ModuleForm(forms.Form):
 
 class ItemForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ItemKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("training", "Title"), max_length=200)
     body = forms.CharField(
         label=_("Text (HTML allowed: paragraphs, headings, lists, links)"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -96,7 +101,7 @@ class SignInForm(forms.Form):
 
 
 class LeaveForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for leave"), max_length=200)
+    reason = forms.CharField(label=pgettext_lazy("training", "Reason for leave"), max_length=200)
 
 
 class LectureForm(forms.Form):
@@ -113,7 +118,7 @@ class LectureForm(forms.Form):
 
 class ClassForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Organiser"), queryset=Organization.objects.none())
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("training", "Title"), max_length=200)
     roster_org = forms.ModelChoiceField(label=_("Trainees from"), queryset=Organization.objects.none())
     roster_role = forms.ChoiceField(
         label=_("Only people holding the role"), choices=[("", "—")] + Role.choices, required=False

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from branches.querysets import ScopedQuerySet
 from branches.uploads import AttachmentBase
@@ -55,8 +56,8 @@ class StudyModule(models.Model):
     organization = models.ForeignKey(
         "branches.Organization", verbose_name=_("owner"), on_delete=models.PROTECT, related_name="study_modules"
     )
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(pgettext_lazy("training", "title"), max_length=200)
+    description = models.TextField(pgettext_lazy("training", "description"), blank=True)
     year = models.PositiveIntegerField(_("year"), db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -89,7 +90,7 @@ class StudyItem(models.Model):
     module = models.ForeignKey(StudyModule, verbose_name=_("module"), on_delete=models.CASCADE, related_name="items")
     order = models.PositiveIntegerField(_("order"), default=0)
     kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("training", "title"), max_length=200)
     body = models.TextField(_("text"), blank=True)  # sanitised HTML
     url = models.URLField(_("link"), blank=True)
     credit_hours = models.DecimalField(_("study hours"), max_digits=5, decimal_places=1, default=Decimal("1"))
@@ -309,9 +310,9 @@ class HoursEntry(models.Model):
 
 
 class ClaimStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    PENDING = "pending", pgettext_lazy("training", "Pending")
+    APPROVED = "approved", pgettext_lazy("training", "Approved")
+    REJECTED = "rejected", pgettext_lazy("training", "Rejected")
 
 
 class HoursClaim(models.Model):
@@ -359,7 +360,7 @@ class TrainingClass(models.Model):
     organization = models.ForeignKey(
         "branches.Organization", verbose_name=_("organiser"), on_delete=models.PROTECT, related_name="+"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("training", "title"), max_length=200)
     makeup_module = models.ForeignKey(
         StudyModule,
         verbose_name=_("make-up module"),
@@ -395,7 +396,7 @@ class Enrollment(models.Model):
 
 class ClassSession(models.Model):
     training_class = models.ForeignKey(TrainingClass, on_delete=models.CASCADE, related_name="sessions")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("training", "title"), max_length=200)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     sign_in_code = models.CharField(_("sign-in code"), max_length=12)
@@ -419,7 +420,7 @@ class Attendance(models.Model):
     session = models.ForeignKey(ClassSession, on_delete=models.CASCADE, related_name="attendance")
     member = models.ForeignKey("branches.Member", on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=20, choices=AttendanceStatus.choices)
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    reason = models.CharField(pgettext_lazy("training", "reason"), max_length=200, blank=True)
     at = models.DateTimeField()
 
     class Meta:
@@ -438,7 +439,7 @@ class Lecture(models.Model):
     organization = models.ForeignKey(
         "branches.Organization", verbose_name=_("held in"), on_delete=models.PROTECT, related_name="+"
     )
-    title = models.CharField(_("topic"), max_length=200)
+    title = models.CharField(pgettext_lazy("training", "topic"), max_length=200)
     speaker = models.CharField(_("speaker"), max_length=50)
     held_on = models.DateField(_("held on"), db_index=True)
     audience_count = models.PositiveIntegerField(_("audience"))

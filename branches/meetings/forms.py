@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import Meeting, MeetingKind, Member, Organization
 
@@ -14,7 +15,7 @@ class DateTimeInput(forms.DateTimeInput):
 class PlanForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Organisation"), queryset=Organization.objects.none())
     kind = forms.ChoiceField(label=_("Meeting kind"), choices=MeetingKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("meetings", "Title"), max_length=200)
     start = forms.DateTimeField(label=_("Start"), widget=DateTimeInput())
     end = forms.DateTimeField(label=_("End"), widget=DateTimeInput())
     place = forms.CharField(label=_("Place"), max_length=200, required=False)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..querysets import ScopedQuerySet
 from ..uploads import AttachmentBase
@@ -24,7 +25,7 @@ class MeetingKind(models.TextChoices):
 class MeetingStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("meetings", "Submitted")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -48,7 +49,7 @@ class ReviewGrade(models.TextChoices):
 
 
 class PeriodKind(models.TextChoices):
-    MONTH = "month", _("Month")
+    MONTH = "month", pgettext_lazy("meetings", "Month")
     QUARTER = "quarter", _("Quarter")
     YEAR = "year", _("Year")
 
@@ -125,7 +126,7 @@ class Meeting(models.Model):
         "branches.Organization", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="meetings"
     )
     kind = models.CharField(_("kind"), max_length=30, choices=MeetingKind.choices, db_index=True)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("meetings", "title"), max_length=200)
     start = models.DateTimeField(_("start"), db_index=True)
     end = models.DateTimeField(_("end"))
     place = models.CharField(_("place"), max_length=200, blank=True)
@@ -153,7 +154,7 @@ class Meeting(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(pgettext_lazy("meetings", "submitted at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -200,13 +201,13 @@ class Attendance(models.Model):
 class Topic(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="topics")
     order = models.PositiveSmallIntegerField(_("order"), default=1)
-    title = models.CharField(_("topic"), max_length=300)
+    title = models.CharField(pgettext_lazy("meetings", "topic"), max_length=300)
     is_first_topic = models.BooleanField(_("first topic"), default=False)
     material = models.CharField(_("material studied"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["meeting_id", "order", "id"]
-        verbose_name = _("topic")
+        verbose_name = pgettext_lazy("meetings", "topic")
         verbose_name_plural = _("topics")
 
     def __str__(self):

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RegisterRule(models.Model):
@@ -18,7 +19,7 @@ class RegisterRule(models.Model):
     code = models.CharField(_("code"), max_length=60, unique=True)
     value = models.PositiveIntegerField(_("value"))
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
-    description = models.CharField(_("description"), max_length=200)
+    description = models.CharField(pgettext_lazy("register", "description"), max_length=200)
     source = models.CharField(_("source"), max_length=100, blank=True)
 
     class Meta:

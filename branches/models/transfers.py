@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..querysets import ScopedQuerySet, _organization_model
 
@@ -13,8 +14,8 @@ class TransferScope(models.TextChoices):
 
 class TransferStatus(models.TextChoices):
     ISSUED = "issued", _("Awaiting the receiver")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    ACCEPTED = "accepted", pgettext_lazy("register", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("register", "Rejected")
     EXPIRED = "expired", _("Expired")
 
 
@@ -49,7 +50,10 @@ class Transfer(models.Model):
         "branches.Organization", verbose_name=_("to"), on_delete=models.CASCADE, related_name="transfers_in"
     )
     scope = models.CharField(
-        _("scope"), max_length=20, choices=TransferScope.choices, default=TransferScope.IN_PROVINCE
+        pgettext_lazy("register", "scope"),
+        max_length=20,
+        choices=TransferScope.choices,
+        default=TransferScope.IN_PROVINCE,
     )
     letter_number = models.CharField(_("letter number"), max_length=40, blank=True)
     issued_on = models.DateField(_("issued on"))
@@ -57,7 +61,7 @@ class Transfer(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=TransferStatus.choices, default=TransferStatus.ISSUED, db_index=True
     )
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    reason = models.CharField(pgettext_lazy("register", "reason"), max_length=200, blank=True)
     decision_reason = models.CharField(_("reason given by the receiver"), max_length=200, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from branches.models import Organization
 
@@ -18,8 +19,12 @@ class AuditFilterForm(forms.Form):
     object = forms.CharField(label=_("Object"), required=False, max_length=200)
     action = forms.CharField(label=_("Action"), required=False, max_length=80)
     organization = forms.ModelChoiceField(label=_("Organisation"), required=False, queryset=Organization.objects.none())
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=pgettext_lazy("security", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=pgettext_lazy("security", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
