@@ -16,6 +16,38 @@ class OrgChoiceField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+def people_in(organization: Organization):
+    """Active accounts of the people registered in an organisation's subtree (owners of rectifications)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, member__organization__path__startswith=organization.path)
+        .order_by("full_name", "username")
+    )
+
+
+class RectificationForm(forms.Form):
+    """A further rectification for a finding: owner organisation and person, measures, deadline."""
+
+    owner_org = forms.ModelChoiceField(label=_("Owner organisation"), queryset=Organization.objects.none())
+    owner_person = PersonChoiceField(
+        label=_("Responsible person"), queryset=get_user_model().objects.none(), required=False
+    )
+    measures = forms.CharField(label=_("Rectification measures required"), widget=forms.Textarea(attrs={"rows": 2}))
+    deadline = forms.DateField(label=_("Rectification deadline"), widget=DATE)
+
+    def __init__(self, *args, finding, **kwargs):
+        super().__init__(*args, **kwargs)
+        org = finding.target.organization
+        self.fields["owner_org"].queryset = Organization.objects.filter(path__startswith=org.path, is_active=True)
+        self.fields["owner_org"].initial = org.pk
+        self.fields["owner_person"].queryset = people_in(org)
+
+
 class TaskForm(forms.Form):
     title = forms.CharField(label=pgettext_lazy("supervision", "Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=TaskKind.choices)
@@ -84,6 +116,12 @@ class FindingForm(forms.Form):
     )
     measures = forms.CharField(label=_("Rectification measures required"), widget=forms.Textarea(attrs={"rows": 2}))
     rectification_deadline = forms.DateField(label=_("Rectification deadline"), widget=DATE)
+    owner_person = PersonChoiceField(
+        label=_("Responsible person"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_("Someone with a portal account in the target organisation; leave empty for the secretary."),
+    )
     systemic_scope = forms.ModelChoiceField(
         label=_("Systemic: self-inspection across"),
         queryset=Organization.objects.none(),
@@ -91,8 +129,10 @@ class FindingForm(forms.Form):
         help_text=_("Leave empty unless every organisation in a scope must check itself for the same problem."),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, target=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if target is not None:
+            self.fields["owner_person"].queryset = people_in(target.organization)
         self.fields["systemic_scope"].queryset = Organization.objects.visible_to(user, "supervision.manage").exclude(
             kind__in=["branch", "group"]
         )

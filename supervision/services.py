@@ -289,6 +289,7 @@ def record_finding(
         raise ValidationError(_("Unknown severity."))
     if not (description or "").strip():
         raise ValidationError(_("Describe the problem."))
+    _check_owner_person(owner_person, target.organization)
     now = _now(now)
     if rectification_deadline is None or rectification_deadline < now.date():
         raise ValidationError(_("The rectification deadline must not be in the past."))
@@ -362,6 +363,16 @@ def has_inspect_scope(actor, finding: Finding) -> bool:
 
 
 @transaction.atomic
+def _check_owner_person(person, organization: Organization) -> None:
+    """A responsible person must be registered in the owner organisation's subtree."""
+    if person is None:
+        return
+    from branches.models import Member
+
+    if not Member.objects.filter(user=person, organization__path__startswith=organization.path).exists():
+        raise ValidationError(_("The responsible person must belong to the owner organisation."))
+
+
 def create_rectification(
     *, actor, finding: Finding, owner_org: Organization, measures: str, deadline, owner_person=None
 ) -> Rectification:
@@ -369,6 +380,7 @@ def create_rectification(
         raise PermissionDenied(_("Only the task's inspectors may assign rectifications."))
     if not owner_org.is_descendant_of(finding.target.organization):
         raise ValidationError(_("The owner must be the target organisation or one under it."))
+    _check_owner_person(owner_person, owner_org)
     if not (measures or "").strip():
         raise ValidationError(_("Describe the measures required."))
     rect = Rectification.objects.create(

@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/<int:pk>/review/", views.ReportReviewView.as_view(), name="report_review"),
     path("findings/", views.FindingListView.as_view(), name="finding_list"),
     path("findings/<int:pk>/", views.FindingDetailView.as_view(), name="finding_detail"),
+    path("findings/<int:pk>/rectifications/new/", views.RectificationCreateView.as_view(), name="rectification_create"),
     path("rectifications/", views.RectificationListView.as_view(), name="rectification_list"),
     path("rectifications/<int:pk>/", views.RectificationDetailView.as_view(), name="rectification_detail"),
     path("rectifications/<int:pk>/<str:action>/", views.RectificationActionView.as_view(), name="rectification_action"),

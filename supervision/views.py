@@ -26,6 +26,7 @@ from .forms import (
     PlanForm,
     ProgressForm,
     RecheckForm,
+    RectificationForm,
     ReviewForm,
     RevokeForm,
     StageReportForm,
@@ -274,7 +275,7 @@ class FindingCreateView(ScopedMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+        return {**super().get_form_kwargs(), "user": self.request.user, "target": self.target}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -338,7 +339,39 @@ class FindingDetailView(ScopedMixin, DetailView):
             Rectification.objects.visible_to(self.request.user).filter(finding=self.object).select_related("owner_org")
         )
         ctx["spawned"] = SupervisionTask.objects.visible_to(self.request.user).filter(source_finding=self.object)
+        ctx["can_inspect"] = services.has_inspect_scope(self.request.user, self.object)
         return ctx
+
+
+class RectificationCreateView(ScopedMixin, FormView):
+    """An inspector adds a further rectification to a finding (owner organisation and person)."""
+
+    model = Finding
+    form_class = RectificationForm
+    template_name = "supervision/rectification_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.finding = get_object_or_404(
+            self.get_queryset().select_related("target__organization", "target__task", "category"), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "finding": self.finding}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "finding": self.finding}
+
+    def form_valid(self, form):
+        try:
+            rect = services.create_rectification(actor=self.request.user, finding=self.finding, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _error_text(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("The rectification was assigned."))
+        return redirect("supervision:rectification_detail", rect.pk)
 
 
 # ---------------------------------------------------------------- rectifications
