@@ -129,7 +129,7 @@ def resolve_targets() -> tuple[list[dict], list[str]]:
             "meeting form (secretary)",
             "secretary",
             _try_reverse(
-                ["meetings:meeting_create", "branches:meeting_create", "meetings:create", "meetings:meeting_add"],
+                ["meetings:meeting_plan", "meetings:meeting_create", "branches:meeting_create", "meetings:create"],
                 org_kwargs,
             ),
         ),
@@ -186,6 +186,13 @@ def count_queries(targets: list[dict]) -> None:
         if client is None:
             client = clients[t["persona"]] = Client(HTTP_HOST="127.0.0.1")
             client.force_login(User.objects.get(username=t["persona"]))
+            device = second_factor_device(t["persona"])
+            if device is not None:  # the session a verified login would have
+                from django_otp import DEVICE_ID_SESSION_KEY
+
+                session = client.session
+                session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+                session.save()
         client.get(t["path"])
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(t["path"])
@@ -211,7 +218,44 @@ def login_session(base: str, username: str):
     )
     if r.status_code != 302:
         raise SystemExit(f"login failed for {username}: HTTP {r.status_code}")
+    code = second_factor_code(username)
+    if code is not None:  # committee staff and inspectors verify a TOTP code, as in real use
+        page = s.get(f"{base}/accounts/2fa/verify/", timeout=30)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        r = s.post(
+            f"{base}/accounts/2fa/verify/",
+            data={"otp_token": code, "csrfmiddlewaretoken": token},
+            headers={"Referer": f"{base}/accounts/2fa/verify/"},
+            timeout=30,
+            allow_redirects=False,
+        )
+        if r.status_code != 302:
+            raise SystemExit(f"second factor failed for {username}: HTTP {r.status_code}")
     return s.cookies.get_dict()
+
+
+def second_factor_device(username: str):
+    """The bench persona's TOTP device (enrolled on first use), or None when no second factor applies."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.security import requires_second_factor
+
+    user = get_user_model().objects.get(username=username)
+    if not requires_second_factor(user):
+        return None
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+
+
+def second_factor_code(username: str) -> str | None:
+    from django_otp.oath import totp
+
+    device = second_factor_device(username)
+    if device is None:
+        return None
+    type(device).objects.filter(pk=device.pk).update(last_t=-1)  # the same code may be used twice in 30 s
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
 
 def measure(base: str, path: str, cookies: dict, requests_n: int, concurrency: int, warmup: int = 5) -> dict:
