@@ -130,3 +130,22 @@ def test_card_issues_are_audited_as_the_system(scene):
     services.sweep_cards(now=at(2026, 4, 7))
     entries = AuditEntry.objects.filter(action="supervision.card_issue")
     assert entries.count() == 5 and {e.actor_name for e in entries} == {"system"}
+
+
+def test_the_sweep_command_issues_once_and_says_how_many(world):
+    import io
+
+    from django.core.management import call_command
+
+    first, second = io.StringIO(), io.StringIO()
+    call_command("sweep_cards", "--at", "2026-04-07T09:00", stdout=first)
+    call_command("sweep_cards", "--at", "2026-04-07T09:00", stdout=second)
+    assert "Cards issued:" in first.getvalue()
+    assert "Cards issued: 0;" in second.getvalue()
+
+
+def test_the_sweep_command_refuses_a_bad_time(world):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError):
+        call_command("sweep_cards", "--at", "next tuesday")
