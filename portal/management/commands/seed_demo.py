@@ -12,7 +12,7 @@ from importlib import import_module
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from branches import audit
 from branches.models import Organization
@@ -75,6 +75,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  {config.label}: {time.monotonic() - step:.1f}s")
         with transaction.atomic():
             audit.record(audit.SYSTEM, "demo.seed", object_type="demo", after={"scale": scale, "seed": seed})
+        if connection.vendor == "postgresql":
+            # Bulk loads leave the planner's statistics stale until autovacuum gets round to them;
+            # refresh them now so the first pages are planned on the real row counts.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ({scale}, seed {seed}) ready in {time.monotonic() - started:.1f}s.")
         )
