@@ -145,9 +145,9 @@ class CycleQuerySet(models.QuerySet):
 
 class AssessmentCycle(models.Model):
     system = models.ForeignKey(IndicatorSystem, on_delete=models.PROTECT, related_name="cycles")
-    # Organisations are deactivated, not deleted; deleting one (demo resets) takes its assessments with it.
+    # Organisations are deactivated, not deleted: an organisation with assessment history cannot be deleted.
     root = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=pgettext_lazy("assessment", "scope")
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("assessment", "scope")
     )
     year = models.PositiveSmallIntegerField(_("year"))
     name = models.CharField(_("name"), max_length=100)
@@ -193,7 +193,7 @@ class AssessmentStatus(models.TextChoices):
 
 class BranchAssessment(models.Model):
     cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="assessments")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("branch"))
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("branch"))
     status = models.CharField(
         _("status"), max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
     )
@@ -329,7 +329,7 @@ class HonorKind(models.TextChoices):
 
 class Honor(models.Model):
     cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="honors")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(pgettext_lazy("assessment", "title"), max_length=12, choices=HonorKind.choices)
     citation = models.TextField(_("citation"))
     named_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -80,7 +80,7 @@ class SupervisionTask(models.Model):
     title = models.CharField(pgettext_lazy("supervision", "title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=TaskKind.choices, default=TaskKind.ROUTINE)
     organization = models.ForeignKey(
-        Organization, verbose_name=_("issued by"), on_delete=models.CASCADE, related_name="supervision_tasks"
+        Organization, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="supervision_tasks"
     )
     basis = models.CharField(_("basis document"), max_length=300, blank=True)
     requirements = models.TextField(_("requirements"), blank=True)
@@ -123,7 +123,7 @@ class TaskTarget(models.Model):
 
     task = models.ForeignKey(SupervisionTask, on_delete=models.CASCADE, related_name="targets")
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="supervision_targets"
+        Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="supervision_targets"
     )
     status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.PENDING)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
@@ -220,7 +220,7 @@ class Rectification(models.Model):
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="rectifications")
     owner_org = models.ForeignKey(
-        Organization, verbose_name=_("owner organisation"), on_delete=models.CASCADE, related_name="rectifications"
+        Organization, verbose_name=_("owner organisation"), on_delete=models.PROTECT, related_name="rectifications"
     )
     owner_person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -349,7 +349,7 @@ class Card(models.Model):
     colour = models.CharField(_("colour"), max_length=10, choices=Colour.choices)
     rule = models.ForeignKey(EscalationRule, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="cards")
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="supervision_cards"
+        Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="supervision_cards"
     )
     rectification = models.ForeignKey(
         Rectification, null=True, blank=True, on_delete=models.CASCADE, related_name="cards"

@@ -74,3 +74,11 @@ def test_a_secretary_cannot_assign_rectifications(world, client_for):
     )
     assert response.status_code == 200
     assert not Rectification.objects.filter(measures="x").exists()
+
+
+def test_an_organisation_with_supervision_history_cannot_be_deleted(world):
+    from django.db.models import ProtectedError
+
+    _finding(world)
+    with pytest.raises(ProtectedError):
+        world.branch_a1.delete()
