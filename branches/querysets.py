@@ -1,17 +1,21 @@
 """Row-level access, decided in one place.
 
-``visible_to(user, action)`` turns the user's role grants into a SQL subquery:
-never a Python list of ids. Every scoped model names the path from itself to its
-organisation (``scope_field``) and which permission code each action needs
-(``scope_permissions``); ``ScopedQuerySet`` does the rest. Models whose rules
+``visible_to(user, action)`` turns the user's role grants (read once per request,
+``branches.access.grants_of``) into a SQL condition on the organisation tree: the
+granted organisations' ids and path prefixes, never a list of the rows they cover.
+Every scoped model names the path from itself to its organisation (``scope_field``)
+and which permission code each action needs (``scope_permissions``); ``ScopedQuerySet``
+does the rest. Models whose rules
 differ (a member sees their own record) override ``visible_to`` and still
 build on ``Organization.objects.visible_to``.
 """
 
+import operator
+from functools import reduce
+
 from django.apps import apps
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.lookups import StartsWith
+from django.db.models import Exists, OuterRef, Q
 
 from .roles import roles_with
 
@@ -40,15 +44,20 @@ class OrganizationQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        grants = (
-            _grant_model()
-            .objects.filter(user=user, role__in=roles_with(permission))
-            .filter(
-                Q(organization=OuterRef("pk"))
-                | Q(include_subtree=True) & Q(StartsWith(OuterRef("path"), F("organization__path")))
-            )
-        )
-        return self.filter(Exists(grants))
+        from .access import grants_of  # access imports the models, which import this module
+
+        roles = roles_with(permission)
+        grants = [g for g in grants_of(user) if g.role in roles]
+        if not grants:
+            return self.none()
+        # The user's few grants become literal ids and path prefixes, so PostgreSQL estimates how many rows
+        # they cover from its statistics: a correlated EXISTS over the grants was always guessed at a handful
+        # of organisations, and city-wide lists were then sorted in full instead of read in index order.
+        prefixes = sorted(g.organization.path for g in grants if g.include_subtree)
+        covering = [p for i, p in enumerate(prefixes) if not any(p.startswith(q) for q in prefixes[:i])]
+        direct = sorted({g.organization_id for g in grants if not g.include_subtree})
+        conditions = [Q(path__startswith=prefix) for prefix in covering] + ([Q(pk__in=direct)] if direct else [])
+        return self.filter(reduce(operator.or_, conditions))
 
     def subtree_of(self, organization, include_self: bool = True):
         qs = self.filter(path__startswith=organization.path)

@@ -202,6 +202,7 @@ class SeatForm(forms.Form):
                 status__in=ACTIVE_STATUSES,
             )
             .order_by("name")
+            .for_choices()
         )
 
 

@@ -80,7 +80,7 @@ class AssignForm(forms.Form):
         self.fields["organization"].queryset = _orgs(user)
         # At most 500 names in the list (a whole city would be 20,000); larger audiences use organisations.
         first = Member.objects.visible_to(user, "change").active().order_by("name").values("pk")[:500]
-        self.fields["people"].queryset = Member.objects.filter(pk__in=first).order_by("name")
+        self.fields["people"].queryset = Member.objects.filter(pk__in=first).order_by("name").for_choices()
 
     def clean(self):
         data = super().clean()

@@ -1,7 +1,6 @@
 """/api/v1/meetings/ and /api/v1/meeting-compliance/: scoped, read-only, fixed query counts."""
 
 import django_filters
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -29,16 +28,41 @@ class AttendanceSerializer(serializers.ModelSerializer):
         fields = ["member", "name", "status", "leave_reason", "is_committee", "signed_in_at"]
 
 
-ATTENDANCE_FIELDS = [
-    "id",
+ATTENDANCE_COLUMNS = (
     "meeting_id",
     "member_id",
+    "member__name",
     "status",
     "leave_reason",
     "is_committee",
     "signed_in_at",
-    "member__name",
-]
+)
+
+
+def attendance_of(meeting_ids) -> dict[int, list[dict]]:
+    """The attendance of these meetings as plain rows, one query.
+
+    A page carries about a thousand attendance rows: reading them as tuples (only the member's name, never
+    the encrypted ID and phone columns) costs a third of building model instances.
+    """
+    signed = SIGNED_IN_FIELD.to_representation
+    out: dict[int, list[dict]] = {pk: [] for pk in meeting_ids}
+    rows = (
+        # In the model's order: committee members first, then by name.
+        Attendance.objects.filter(meeting_id__in=list(meeting_ids)).values_list(*ATTENDANCE_COLUMNS)
+    )
+    for meeting_id, member_id, name, status, reason, committee, signed_in_at in rows:
+        out[meeting_id].append(
+            {
+                "member": member_id,
+                "name": name,
+                "status": status,
+                "leave_reason": reason,
+                "is_committee": committee,
+                "signed_in_at": signed(signed_in_at) if signed_in_at else None,
+            }
+        )
+    return out
 
 
 SIGNED_IN_FIELD = serializers.DateTimeField()
@@ -74,19 +98,11 @@ class MeetingSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(AttendanceSerializer(many=True))
     def get_attendance(self, obj) -> list:
-        # Plain dicts from the prefetched rows: the nested-serializer machinery cost more than the query.
-        signed = SIGNED_IN_FIELD.to_representation
-        return [
-            {
-                "member": a.member_id,
-                "name": a.member.name,
-                "status": a.status,
-                "leave_reason": a.leave_reason,
-                "is_committee": a.is_committee,
-                "signed_in_at": signed(a.signed_in_at) if a.signed_in_at else None,
-            }
-            for a in obj.attendances.all()
-        ]
+        # Filled by the viewset for the whole page at once (attendance_of); standalone use reads it here.
+        rows = self.context.get("attendance")
+        if rows is None or obj.pk not in rows:
+            rows = attendance_of([obj.pk])
+        return rows[obj.pk]
 
     def get_first_topic(self, obj) -> dict | None:
         first = next((t for t in obj.topics.all() if t.is_first_topic), None)
@@ -116,15 +132,23 @@ class MeetingFilter(django_filters.FilterSet):
 class MeetingViewSet(ScopedReadOnlyViewSet):
     """Meetings with attendance and topics, as far as the caller's scope allows."""
 
-    queryset = Meeting.objects.select_related("organization").prefetch_related(
-        # Only the member's name: loading whole members would decrypt every ID and phone number.
-        Prefetch("attendances", queryset=Attendance.objects.select_related("member").only(*ATTENDANCE_FIELDS)),
-        "topics",
+    # The list never shows minutes, resolutions or the sign-in code: leave those columns in the database.
+    queryset = (
+        Meeting.objects.select_related("organization")
+        .defer("minutes", "resolutions", "problems", "rectifications", "signin_code")
+        .prefetch_related("topics")
     )
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilter
     search_fields = ["title"]
     ordering_fields = ["start", "id"]
+
+    def get_serializer(self, *args, **kwargs):
+        if args and args[0] is not None:
+            meetings = args[0] if kwargs.get("many") else [args[0]]
+            context = kwargs.setdefault("context", self.get_serializer_context())
+            context["attendance"] = attendance_of([m.pk for m in meetings])
+        return super().get_serializer(*args, **kwargs)
 
 
 class ComplianceKindSerializer(serializers.Serializer):

@@ -32,7 +32,9 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         orgs = Organization.objects.visible_to(user, "meeting.change").exclude(kind="committee").order_by("path")
         self.fields["organization"].queryset = orgs
-        members = Member.objects.visible_to(user).party_members().filter(organization__in=orgs.values("pk"))
+        members = (
+            Member.objects.visible_to(user).party_members().filter(organization__in=orgs.values("pk")).for_choices()
+        )
         self.fields["host"].queryset = members
         self.fields["recorder"].queryset = members
 

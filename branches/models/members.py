@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..crypto import EncryptedTextField, mask
 from ..querysets import ScopedQuerySet
+from .tree import Organization
 
 
 class MemberCategory(models.TextChoices):
@@ -39,17 +40,21 @@ class Gender(models.TextChoices):
 
 class MemberQuerySet(ScopedQuerySet):
     def visible_to(self, user, action: str = "view"):
-        scoped = super().visible_to(user, action)
         if action == "view" and user is not None and user.is_authenticated:
             # Everyone may see their own register entry.
-            return self.filter(models.Q(pk__in=scoped.values("pk")) | models.Q(user=user))
-        return scoped
+            orgs = Organization.objects.visible_to(user, self.model.scope_permissions["view"])
+            return self.filter(models.Q(organization__in=orgs.values("pk")) | models.Q(user=user))
+        return super().visible_to(user, action)
 
     def party_members(self):
         return self.filter(category__in=PARTY_MEMBER_CATEGORIES, status__in=ACTIVE_STATUSES)
 
     def active(self):
         return self.filter(status__in=ACTIVE_STATUSES)
+
+    def for_choices(self):
+        """Only what a choice list shows: loading whole rows would decrypt every ID and phone number."""
+        return self.only("id", "name", "organization_id", "category", "status")
 
 
 class Member(models.Model):
