@@ -38,3 +38,21 @@ def test_the_compliance_endpoint_counts_like_the_service(world, api_for):
 def test_the_api_is_read_only(world, api_for):
     response = api_for(world.secretary).post("/api/v1/meetings/", {"title": "x"})
     assert response.status_code == 405
+
+
+def test_each_meeting_carries_its_own_attendance_in_the_list_and_the_detail(world, api_for):
+    add_members(world.branch_a1, 2)
+    first = held_meeting(world.branch_a1, "committee", datetime.date(2026, 5, 6))
+    second = held_meeting(world.branch_a1, "theme_day", datetime.date(2026, 5, 20))
+    second.attendances.filter(member__name=second.attendances.last().member.name).update(
+        status="leave", leave_reason="出差"
+    )
+    client = api_for(world.secretary)
+    listed = {r["id"]: r["attendance"] for r in client.get("/api/v1/meetings/?period=2026-05").json()["results"]}
+    for meeting in (first, second):
+        expected = [(a.member_id, a.member.name, a.status) for a in meeting.attendances.all()]
+        assert [(a["member"], a["name"], a["status"]) for a in listed[meeting.pk]] == expected
+        detail = client.get(f"/api/v1/meetings/{meeting.pk}/").json()
+        assert detail["attendance"] == listed[meeting.pk]
+    assert [a["leave_reason"] for a in listed[second.pk] if a["status"] == "leave"] == ["出差"]
+    assert all(a["status"] == "present" for a in listed[first.pk])
