@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from .metric_registry import Metric, register
 from .models import Member, MemberCategory, Organization
 from .models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
+from .rollup import subtree_sums
 
 
 def _many(queryset, path_field):
@@ -20,8 +21,8 @@ def _many(queryset, path_field):
     def many(orgs, period=None):
         if not orgs:
             return {}
-        rows = list(queryset.order_by().values(path_field).annotate(n=Count("pk")).values_list(path_field, "n"))
-        return {o.pk: sum(n for path, n in rows if path.startswith(o.path)) for o in orgs}
+        rows = queryset.order_by().values(path_field).annotate(n=Count("pk")).values_list(path_field, "n")
+        return subtree_sums(rows, orgs)
 
     return many
 

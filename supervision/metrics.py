@@ -1,43 +1,37 @@
 """Named supervision numbers for assessment and dashboards.
 
 Each ``many(orgs, period)`` aggregates every organisation's whole subtree in one query:
-rows are joined to the requested organisations by materialised-path prefix.
+rows are counted per owning organisation's path and summed up the tree (``branches.rollup``).
 """
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import F, Func, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import StartsWith
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches import metric_registry
 from branches.metric_registry import Metric
-from branches.models import Organization
+from branches.rollup import subtree_sums
 
 from .calendar import WorkCalendar
 
 
 def _subtree_counts(orgs, model_filter: Q, model, org_field: str, **aggregates) -> dict:
-    """{org.pk: {name: count}} for rows of ``model`` inside each org's subtree, in one query."""
+    """{org.pk: {name: count}} for rows of ``model`` inside each org's subtree, in one query.
+
+    Rows are counted per owning organisation's path (one grouped query), then summed up the tree.
+    """
     if not orgs:
         return {}
-    annotations = {}
-    for name, extra in aggregates.items():
-        sub = (
-            model.objects.filter(model_filter & extra)
-            .filter(StartsWith(F(f"{org_field}__path"), OuterRef("path")))
-            .order_by()
-            .annotate(n=Func(F("pk"), function="COUNT"))
-            .values("n")
-        )
-        annotations[name] = Coalesce(Subquery(sub[:1]), 0)
-    rows = Organization.objects.filter(pk__in=[o.pk for o in orgs]).annotate(**annotations).values("pk", *aggregates)
-    return {row["pk"]: row for row in rows}
+    path = f"{org_field}__path"
+    counts = {name: Count("pk", filter=extra) for name, extra in aggregates.items()}
+    rows = list(model.objects.filter(model_filter).order_by().values(path).annotate(**counts))
+    sums = {name: subtree_sums(((r[path], r[name]) for r in rows), orgs) for name in aggregates}
+    return {o.pk: {"pk": o.pk, **{name: sums[name][o.pk] for name in aggregates}} for o in orgs}
 
 
 def _period_end(period) -> datetime.date:

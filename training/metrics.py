@@ -15,16 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from branches import metric_registry
 from branches.models import Member
 from branches.models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
+from branches.rollup import subtree_sums
 
 from .models import Assignment, HoursEntry
-
-
-def _by_subtree(orgs, rows: dict[str, float]) -> dict:
-    """rows: {organisation path: value} -> {org.pk: sum over its subtree}."""
-    out = {}
-    for org in orgs:
-        out[org.pk] = sum(v for path, v in rows.items() if path.startswith(org.path))
-    return out
 
 
 def completion_counts(orgs, period) -> dict:
@@ -41,8 +34,8 @@ def completion_counts(orgs, period) -> dict:
     for r in rows:
         totals[r["member__organization__path"]] += r["total"]
         dones[r["member__organization__path"]] += r["done"]
-    total = _by_subtree(orgs, totals)
-    done = _by_subtree(orgs, dones)
+    total = subtree_sums(totals, orgs)
+    done = subtree_sums(dones, orgs)
     return {pk: (done[pk], total[pk]) for pk in total}
 
 
@@ -64,8 +57,8 @@ def hours_per_capita(orgs, period) -> dict:
         .values("organization__path")
         .annotate(n=Count("pk"))
     )
-    h = _by_subtree(orgs, {r["member__organization__path"]: float(r["h"] or 0) for r in hours})
-    n = _by_subtree(orgs, {r["organization__path"]: r["n"] for r in heads})
+    h = subtree_sums({r["member__organization__path"]: float(r["h"] or 0) for r in hours}, orgs)
+    n = subtree_sums({r["organization__path"]: r["n"] for r in heads}, orgs)
     return {pk: (round(h[pk] / n[pk], 1) if n[pk] else None) for pk in h}
 
 

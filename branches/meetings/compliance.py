@@ -21,6 +21,7 @@ from django.db.models.functions import TruncDate
 from .. import periods as periods_mod
 from ..models import FrequencyRule, Meeting, MeetingKind, MeetingKindRule, MeetingStatus, Organization
 from ..periods import Period, period_containing
+from ..rollup import ancestors
 
 HELD, DUE, MISSING = "held", "due", "missing"
 PERIOD_ORDER = {"month": 0, "quarter": 1, "year": 2}
@@ -229,14 +230,16 @@ def subtree_totals(roots, period, *, today=None) -> dict:
         q |= Q(path__startswith=r.path)
     members = list(Organization.objects.filter(q, is_active=True).only("id", "kind", "path"))
     data = compute(members, [period], today=today)
-    totals = {}
+    totals = {r.pk: OrgCompliance(r.pk, period) for r in roots}
+    roots_at = defaultdict(list)
     for r in roots:
-        agg = OrgCompliance(r.pk, period)
-        for o in members:
-            if o.path.startswith(r.path):
-                oc = data[(o.pk, period.key)]
+        roots_at[r.path].append(r.pk)
+    for o in members:
+        oc = data[(o.pk, period.key)]
+        for prefix in ancestors(o.path):
+            for root_pk in roots_at.get(prefix, ()):
+                agg = totals[root_pk]
                 agg.slots.extend(oc.slots)
                 agg.first_topic_required += oc.first_topic_required
                 agg.first_topic_held += oc.first_topic_held
-        totals[r.pk] = agg
     return totals
