@@ -128,3 +128,46 @@ def test_outsiders_see_nothing_and_insiders_see_their_records(world, client_for)
                 assert response.status_code == 200, f"{persona} (inside/above) got {response.status_code} on {url}"
         checked += 1
     assert checked >= 4
+
+
+def _build_more(sample, world, n):
+    """Build the sample ``n`` more times; how many could be built (some records are one per branch)."""
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    built = 0
+    for _ in range(n):
+        try:
+            with transaction.atomic():
+                sample.builder(world)
+            built += 1
+        except (IntegrityError, ValidationError):
+            break
+    return built
+
+
+@pytest.mark.django_db
+def test_every_scoped_list_keeps_its_query_count_as_rows_grow(world, client_for):
+    """Every scoped list page and API list, as the committee: more rows, never more queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.committee)
+    grown, fixed = [], []
+    for route, pattern, cls in scoped_routes():
+        if re.search(r"<|\(\?P<", route):
+            continue
+        sample = SAMPLES[_model_of(cls)]
+        obj = sample.builder(world)
+        url = _reverse(pattern, route, obj, sample)
+        client.get(url, HTTP_ACCEPT="application/json")  # warm per-process caches
+        with CaptureQueriesContext(connection) as few:
+            assert client.get(url, HTTP_ACCEPT="application/json").status_code in (200, 403, 404)
+        if _build_more(sample, world, 3):
+            grown.append(url)
+        else:
+            fixed.append(url)
+        with CaptureQueriesContext(connection) as many:
+            client.get(url, HTTP_ACCEPT="application/json")
+        assert len(many) <= len(few), f"{url}: {len(few)} queries, then {len(many)} with more rows"
+    assert len(grown) >= 30 and not fixed, f"lists measured without more rows (the sample cannot repeat): {fixed}"
