@@ -2,6 +2,8 @@
 // named in #dash-charts[data-charts-url]; each chart is a div with data-chart="…".
 (function () {
   "use strict";
+  // Wide tables (the heatmap) open on their latest months: scrolled to the end on narrow screens.
+  document.querySelectorAll("[data-scroll-end]").forEach(function (el) { el.scrollLeft = el.scrollWidth; });
   var root = document.getElementById("dash-charts");
   if (!root || typeof window.echarts === "undefined") { return; }
   // Okabe–Ito: readable for colour-blind users. Party red is not used for series.
@@ -31,7 +33,7 @@
       grid: { left: 8, right: 24, top: 8, bottom: 24, containLabel: true },
       xAxis: { type: "value", name: data.unit },
       yAxis: { type: "category", data: items.map(function (i) { return i.name; }), axisLabel: { width: 110, overflow: "truncate" } },
-      series: [{ type: "bar", name: data.title, data: items.map(function (i) { return i.value; }) }]
+      series: [{ type: "bar", name: data.title, label: { show: true, position: "right" }, data: items.map(function (i) { return i.value; }) }]
     });
     chart.on("click", function (p) {
       var item = items[p.dataIndex];
@@ -116,8 +118,8 @@
       // Orange and bluish green bars, blue line with markers: told apart without colour vision too.
       color: [PALETTE[1], PALETTE[2], PALETTE[0]],
       tooltip: { trigger: "axis" },
-      legend: { data: data.series, bottom: 0, type: "scroll" },
-      grid: { left: 8, right: 8, top: 28, bottom: 32, containLabel: true },
+      legend: { data: data.series, bottom: 0, itemWidth: 14, itemGap: 8, textStyle: { fontSize: 11 } },
+      grid: { left: 8, right: 8, top: 28, bottom: 52, containLabel: true },
       xAxis: { type: "category", data: data.months },
       yAxis: [
         { type: "value", name: data.units.count, minInterval: 1 },

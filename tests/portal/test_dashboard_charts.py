@@ -1,23 +1,15 @@
 """The assessment and rectification charts of the dashboards: from the apps' metrics, through snapshots."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment import services as assessment_services
-from assessment.models import BranchAssessment
 from branches import audit, services
 from branches.models import OrganizationKind
 from branches.periods import period_containing
 from portal import dashboards
 from portal.models import MetricSnapshot
-from supervision import services as supervision_services
-from tests.assessment.factories import inputs_by_code, make_system, open_cycle
-from tests.assessment.test_metrics_results import INPUTS
-from tests.supervision.helpers import finding_for, issued_task
-from tests.supervision.reference import ensure_reference_data
+from tests.portal.dashboard_helpers import days_ago, publish_results, rectifications
 
 pytestmark = pytest.mark.django_db
 
@@ -26,45 +18,13 @@ def refresh(**kw):
     return dashboards.refresh_summaries(actor=audit.SYSTEM, **kw)
 
 
-def _publish(world, root=None, inputs=INPUTS, year=2026):
-    cycle = open_cycle(make_system(year=year, metric="not.there", quota=None), root or world.root)
-    for key, data in inputs.items():
-        a = BranchAssessment.objects.filter(cycle=cycle, organization=getattr(world, key)).first()
-        if a is not None:
-            assessment_services.save_self_assessment(actor=audit.SYSTEM, assessment=a, entries=inputs_by_code(a, data))
-    assessment_services.start_calibration(actor=world.committee, cycle=cycle)
-    assessment_services.publish_results(actor=world.committee, cycle=cycle)
-    return cycle
-
-
-def _days_ago(n):
-    return timezone.now() - datetime.timedelta(days=n)
-
-
-def _rectifications(world):
-    """Two rectifications of branch A1 recorded ~80 days ago: one closed on time ~70 days ago, one still open."""
-    ensure_reference_data()
-    task = issued_task(world, deadline=_days_ago(20).date(), now=_days_ago(90))
-    deadline = _days_ago(60).date()
-    closed = finding_for(world, task, deadline=deadline, now=_days_ago(80)).rectifications.get()
-    finding_for(world, task, deadline=deadline, now=_days_ago(80), description="党费收缴不规范")
-    supervision_services.propose_plan(actor=world.secretary, rectification=closed, plan="方案")
-    supervision_services.accept_plan(actor=world.inspector, rectification=closed)
-    supervision_services.report_progress(actor=world.secretary, rectification=closed, content="进展")
-    supervision_services.submit_for_recheck(actor=world.secretary, rectification=closed)
-    supervision_services.recheck(
-        actor=world.inspector, rectification=closed, passed=True, method="查看", now=_days_ago(70)
-    )
-    return closed
-
-
 def _board(client, org, **params):
     query = "&".join(f"{k}={v}" for k, v in params.items())
     return client.get(reverse("dashboards:org", args=[org.pk]) + (f"?{query}" if query else ""))
 
 
 def test_grade_distribution_and_radar_show_the_published_results_of_the_subtree(world, client_for):
-    _publish(world)
+    publish_results(world)
     refresh()
     client = client_for(world.committee)
     board = _board(client, world.root).context["board"]
@@ -87,8 +47,8 @@ def test_grade_distribution_and_radar_show_the_published_results_of_the_subtree(
 
 
 def test_chart_data_carries_the_grades_radar_and_burndown(world, client_for):
-    _publish(world)
-    _rectifications(world)
+    publish_results(world)
+    rectifications(world)
     refresh(history=True)
     data = client_for(world.committee).get(reverse("dashboards:charts", args=[world.root.pk])).json()
     assert [i["value"] for i in data["grades"]["items"]] == [1, 1, 0, 1]
@@ -99,15 +59,15 @@ def test_chart_data_carries_the_grades_radar_and_burndown(world, client_for):
     assert len(burndown["months"]) == 12
     assert burndown["months"][-1] == period_containing("month", timezone.localdate()).key
     assert burndown["open"][-1] == 1
-    closed_month = period_containing("month", _days_ago(70).date()).key
+    closed_month = period_containing("month", days_ago(70).date()).key
     assert burndown["closed"][burndown["months"].index(closed_month)] == 1
     assert burndown["on_time"][burndown["months"].index(closed_month)] == 100.0
     assert sum(burndown["closed"]) == 1
 
 
 def test_unit_admin_charts_hold_only_their_subtree(world, client_for):
-    _publish(world)
-    _rectifications(world)
+    publish_results(world)
+    rectifications(world)
     refresh(history=True)
     mine = client_for(world.unit_admin).get(reverse("dashboards:charts", args=[world.unit_a.pk])).json()
     assert [i["value"] for i in mine["grades"]["items"]] == [1, 0, 0, 1]
@@ -119,11 +79,11 @@ def test_unit_admin_charts_hold_only_their_subtree(world, client_for):
 
 
 def test_burndown_table_links_each_month_to_its_list(world, client_for):
-    _rectifications(world)
+    rectifications(world)
     refresh(history=True)
     html = _board(client_for(world.committee), world.unit_a).content.decode()
     assert 'data-testid="table-burndown"' in html
-    closed_month = period_containing("month", _days_ago(70).date())
+    closed_month = period_containing("month", days_ago(70).date())
     assert f"/supervision/rectifications/?org={world.unit_a.pk}&amp;closed={closed_month.key}" in html
     last_month = period_containing("month", timezone.localdate()).previous()
     assert f"status=open&amp;on={last_month.end.isoformat()}" in html
@@ -141,8 +101,8 @@ def test_charts_without_data_say_so(world, client_for):
 
 
 def test_charts_have_titles_units_and_table_views(world, client_for):
-    _publish(world)
-    _rectifications(world)
+    publish_results(world)
+    rectifications(world)
     refresh(history=True)
     html = _board(client_for(world.committee), world.root).content.decode()
     assert "2026年度考评等次分布（个）" in html
@@ -154,7 +114,7 @@ def test_charts_have_titles_units_and_table_views(world, client_for):
 
 
 def test_result_metrics_are_kept_for_years_only_and_stay_out_of_the_headline(world, client_for):
-    _publish(world)
+    publish_results(world)
     refresh(history=True)
     keys = set(
         MetricSnapshot.objects.filter(metric="assessment.grade.1", organization=world.root).values_list(
@@ -173,8 +133,8 @@ def test_result_metrics_are_kept_for_years_only_and_stay_out_of_the_headline(wor
 def test_the_charts_cost_the_same_queries_with_more_branches_and_records(
     world, client_for, django_assert_max_num_queries
 ):
-    _publish(world)
-    _rectifications(world)
+    publish_results(world)
+    rectifications(world)
     refresh(history=True)
     client = client_for(world.committee)
     page = reverse("dashboards:org", args=[world.root.pk])
@@ -189,10 +149,45 @@ def test_the_charts_cost_the_same_queries_with_more_branches_and_records(
             actor=audit.SYSTEM, name=f"新单位{i}", kind=OrganizationKind.PARTY_COMMITTEE, parent=world.root
         )
         services.create_organization(actor=audit.SYSTEM, name=f"新支部{i}", kind=OrganizationKind.BRANCH, parent=unit)
-    _publish(world, year=2025)  # another published cycle: more assessments and results
-    _rectifications(world)
+    publish_results(world, year=2025)  # another published cycle: more assessments and results
+    rectifications(world)
     refresh(history=True)
     with django_assert_max_num_queries(len(small_page.captured_queries)):
         client.get(page)
     with django_assert_max_num_queries(len(small_charts.captured_queries)):
         client.get(charts)
+
+
+def test_the_permission_walk_covers_the_dashboard_and_its_chart_data():
+    from tests.test_permission_walk import scoped_routes
+
+    routes = {route for route, _pattern, _cls in scoped_routes()}
+    assert {"dashboard/org/<int:pk>/", "dashboard/org/<int:pk>/charts.json"} <= routes
+
+
+def test_the_excel_export_holds_the_new_charts_tables(world, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    publish_results(world)
+    rectifications(world)
+    refresh(history=True)
+    response = client_for(world.committee).get(reverse("dashboards:export", args=[world.root.pk]))
+    book = load_workbook(io.BytesIO(response.content))
+    sheets = {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
+    assert sheets["等次分布"][1:] == [("四强", 1), ("达标", 1), ("基本达标", 0), ("不达标", 1)]
+    assert sheets["各维度平均得分"][1] == ("政治功能强", 16.0, 20.0)
+    burndown = sheets["整改事项按月情况"]
+    assert len(burndown) == 13 and burndown[-1][1] == 1
+
+
+def test_the_annual_summary_prints_the_results_and_the_rectifications_by_month(world, client_for):
+    publish_results(world)
+    rectifications(world)
+    refresh(history=True)
+    year = timezone.localdate().year
+    html = client_for(world.committee).get(reverse("dashboards:annual", args=[world.root.pk]) + f"?year={year}")
+    html = html.content.decode()
+    assert 'data-testid="annual-assessment"' in html and "政治功能强" in html
+    assert 'data-testid="annual-burndown"' in html and f"{year}年1月" in html
