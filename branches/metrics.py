@@ -41,7 +41,7 @@ register(
             Member.objects.filter(category__in=PARTY_MEMBER_CATEGORIES, status__in=ACTIVE_STATUSES),
             "organization__path",
         ),
-        drill_url=_members_url,
+        drill_url=lambda org, period=None: _members_url(org, period, stage="party"),
     )
 )
 register(
@@ -53,7 +53,9 @@ register(
             Member.objects.filter(category=MemberCategory.PROBATIONARY, status__in=ACTIVE_STATUSES),
             "organization__path",
         ),
-        drill_url=lambda org, period=None: _members_url(org, period, category=MemberCategory.PROBATIONARY),
+        drill_url=lambda org, period=None: _members_url(
+            org, period, stage="party", category=MemberCategory.PROBATIONARY
+        ),
     )
 )
 register(
@@ -62,7 +64,7 @@ register(
         label=_("Organisations"),
         unit="个",
         many=_many(Organization.objects.filter(is_active=True), "path"),
-        drill_url=lambda org, period=None: reverse("branches:organization_detail", args=[org.pk]),
+        drill_url=lambda org, period=None: f"{reverse('branches:organization_list')}?org={org.pk}&active=1",
     )
 )
 from . import metrics_structure  # noqa: E402, F401  member structure (age bands, education, …)

@@ -21,13 +21,15 @@ from .models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES, MemberCate
 
 def _org_url(org, period) -> str:
     try:
-        return reverse("branches:member_list") + f"?organization={org.pk}"
+        return reverse("branches:member_list") + f"?org={org.pk}&stage=party"
     except NoReverseMatch:
         return reverse("branches:organization_detail", args=[org.pk])
 
 
-def _detail_url(org, period) -> str:
-    return reverse("branches:organization_detail", args=[org.pk])
+def _tree_url(org, period, kind: str = "") -> str:
+    """The organisation list narrowed to the org's subtree, active organisations (as counted) only."""
+    url = f"{reverse('branches:organization_list')}?org={org.pk}&active=1"
+    return f"{url}&kind={kind}" if kind else url
 
 
 def _structure_metric(dimension: str, bucket: str):
@@ -110,8 +112,10 @@ def _register_if_absent(metric: Metric) -> None:
         metric_registry.register(metric)
 
 
-_register_if_absent(Metric("org.count", _("Organisations"), "个", many=_org_count, drill_url=_detail_url))
-_register_if_absent(Metric("org.branches", _("Branches"), "个", many=_branch_count, drill_url=_detail_url))
+_register_if_absent(Metric("org.count", _("Organisations"), "个", many=_org_count, drill_url=_tree_url))
+_register_if_absent(
+    Metric("org.branches", _("Branches"), "个", many=_branch_count, drill_url=lambda o, p: _tree_url(o, p, "branch"))
+)
 _register_if_absent(Metric("members.count", _("Party members"), "人", many=_members_count, drill_url=_org_url))
 _register_if_absent(
     Metric("members.probationary", _("Probationary members"), "人", many=_probationary, drill_url=_org_url)

@@ -47,6 +47,16 @@ class OrganizationListView(ScopedMixin, PaginatedMixin, ListView):
         kind = self.request.GET.get("kind")
         if kind:
             qs = qs.filter(kind=kind)
+        # ``org``: one organisation's subtree; ``active=1``: active organisations only (as the dashboards count).
+        self.subtree = None
+        org_id = self.request.GET.get("org", "")
+        if org_id:
+            visible = Organization.objects.visible_to(self.request.user, self.scope_action)
+            found = visible.filter(pk=org_id) if org_id.isdigit() else visible.none()
+            self.subtree = found.only("id", "name", "path").first()
+            qs = qs.filter(path__startswith=self.subtree.path) if self.subtree else qs.none()
+        if self.request.GET.get("active") == "1":
+            qs = qs.filter(is_active=True)
         return qs
 
     def get_context_data(self, **kwargs):
@@ -61,6 +71,8 @@ class OrganizationListView(ScopedMixin, PaginatedMixin, ListView):
         ctx["kinds"] = Organization._meta.get_field("kind").choices
         ctx["q"] = self.request.GET.get("q", "")
         ctx["kind"] = self.request.GET.get("kind", "")
+        ctx["subtree"] = self.subtree
+        ctx["active_only"] = self.request.GET.get("active") == "1"
         ctx["can_manage"] = has_permission(self.request.user, "org.manage")
         ctx["today"] = timezone.localdate()
         return ctx

@@ -16,6 +16,7 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from branches import audit, metric_registry, stats
 from branches.models import Organization, OrganizationKind
@@ -26,6 +27,20 @@ from .models import MetricSnapshot, PortalState
 # Metrics that describe the register as it stands now (not a period's activity):
 # refreshed and read for the current month only.
 CURRENT_STATE_PREFIXES = ("structure.", "org.", "members.")
+# Metrics of a whole year (the published assessment results): refreshed and read for years only.
+ANNUAL_PREFIXES = ("assessment.grade.", "assessment.dimension.", "assessment.results_year")
+# Metrics that only feed a chart (member structure, grade distribution, dimension radar): not headline figures.
+CHART_ONLY_PREFIXES = ("structure.", "assessment.grade.", "assessment.dimension.", "assessment.results_year")
+GRADE_PREFIX = "assessment.grade."
+DIMENSION_PREFIX = "assessment.dimension."
+RESULTS_YEAR = "assessment.results_year"
+# The rectification burndown: open at each month's end, closed within it, and the on-time rate.
+BURNDOWN_METRICS = {
+    "open": "supervision.open_rectifications",
+    "closed": "supervision.closed_rectifications",
+    "on_time": "supervision.on_time_rate",
+}
+BURNDOWN_MONTHS = 12
 
 # Headline order: the agreed names first (docs/development.md), anything else after.
 HEADLINE_ORDER = [
@@ -40,6 +55,7 @@ HEADLINE_ORDER = [
     "study.hours_per_capita",
     "supervision.open_rectifications",
     "supervision.overdue_rectifications",
+    "supervision.closed_rectifications",
     "supervision.on_time_rate",
     "supervision.yellow_cards",
     "supervision.red_cards",
@@ -61,6 +77,32 @@ RANKING_LIMIT = 20
 
 def is_current_state(name: str) -> bool:
     return name.startswith(CURRENT_STATE_PREFIXES)
+
+
+def is_annual(name: str) -> bool:
+    return name.startswith(ANNUAL_PREFIXES)
+
+
+def is_chart_only(name: str) -> bool:
+    return name.startswith(CHART_ONLY_PREFIXES)
+
+
+def snapshot_key(name: str, period: Period, this_month: Period) -> str:
+    """The period key a metric's figure for ``period`` is stored under."""
+    if is_current_state(name):
+        return this_month.key
+    if is_annual(name):
+        return str(period.start.year)
+    return period.key
+
+
+def months_ending(period: Period, today: datetime.date, count: int) -> list[Period]:
+    """The ``count`` months up to the period's last month (or this month, if the period runs on)."""
+    month = period_containing("month", min(period.end, today))
+    months = [month]
+    while len(months) < count:
+        months.append(months[-1].previous())
+    return months[::-1]
 
 
 def dashboard_orgs():
@@ -102,7 +144,12 @@ def refresh_summaries(*, actor, now: datetime.datetime | None = None, history: b
     rows = []
     with stats.memoized():
         for name, metric in sorted(registry.items()):
-            periods = [this_month] if is_current_state(name) else period_sets
+            if is_current_state(name):
+                periods = [this_month]
+            elif is_annual(name):
+                periods = [p for p in period_sets if p.kind == "year"]
+            else:
+                periods = period_sets
             for period in periods:
                 values = metric.many(orgs, period)
                 for org in orgs:
@@ -181,6 +228,11 @@ class Dashboard:
     heatmap: list = field(default_factory=list)  # [{"org", "cells": [Figure]}]
     trend_metric: object = None
     trend: dict = field(default_factory=dict)
+    # Assessment results (None: the assessment app publishes no such metrics; empty: nothing published yet)
+    grades: dict | None = None  # {"year", "items": [{"label", "value"}]}
+    radar: dict | None = None  # {"year", "items": [{"label", "value", "max"}]}
+    # Rectification burndown (None: no supervision metrics)
+    burndown: dict | None = None  # {"rows": [{"period", "open", "closed", "on_time", "open_url", "closed_url"}]}
     refreshed_at: datetime.datetime | None = None
 
 
@@ -219,7 +271,7 @@ def dashboard_for(
     registry = metric_registry.available()
     this_month = period_containing("month", today)
     last_year = period.same_last_year()
-    keys = {period.key, last_year.key, this_month.key}
+    keys = {period.key, last_year.key, this_month.key, str(period.start.year)}
     snaps = {}
 
     def load(queryset):
@@ -231,15 +283,14 @@ def dashboard_for(
     present_names = {k[0] for k in snaps}
 
     def value_of(name, org_id, p=period):
-        key = this_month.key if is_current_state(name) else p.key
-        return snaps.get((name, org_id, key))
+        return snaps.get((name, org_id, snapshot_key(name, p, this_month)))
 
     def present(name):
         return name in present_names
 
     board = Dashboard(org=org, period=period, children=[], refreshed_at=last_refresh())
     names = [n for n in HEADLINE_ORDER if n in registry] + sorted(
-        n for n in registry if n not in HEADLINE_ORDER and not n.startswith("structure.")
+        n for n in registry if n not in HEADLINE_ORDER and not is_chart_only(n)
     )
     for name in names:
         if not present(name):
@@ -342,17 +393,23 @@ def dashboard_for(
                 }
                 for child in children
             ]
-    # trend: the org's monthly figure this year against last year
+    # monthly series of the org (one query): the trend, this year against last, and the rectification burndown
     trend_name = next((n for n in HEATMAP_METRICS if n in registry and present(n)), None)
+    burndown_names = [n for n in BURNDOWN_METRICS.values() if n in registry]
+    year = period.start.year
+    this_keys = [f"{year}-{m:02d}" for m in range(1, 13)]
+    last_keys = [f"{year - 1}-{m:02d}" for m in range(1, 13)]
+    burndown_months = months_ending(period, today, BURNDOWN_MONTHS) if burndown_names else []
+    monthly = {}
+    series_names = ([trend_name] if trend_name else []) + burndown_names
+    if series_names:
+        wanted = set(this_keys + last_keys if trend_name else []) | {m.key for m in burndown_months}
+        for name, key, value in MetricSnapshot.objects.filter(
+            metric__in=series_names, organization_id=org.pk, period_key__in=sorted(wanted)
+        ).values_list("metric", "period_key", "value"):
+            monthly[(name, key)] = value
     if trend_name:
-        year = period.start.year
-        this_keys = [f"{year}-{m:02d}" for m in range(1, 13)]
-        last_keys = [f"{year - 1}-{m:02d}" for m in range(1, 13)]
-        values = dict(
-            MetricSnapshot.objects.filter(
-                metric=trend_name, organization_id=org.pk, period_key__in=this_keys + last_keys
-            ).values_list("period_key", "value")
-        )
+        values = {key: monthly.get((trend_name, key)) for key in this_keys + last_keys}
         board.trend_metric = registry[trend_name]
         board.trend = {
             "months": [f"{m}月" for m in range(1, 13)],
@@ -360,12 +417,106 @@ def dashboard_for(
             "last_year": [values.get(k) for k in last_keys],
             "year": year,
         }
+    if burndown_names:
+        board.burndown = _burndown(registry, org, burndown_months, monthly)
+    if RESULTS_YEAR in registry:
+        _assessment_results(board, registry, org, value_of)
     return board
+
+
+def _burndown(registry, org, months, monthly) -> dict:
+    """Open rectifications at each month's end, closed within it, on-time rate; each linked to its list."""
+    rows = []
+    for month in months:
+        row = {"period": month}
+        for role, name in BURNDOWN_METRICS.items():
+            metric = registry.get(name)
+            row[role] = monthly.get((name, month.key)) if metric else None
+            row[f"{role}_url"] = _drill(metric, org, month) if metric and row[role] is not None else ""
+        rows.append(row)
+    has_data = any(r["open"] or r["closed"] for r in rows)
+    return {"rows": rows if has_data else [], "units": {"count": "个", "rate": "%"}}
+
+
+def _assessment_results(board: Dashboard, registry, org, value_of) -> None:
+    """The grade distribution and dimension radar of the org's subtree (snapshots; names from the system)."""
+    year = value_of(RESULTS_YEAR, org.pk)
+    board.grades = {"year": None, "items": []}
+    board.radar = {"year": None, "items": []}
+    if year is None:
+        return
+    year = int(year)
+    labels = _result_labels(year)
+    grades = []
+    for n in range(1, 100):
+        name = f"{GRADE_PREFIX}{n}"
+        if name not in registry:
+            break
+        value = value_of(name, org.pk)
+        label = labels["grades"][n - 1] if n <= len(labels["grades"]) else None
+        if value is None or (label is None and not value):
+            continue
+        grades.append({"label": label or _("Grade %(n)s") % {"n": n}, "value": value})
+    board.grades = {"year": year, "items": grades if any(g["value"] for g in grades) else []}
+    dims = []
+    for n in range(1, 100):
+        name = f"{DIMENSION_PREFIX}{n}"
+        if name not in registry:
+            break
+        value, top = value_of(name, org.pk), value_of(f"{name}.max", org.pk)
+        if value is None:
+            continue
+        label = labels["dimensions"][n - 1] if n <= len(labels["dimensions"]) else _("Dimension %(n)s") % {"n": n}
+        dims.append({"label": label, "value": value, "max": top})
+    board.radar = {"year": year, "items": dims}
+
+
+def _result_labels(year: int) -> dict:
+    """Grade and dimension names of the indicator system whose results the year shows (assessment app)."""
+    if not apps.is_installed("assessment"):
+        return {"grades": [], "dimensions": []}
+    from assessment.metrics import result_labels
+
+    return result_labels(year)
 
 
 def chart_payload(board: Dashboard) -> dict:
     """What static/portal/dashboard.js draws; built from the same Dashboard as the page."""
-    payload = {"structure": board.structure, "ranking": None, "trend": None, "heatmap": None}
+    payload = {
+        "structure": board.structure,
+        "ranking": None,
+        "trend": None,
+        "heatmap": None,
+        "grades": None,
+        "radar": None,
+        "burndown": None,
+    }
+    if board.grades is not None:
+        payload["grades"] = {
+            "title": _("Grade distribution"),
+            "year": board.grades["year"],
+            "unit": "个",
+            "items": board.grades["items"],
+        }
+    if board.radar is not None:
+        payload["radar"] = {
+            "title": _("Average score by dimension"),
+            "year": board.radar["year"],
+            "unit": "分",
+            "items": board.radar["items"],
+            "series": [_("Average score"), _("Maximum score")],
+        }
+    if board.burndown is not None:
+        rows = board.burndown["rows"]
+        payload["burndown"] = {
+            "title": _("Rectifications: open and closed by month"),
+            "months": [r["period"].key for r in rows],
+            "open": [r["open"] for r in rows],
+            "closed": [r["closed"] for r in rows],
+            "on_time": [r["on_time"] for r in rows],
+            "series": [_("Open at month end"), _("Closed in the month"), _("Closed on time (%)")],
+            "units": board.burndown["units"],
+        }
     if board.ranking_metric is not None:
         m = board.ranking_metric
         payload["ranking"] = {

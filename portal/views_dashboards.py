@@ -124,6 +124,28 @@ class DashboardExportView(OrgDashboardMixin, DetailView):
             ws.append([_("Organisation name")] + [m.label for m in board.heatmap_months])
             for row in board.heatmap:
                 ws.append([row["org"].name] + [c.value for c in row["cells"]])
+        if board.grades and board.grades["items"]:
+            ws = wb.create_sheet(_("Grade distribution")[:31])
+            ws.append([_("Grade"), _("Branches")])
+            for g in board.grades["items"]:
+                ws.append([g["label"], g["value"]])
+        if board.radar and board.radar["items"]:
+            ws = wb.create_sheet(_("Average score by dimension")[:31])
+            ws.append([_("Dimension"), _("Average score"), _("Maximum score")])
+            for d in board.radar["items"]:
+                ws.append([d["label"], d["value"], d["max"]])
+        if board.burndown and board.burndown["rows"]:
+            ws = wb.create_sheet(_("Rectifications by month")[:31])
+            ws.append(
+                [
+                    pgettext("dashboards", "Month"),
+                    _("Open at month end"),
+                    _("Closed in the month"),
+                    _("Closed on time (%)"),
+                ]
+            )
+            for r in board.burndown["rows"]:
+                ws.append([r["period"].label, r["open"], r["closed"], r["on_time"]])
         if board.structure:
             ws = wb.create_sheet(_("Member structure")[:31])
             ws.append([_("Dimension"), _("Group"), _("Members")])

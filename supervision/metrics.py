@@ -1,5 +1,7 @@
 """Named supervision numbers for assessment and dashboards.
 
+The conditions are shared with the lists the figures link to (``supervision/querysets.py``).
+
 Each ``many(orgs, period)`` aggregates every organisation's whole subtree in one query:
 rows are counted per owning organisation's path and summed up the tree (``branches.rollup``).
 """
@@ -18,6 +20,7 @@ from branches.metric_registry import Metric
 from branches.rollup import subtree_sums
 
 from .calendar import WorkCalendar
+from .querysets import cards_issued_in, closed_in, closed_on_time, open_on, overdue_on
 
 
 def _subtree_counts(orgs, model_filter: Q, model, org_field: str, **aggregates) -> dict:
@@ -45,33 +48,26 @@ def _rects():
 
 
 def open_rectifications(orgs, period):
-    Rect = _rects()
-    end = _period_end(period)
-    open_at_end = Q(finding__recorded_at__date__lte=end) & (Q(closed_at__isnull=True) | Q(closed_at__date__gt=end))
-    rows = _subtree_counts(orgs, open_at_end, Rect, "owner_org", n=Q())
+    rows = _subtree_counts(orgs, open_on(_period_end(period)), _rects(), "owner_org", n=Q())
     return {pk: r["n"] for pk, r in rows.items()}
 
 
 def overdue_rectifications(orgs, period):
-    Rect = _rects()
     end = _period_end(period)
-    cutoff = WorkCalendar().overdue_cutoff(end, 1)
-    overdue = (
-        Q(finding__recorded_at__date__lte=end)
-        & (Q(closed_at__isnull=True) | Q(closed_at__date__gt=end))
-        & Q(effective_deadline__lt=cutoff)
-    )
-    rows = _subtree_counts(orgs, overdue, Rect, "owner_org", n=Q())
+    overdue = overdue_on(end, WorkCalendar().overdue_cutoff(end, 1))
+    rows = _subtree_counts(orgs, overdue, _rects(), "owner_org", n=Q())
+    return {pk: r["n"] for pk, r in rows.items()}
+
+
+def closed_rectifications(orgs, period):
+    """Rectifications closed (销号) within the period."""
+    rows = _subtree_counts(orgs, closed_in(period), _rects(), "owner_org", n=Q())
     return {pk: r["n"] for pk, r in rows.items()}
 
 
 def on_time_rate(orgs, period):
     """Of the rectifications closed in the period, the share closed by their (extended) deadline."""
-    Rect = _rects()
-    closed_in = Q(closed_at__gte=period.start_datetime(), closed_at__lt=period.end_datetime())
-    rows = _subtree_counts(
-        orgs, closed_in, Rect, "owner_org", closed=Q(), on_time=Q(closed_at__date__lte=F("effective_deadline"))
-    )
+    rows = _subtree_counts(orgs, closed_in(period), _rects(), "owner_org", closed=Q(), on_time=closed_on_time())
     return {pk: (round(100.0 * r["on_time"] / r["closed"], 1) if r["closed"] else None) for pk, r in rows.items()}
 
 
@@ -79,23 +75,33 @@ def _cards(colour):
     def many(orgs, period):
         from .models import Card
 
-        issued = Q(colour=colour, issued_at__gte=period.start_datetime(), issued_at__lt=period.end_datetime())
-        rows = _subtree_counts(orgs, issued & Q(revoked_at__isnull=True), Card, "organization", n=Q())
+        rows = _subtree_counts(orgs, Q(colour=colour) & cards_issued_in(period), Card, "organization", n=Q())
         return {pk: r["n"] for pk, r in rows.items()}
 
     return many
 
 
-def _drill(query):
-    def url(org, period):
-        return f"{reverse('supervision:rectification_list')}?org={org.pk}{query}"
+def _on(period) -> str:
+    """``&on=<day>`` when the period ended before today: the list then shows the state on that day."""
+    end = _period_end(period)
+    return f"&on={end.isoformat()}" if end < timezone.localdate() else ""
 
-    return url
+
+def _open_drill(org, period):
+    return f"{reverse('supervision:rectification_list')}?org={org.pk}&status=open{_on(period)}"
+
+
+def _overdue_drill(org, period):
+    return f"{reverse('supervision:rectification_list')}?org={org.pk}&overdue=1{_on(period)}"
+
+
+def _closed_drill(org, period):
+    return f"{reverse('supervision:rectification_list')}?org={org.pk}&closed={period.key}"
 
 
 def _card_drill(colour):
     def url(org, period):
-        return f"{reverse('supervision:card_list')}?colour={colour}"
+        return f"{reverse('supervision:card_list')}?colour={colour}&org={org.pk}&issued={period.key}"
 
     return url
 
@@ -106,7 +112,7 @@ metric_registry.register(
         _("Open rectifications"),
         "个",
         many=open_rectifications,
-        drill_url=_drill("&status=open"),
+        drill_url=_open_drill,
         higher_is_better=False,
     )
 )
@@ -116,7 +122,7 @@ metric_registry.register(
         _("Overdue rectifications"),
         "个",
         many=overdue_rectifications,
-        drill_url=_drill("&overdue=1"),
+        drill_url=_overdue_drill,
         higher_is_better=False,
     )
 )
@@ -126,7 +132,16 @@ metric_registry.register(
         _("Rectifications closed on time"),
         "%",
         many=on_time_rate,
-        drill_url=_drill("&status=closed"),
+        drill_url=_closed_drill,
+    )
+)
+metric_registry.register(
+    Metric(
+        "supervision.closed_rectifications",
+        _("Rectifications closed"),
+        "个",
+        many=closed_rectifications,
+        drill_url=_closed_drill,
     )
 )
 metric_registry.register(

@@ -95,3 +95,32 @@ class CardQuerySet(_SupervisionQuerySet):
 
     def active(self):
         return self.filter(revoked_at__isnull=True, cleared_at__isnull=True)
+
+
+# --- Conditions shared by the metrics (supervision/metrics.py) and the lists they link to -------------
+# One definition each, so a dashboard figure and the filtered list behind it count the same rows.
+
+
+def open_on(day) -> Q:
+    """Rectifications open at the end of ``day``: recorded by then, not closed by then."""
+    return Q(finding__recorded_at__date__lte=day) & (Q(closed_at__isnull=True) | Q(closed_at__date__gt=day))
+
+
+def overdue_on(day, cutoff) -> Q:
+    """Open at the end of ``day`` with a deadline before ``cutoff`` (``WorkCalendar.overdue_cutoff``)."""
+    return open_on(day) & Q(effective_deadline__lt=cutoff)
+
+
+def closed_in(period) -> Q:
+    """Rectifications closed (销号) within the period."""
+    return Q(closed_at__gte=period.start_datetime(), closed_at__lt=period.end_datetime())
+
+
+def closed_on_time() -> Q:
+    """Closed on or before the (possibly extended) deadline."""
+    return Q(closed_at__date__lte=models.F("effective_deadline"))
+
+
+def cards_issued_in(period) -> Q:
+    """Cards issued within the period and not revoked (a revoked card counts as never issued)."""
+    return Q(issued_at__gte=period.start_datetime(), issued_at__lt=period.end_datetime(), revoked_at__isnull=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from branches import periods
 from branches.access import has_permission
 from branches.mixins import PaginatedMixin, ScopedMixin
 from branches.uploads import serve
@@ -44,6 +47,7 @@ from .models import (
     SupervisionTask,
     TaskTarget,
 )
+from .querysets import cards_issued_in, closed_in, closed_on_time, open_on, overdue_on
 
 
 def _error_text(exc) -> str:
@@ -383,7 +387,44 @@ def annotate_overdue(rects, today, cal):
     return rects
 
 
+def _day_param(value):
+    """A ``YYYY-MM-DD`` query parameter, or None when absent or malformed."""
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _period_param(value):
+    """A period key (``2026-05``, ``2026-Q2``, ``2026``), or None when absent or malformed."""
+    try:
+        return periods.parse(value) if value else None
+    except (ValueError, TypeError):
+        return None
+
+
+def _org_param(user, value):
+    """The organisation an ``org`` parameter names (None: the list is empty).
+
+    Any organisation narrows the list (which stays scoped: an inspector sees the records of the tasks they
+    are on); its name is shown in the filter line only to someone who may see the organisation itself.
+    """
+    from branches.models import Organization
+
+    org = Organization.objects.filter(pk=value).only("id", "name", "path").first() if value.isdigit() else None
+    if org is not None:
+        visible = Organization.objects.visible_to(user, "supervision.view").filter(pk=org.pk).exists()
+        org.shown_name = org.name if visible else _("the chosen organisation")
+    return org
+
+
 class RectificationListView(ScopedMixin, PaginatedMixin, ListView):
+    """Rectifications, filterable as the dashboards' figures count them (``supervision/querysets.py``).
+
+    ``status=open`` and ``overdue=1`` mean "now", or at the end of ``on=YYYY-MM-DD`` when given;
+    ``closed=<period>`` lists those closed within the period; ``org`` narrows to an organisation's subtree.
+    """
+
     model = Rectification
     template_name = "supervision/rectification_list.html"
     context_object_name = "rectifications"
@@ -396,19 +437,23 @@ class RectificationListView(ScopedMixin, PaginatedMixin, ListView):
             .order_by(Case(When(status="closed", then=1), default=0), "effective_deadline", "pk")
         )
         params = self.request.GET
+        self.on = _day_param(params.get("on", ""))
+        self.closed = _period_param(params.get("closed", ""))
+        self.org = None
         status = params.get("status")
         if status == "open":
-            qs = qs.open()
+            qs = qs.filter(open_on(self.on)) if self.on else qs.open()
         elif status in Rectification.Status.values:
             qs = qs.filter(status=status)
         if params.get("overdue") == "1":
-            cutoff = WorkCalendar().overdue_cutoff(timezone.localdate(), 1)
-            qs = qs.open().filter(effective_deadline__lt=cutoff)
-        if params.get("org", "").isdigit():
-            from branches.models import Organization
-
-            org = Organization.objects.filter(pk=params["org"]).first()
-            qs = qs.filter(owner_org__path__startswith=org.path) if org else qs.none()
+            day = self.on or timezone.localdate()
+            cutoff = WorkCalendar().overdue_cutoff(day, 1)
+            qs = qs.filter(overdue_on(self.on, cutoff)) if self.on else qs.open().filter(effective_deadline__lt=cutoff)
+        if self.closed:
+            qs = qs.filter(closed_in(self.closed))
+        if params.get("org"):
+            self.org = _org_param(self.request.user, params["org"])
+            qs = qs.filter(owner_org__path__startswith=self.org.path) if self.org else qs.none()
         return qs
 
     def get_context_data(self, **kwargs):
@@ -417,6 +462,10 @@ class RectificationListView(ScopedMixin, PaginatedMixin, ListView):
         annotate_overdue(list(page.object_list), timezone.localdate(), WorkCalendar())
         ctx["statuses"] = Rectification.Status.choices
         ctx["params"] = self.request.GET
+        ctx.update(filter_org=self.org, filter_on=self.on, filter_closed=self.closed)
+        if self.closed:
+            # The on-time rate's numerator: of those closed in the period, how many by their deadline.
+            ctx["on_time_count"] = self.object_list.filter(closed_on_time()).count()
         return ctx
 
     def paginate_queryset(self, queryset, page_size):
@@ -556,6 +605,8 @@ class ExtensionDecideView(LoginRequiredMixin, View):
 
 
 class CardListView(ScopedMixin, PaginatedMixin, ListView):
+    """Cards; ``issued=<period>`` lists those issued within the period and not revoked (as the dashboards count)."""
+
     model = Card
     template_name = "supervision/card_list.html"
     context_object_name = "cards"
@@ -563,10 +614,17 @@ class CardListView(ScopedMixin, PaginatedMixin, ListView):
     def get_queryset(self):
         qs = super().get_queryset().select_related("organization", "rule")
         params = self.request.GET
+        self.issued = _period_param(params.get("issued", ""))
+        self.org = None
         if params.get("colour") in ("yellow", "red"):
             qs = qs.filter(colour=params["colour"])
         if params.get("state") == "active":
             qs = qs.active()
+        if self.issued:
+            qs = qs.filter(cards_issued_in(self.issued))
+        if params.get("org"):
+            self.org = _org_param(self.request.user, params["org"])
+            qs = qs.filter(organization__path__startswith=self.org.path) if self.org else qs.none()
         return qs
 
     def get_context_data(self, **kwargs):
@@ -574,6 +632,7 @@ class CardListView(ScopedMixin, PaginatedMixin, ListView):
         ctx["params"] = self.request.GET
         ctx["can_manage"] = has_permission(self.request.user, "supervision.manage")
         ctx["revoke_form"] = RevokeForm()
+        ctx.update(filter_org=self.org, filter_issued=self.issued)
         return ctx
 
 

@@ -65,7 +65,7 @@ def hours_per_capita(orgs, period) -> dict:
 def _drill(org, period):
     from django.urls import reverse
 
-    return f"{reverse('training:committee_overview')}?org={org.pk}&year={period.start.year}"
+    return f"{reverse('training:committee_overview')}?org={org.pk}&period={period.key}"
 
 
 metric_registry.register(

@@ -72,6 +72,18 @@ def _year(request) -> int:
     return year if 2000 <= year <= 2100 else this_year
 
 
+def _overview_period(request) -> periods.Period:
+    """``period=2026-Q2`` (a month, quarter or year, as the dashboards link), else the ``year``."""
+    key = request.GET.get("period", "")
+    try:
+        period = periods.parse(key) if key else None
+    except (ValueError, TypeError):
+        period = None
+    if period is None or not 2000 <= period.start.year <= 2100:
+        period = periods.period_containing("year", datetime.date(_year(request), 1, 1))
+    return period
+
+
 def _int(value) -> int:
     """A posted id, or 0 (which matches nothing) when it is not a number."""
     try:
@@ -574,12 +586,12 @@ class CommitteeOverviewView(ScopedMixin, TemplateView):
         if parent is None:
             tops = list(visible.order_by("depth", "path")[:1])
             parent = tops[0] if tops else None
-        year = _year(request)
+        period = _overview_period(request)
+        year = period.start.year
         rows = []
         if parent is not None:
             children = list(visible.filter(parent=parent).exclude(kind="group").order_by("order", "name"))
             orgs = [parent, *children]
-            period = periods.period_containing("year", datetime.date(year, 1, 1))
             counts = metrics.completion_counts(orgs, period)
             hours = metrics.hours_per_capita(orgs, period)
             for o in orgs:
@@ -599,6 +611,7 @@ class CommitteeOverviewView(ScopedMixin, TemplateView):
         ctx = self.get_context_data(
             parent=parent,
             year=year,
+            period=period,
             rows=rows,
             breadcrumbs=breadcrumbs_for(request.user, parent) if parent else [],
         )

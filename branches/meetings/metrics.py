@@ -31,7 +31,22 @@ def missing_url(org, period):
 metric_registry.register(
     Metric("meetings.compliance_rate", _("Meeting compliance rate"), "%", many=compliance_rate, drill_url=missing_url)
 )
-metric_registry.register(Metric("meetings.first_topic_rate", _("First-topic coverage"), "%", many=first_topic_rate))
+
+
+def first_topic_url(org, period):
+    """The meetings the coverage counts; the list says how many of them covered the first topic."""
+    return f"{reverse('meetings:meeting_list')}?org={org.pk}&period={period.key}&status=submitted&first_topic=required"
+
+
+metric_registry.register(
+    Metric(
+        "meetings.first_topic_rate",
+        _("First-topic coverage"),
+        "%",
+        many=first_topic_rate,
+        drill_url=first_topic_url,
+    )
+)
 metric_registry.register(
     Metric(
         "meetings.missing_count",

@@ -86,10 +86,18 @@ class MeetingListView(MeetingQueryMixin, PaginatedMixin, ListView):
             qs = qs.filter(start__gte=p.start_datetime(), start__lt=p.end_datetime())
         if g.get("q"):
             qs = qs.filter(title__icontains=g["q"].strip())
+        self.first_topic = g.get("first_topic") == "required"
+        if self.first_topic:
+            # The meetings the first-topic coverage counts (``compliance.compute``): kinds that require a
+            # first topic, in active organisations; ``has_first_topic`` tells which covered it.
+            qs = qs.filter(kind__in=compliance.first_topic_kinds(), organization__is_active=True)
         return qs
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        if self.first_topic:
+            ctx["first_topic_held"] = self.object_list.filter(has_first_topic=True).count()
+        ctx["first_topic"] = self.first_topic
         ctx["kinds"] = MeetingKind.choices
         ctx["statuses"] = MeetingStatus.choices
         ctx["can_plan"] = has_permission(self.request.user, "meeting.change")
@@ -533,7 +541,11 @@ class ComplianceMatrixView(ScopedMixin, PaginatedMixin, View):
 
 
 class MissingListView(ScopedMixin, View):
-    """The required meetings not held in a period over an organisation's subtree (metric drill-down)."""
+    """The required meetings not held in a period over an organisation's subtree (metric drill-down).
+
+    Counted as ``meetings.missing_count`` counts (slots whose period has ended without the meeting); the slots
+    still due are listed apart, and the held / missing totals give ``meetings.compliance_rate``.
+    """
 
     model = Meeting
 
@@ -541,19 +553,30 @@ class MissingListView(ScopedMixin, View):
         period = _period_from(request, "month")
         orgs = Organization.objects.visible_to(request.user, "meeting.view")
         if request.GET.get("org"):
-            root = orgs.filter(pk=request.GET["org"]).first()
+            root = orgs.filter(pk=request.GET["org"]).first() if request.GET["org"].isdigit() else None
             orgs = orgs.filter(path__startswith=root.path) if root else orgs.none()
         orgs = list(orgs.filter(is_active=True).order_by("path").only("id", "name", "kind", "path")[:2000])
         data = compliance.compute(orgs, [period])
-        rows = []
+        missing, due, held = [], [], 0
         for o in orgs:
             for slot in data[(o.pk, period.key)].slots:
-                if slot.status != compliance.HELD:
-                    rows.append({"org": o, "slot": slot})
+                if slot.status == compliance.MISSING:
+                    missing.append({"org": o, "slot": slot})
+                elif slot.status == compliance.DUE:
+                    due.append({"org": o, "slot": slot})
+                else:
+                    held += 1
         return render(
             request,
             "meetings/missing_list.html",
-            {"rows": rows, "period": period, "org_id": request.GET.get("org", "")},
+            {
+                "rows": missing,
+                "due_rows": due,
+                "held": held,
+                "owed": held + len(missing),
+                "period": period,
+                "org_id": request.GET.get("org", ""),
+            },
         )
 
 
