@@ -16,12 +16,13 @@ dimension's indicators, one-vote vetoes left out (bonus indicators count, to the
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from branches.metric_registry import Metric, register
+from branches.rollup import subtree_sums
 
 from .models import (
     AssessmentCycle,
@@ -44,17 +45,15 @@ def _progress(orgs, period):
     if not orgs:
         return {}
     rows = list(
-        BranchAssessment.objects.filter(cycle__year=period.start.year).values_list("organization__path", "status")
+        BranchAssessment.objects.filter(cycle__year=period.start.year)
+        .order_by()
+        .values("organization__path")
+        .annotate(total=Count("pk"), submitted=Count("pk", filter=~Q(status__in=NOT_SUBMITTED)))
+        .values_list("organization__path", "total", "submitted")
     )
-    totals = defaultdict(lambda: [0, 0])
-    for org in orgs:
-        for path, status in rows:
-            if path.startswith(org.path):
-                totals[org.pk][0] += 1
-                totals[org.pk][1] += status not in NOT_SUBMITTED
-    return {
-        org.pk: (round(100 * totals[org.pk][1] / totals[org.pk][0], 1) if totals[org.pk][0] else None) for org in orgs
-    }
+    totals = subtree_sums(((path, total) for path, total, _s in rows), orgs)
+    submitted = subtree_sums(((path, done) for path, _t, done in rows), orgs)
+    return {pk: (round(100 * submitted[pk] / totals[pk], 1) if totals[pk] else None) for pk in totals}
 
 
 register(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
