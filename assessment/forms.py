@@ -191,7 +191,15 @@ class RangeForm(_RowForm):
         return data
 
 
-class _RowFormSet(forms.BaseFormSet):
+class _EveryRowFormSet(forms.BaseFormSet):
+    """Every posted row is validated, also one equal to its initial value (rows are read by content)."""
+
+    def _construct_form(self, i, **kwargs):
+        kwargs["empty_permitted"] = False
+        return super()._construct_form(i, **kwargs)
+
+
+class _RowFormSet(_EveryRowFormSet):
     """Blank rows and rows ticked for removal are left out; the rest keep their order."""
 
     def rows(self) -> list[dict]:
@@ -388,7 +396,7 @@ class DimensionForm(forms.Form):
         return not data.get("id") and not (data.get("name") or "").strip()
 
 
-class BaseDimensionFormSet(forms.BaseFormSet):
+class BaseDimensionFormSet(_EveryRowFormSet):
     def clean(self):
         if any(f.errors for f in self.forms):
             return
