@@ -13,7 +13,12 @@ from .models import Indicator, IndicatorSystem, Method
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker: its value must be ISO (YYYY-MM-DD) whatever the locale's date format."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 (Django's argument name)
+        super().__init__(attrs, format=format)
 
 
 class OpenCycleForm(forms.Form):
@@ -68,6 +73,7 @@ class IndicatorForm(forms.ModelForm):
     def __init__(self, *args, system, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dimension"].queryset = system.dimensions.all()
+        self.fields["dimension"].label = _("Dimension")
         self.fields["max_score"].help_text = _(
             "The most points the indicator can give; checklists and bonuses are capped here. A veto has 0."
         )

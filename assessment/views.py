@@ -735,6 +735,7 @@ class SystemSettingsView(_CommitteeEditorMixin, View):
                 "total_max": total,
                 "editable": not system.is_frozen,
                 "errors": errors,
+                "invalid": status != 200,
             },
             status=status,
         )

@@ -278,7 +278,8 @@ def test_a_unit_admin_cannot_close_windows_or_move_dates(world, live, client_for
 
 def test_the_committee_moves_the_dates_through_the_page(world, live, client_for):
     c = client_for(world.committee)
-    assert c.get(f"/assessment/cycles/{live.pk}/windows/").status_code == 200
+    body = c.get(f"/assessment/cycles/{live.pk}/windows/").content.decode()
+    assert f'name="self_due" value="{live.self_due.isoformat()}"' in body  # the date picker shows the date
     dates = {f: getattr(live, f).isoformat() for f in services.DATE_FIELDS}
     later = (live.self_due + datetime.timedelta(days=3)).isoformat()
     assert c.post(f"/assessment/cycles/{live.pk}/windows/", {**dates, "self_due": later}).status_code == 302
@@ -287,3 +288,11 @@ def test_the_committee_moves_the_dates_through_the_page(world, live, client_for)
     assert response.status_code == 400 and "日期不能改到今天之前" in response.content.decode()
     response = c.post(f"/assessment/cycles/{live.pk}/windows/", {**dates, "review_due": "不是日期"})
     assert response.status_code == 400
+
+
+def test_the_api_says_which_window_is_open(world, live, api_for):
+    rows = api_for(world.secretary).get("/api/v1/assessment-cycles/").json()["results"]
+    assert [(r["id"], r["current_window"]) for r in rows] == [(live.pk, "self")]
+    advance_to(live, "review")
+    row = api_for(world.secretary).get(f"/api/v1/assessment-cycles/{live.pk}/").json()
+    assert row["current_window"] == "review" and row["self_closed_at"]
