@@ -355,10 +355,6 @@ class IndicatorEditor:
     def add_error(self, messages):
         self.section_errors.extend(messages)
 
-    @property
-    def method_choices(self):
-        return Method.choices
-
 
 # ---------------------------------------------------------------- grades, dimensions, quota
 

@@ -10,7 +10,7 @@ from branches import metric_registry
 from branches.models import Meeting, MeetingStatus, Organization
 from branches.periods import period_containing
 
-from .models import BranchAssessment, Method
+from .models import BranchAssessment, Indicator, Method
 
 
 def effective_score(r):
@@ -155,3 +155,9 @@ def metric_rows() -> list[dict]:
         {"name": m.name, "label": str(m.label), "unit": m.unit}
         for m in sorted(metric_registry.available().values(), key=lambda m: m.name)
     ]
+
+
+def total_max(system) -> Decimal:
+    """The highest total a branch can reach: every indicator's max score (bonuses included, vetoes 0)."""
+    scores = Indicator.objects.filter(dimension__system=system).values_list("max_score", flat=True)
+    return sum(scores, Decimal("0"))

@@ -164,7 +164,6 @@ INDICATOR_FIELDS = [
     "required_evidence",
     "order",
 ]
-EDITABLE_INDICATOR_FIELDS = [f for f in INDICATOR_FIELDS if f != "dimension"] + ["dimension"]
 
 
 def _require_draft(system: IndicatorSystem) -> None:
@@ -211,7 +210,7 @@ def update_indicator(*, actor, indicator: Indicator, **fields) -> Indicator:
         raise ValidationError(_("Choose a dimension of this indicator system."))
     before = audit.snapshot(indicator, INDICATOR_FIELDS)
     for name, value in fields.items():
-        if name not in EDITABLE_INDICATOR_FIELDS:
+        if name not in INDICATOR_FIELDS:
             raise ValueError(f"update_indicator does not change {name}")
         setattr(indicator, name, value)
     _check_indicator(indicator)
@@ -234,11 +233,6 @@ def remove_indicator(*, actor, indicator: Indicator) -> None:
     _require_draft(system)
     audit.record(actor, "assessment.indicator_removed", indicator, before=audit.snapshot(indicator, INDICATOR_FIELDS))
     indicator.delete()
-
-
-def total_max(system: IndicatorSystem) -> Decimal:
-    """The highest total a branch can reach: every indicator's max score (bonuses included, vetoes 0)."""
-    return _sum(Indicator.objects.filter(dimension__system=system).values_list("max_score", flat=True))
 
 
 def _grades_snapshot(system):
@@ -283,7 +277,7 @@ def update_system(
     if any(d.get("id") and d["id"] not in existing for d in dimensions):
         errors.append(_("A dimension in the form does not belong to this indicator system."))
     rows = [{"label": (g.get("label") or "").strip(), "min_score": g.get("min_score")} for g in grades]
-    errors.extend(params.grade_problems(rows, total_max(system)))
+    errors.extend(params.grade_problems(rows, selectors.total_max(system)))
     if errors:
         raise ValidationError(errors)
     before = {

@@ -701,7 +701,7 @@ class SystemSettingsView(_CommitteeEditorMixin, View):
     template_name = "assessment/indicatorsystem_settings.html"
 
     def _forms(self, system, data=None):
-        total = services.total_max(system)
+        total = selectors.total_max(system)
         dims = list(system.dimensions.all())
         dim_initial = [{"id": d.pk, "name": d.name, "order": d.order} for d in dims]
         grades = list(system.grades.order_by("-min_score"))
