@@ -62,7 +62,11 @@ INDICATORS = [
         M,
         {
             "metric": "meetings.first_topic_rate",
-            **_table({"min": 95, "points": 6}, {"min": 80, "points": 4}, {"min": 60, "points": 2}),
+            **_table(
+                {"min": 95, "max": 100, "points": 6},
+                {"min": 80, "max": 95, "points": 4},
+                {"min": 60, "max": 80, "points": 2},
+            ),
         },
         "",
         "由会议记录自动计算",
@@ -85,12 +89,16 @@ INDICATORS = [
         M,
         {
             "metric": "study.completion_rate",
-            **_table({"min": 95, "points": 5}, {"min": 85, "points": 4}, {"min": 70, "points": 2}),
+            **_table(
+                {"min": 95, "max": 100, "points": 5},
+                {"min": 85, "max": 95, "points": 4},
+                {"min": 70, "max": 85, "points": 2},
+            ),
         },
         "",
         "由学习系统自动计算",
     ),
-    ("P", "P5", "严重违纪违法（一票否决）", 0, V, {}, "", "支部班子成员发生严重违纪违法问题"),
+    ("P", "P5", "严重违纪违法（一票否决）", 0, V, {"condition": "支部班子成员发生严重违纪违法问题"}, "", ""),
     ("P", "P6", "主题党日活动", 3, S, _scale(3, 2, 1, 0), "活动记录、照片", "每月固定开展"),
     ("T", "T1", "按期换届", 5, D, {"per_occurrence": 3}, "换届批复", "未按期换届每次扣3分"),
     (
@@ -112,7 +120,11 @@ INDICATORS = [
         M,
         {
             "metric": "meetings.compliance_rate",
-            **_table({"min": 95, "points": 6}, {"min": 85, "points": 5}, {"min": 70, "points": 3}),
+            **_table(
+                {"min": 95, "max": 100, "points": 6},
+                {"min": 85, "max": 95, "points": 5},
+                {"min": 70, "max": 85, "points": 3},
+            ),
         },
         "",
         "由会议记录自动计算",
@@ -138,7 +150,9 @@ INDICATORS = [
         M,
         {
             "metric": "study.hours_per_capita",
-            **_table({"min": 32, "points": 5}, {"min": 24, "points": 3}, {"min": 16, "points": 1}),
+            **_table(
+                {"min": 32, "points": 5}, {"min": 24, "max": 32, "points": 3}, {"min": 16, "max": 24, "points": 1}
+            ),
         },
         "",
         "党员每年不少于32学时",
@@ -152,7 +166,8 @@ INDICATORS = [
         M,
         {
             "metric": "supervision.overdue_rectifications",
-            **_table({"max": 0, "points": 6}, {"max": 2, "points": 3}, {"min": 3, "points": 0}),
+            # Counts are whole numbers: 0 → 6, 1–2 → 3, 3 or more → 0 (rows read from the top).
+            **_table({"max": 0, "points": 6}, {"min": 0, "max": 2, "points": 3}, {"min": 2, "points": 0}),
         },
         "",
         "超期未整改问题数",
@@ -171,7 +186,16 @@ INDICATORS = [
     ),
     ("R", "R5", "创先争优（加分）", 5, B, {"per_item": 1}, "表彰文件", "获市级以上表彰每项加1分，最多5分"),
     ("R", "R6", "“一支部一品牌”创建（加分）", 3, B, {"per_item": 3}, "品牌创建材料", ""),
-    ("R", "R7", "意识形态领域重大事故（一票否决）", 0, V, {}, "", ""),
+    (
+        "R",
+        "R7",
+        "意识形态领域重大事故（一票否决）",
+        0,
+        V,
+        {"condition": "发生意识形态领域重大事故或造成恶劣影响"},
+        "",
+        "",
+    ),
 ]
 DIMENSIONS = [("P", "政治功能强"), ("T", "支部班子强"), ("M", "党员队伍强"), ("R", "作用发挥强")]
 GRADES = [("A", "四强党支部", 90), ("B", "达标", 80), ("C", "基本达标", 70), ("D", "不达标", 0)]
@@ -267,7 +291,8 @@ def seed(ctx) -> None:
     rng = ctx.rng
     data = ctx.data
     root, branch_orgs = data["root"], data["branches"]
-    today = datetime.date.today()
+    # Relative to the day of seeding (Asia/Shanghai): this year's cycle is in its self-assessment window.
+    today = timezone.localdate()
     year, last = today.year, today.year - 1
     qualities = {b.pk: rng.uniform(0.55, 0.97) for b in branch_orgs}
 

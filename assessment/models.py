@@ -159,6 +159,9 @@ class AssessmentCycle(models.Model):
     notice_until = models.DateField(_("public notice until"))
     appeal_until = models.DateField(_("appeals until"))
     frozen_at = models.DateTimeField(_("computed values frozen at"), null=True, blank=True)
+    # The committee may close the self-assessment or the review window before its date (windows.py).
+    self_closed_at = models.DateTimeField(_("self-assessment closed early at"), null=True, blank=True)
+    review_closed_at = models.DateTimeField(_("review closed early at"), null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     finalized_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -279,6 +282,15 @@ class Evidence(AttachmentBase):
     title = models.CharField(pgettext_lazy("assessment", "title"), max_length=200, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     dated = models.DateField(_("date of the record"), null=True, blank=True)
+    # A meeting record of the branch picked as evidence (the link and date are kept as they were then).
+    meeting = models.ForeignKey(
+        "branches.Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("meeting"),
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_field = "result__assessment__organization"
@@ -288,6 +300,13 @@ class Evidence(AttachmentBase):
         ordering = ["pk"]
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["result", "meeting"],
+                condition=Q(meeting__isnull=False),
+                name="assessment_meeting_once_per_result",
+            )
+        ]
 
     def __str__(self):
         return self.title or self.original_name or self.link

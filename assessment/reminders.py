@@ -57,7 +57,8 @@ def due(now) -> list[Due]:
     for a in open_rows:
         cycle = a.cycle
         if a.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED):
-            step = _step(today, cycle.self_due)
+            # A window the committee closed early has nothing left to remind of.
+            step = _step(today, cycle.self_due) if cycle.self_closed_at is None else None
             if step:
                 for user_id in secretaries.get(a.organization_id, []):
                     out.append(
@@ -76,7 +77,7 @@ def due(now) -> list[Due]:
                         )
                     )
         else:
-            step = _step(today, cycle.review_due)
+            step = _step(today, cycle.review_due) if cycle.review_closed_at is None else None
             if step:
                 for user_id, path, subtree, org_id in reviewers:
                     covers = org_id == a.organization_id or (subtree and a.organization.path.startswith(path))

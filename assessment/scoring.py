@@ -99,34 +99,3 @@ def grade_for(total, thresholds, *, vetoed: bool):
         if total >= grade.min_score:
             return grade
     return ordered[-1]
-
-
-def validate_config(method: str, config) -> None:
-    """Refuse parameters the scoring method cannot use, saying what is expected."""
-    if not isinstance(config, dict):
-        raise ValidationError(_("The method parameters must be a JSON object."))
-    try:
-        if method == Method.SCALE:
-            levels = config["levels"]
-            assert levels and all(str(row["name"]) and float(row["points"]) >= 0 for row in levels)
-        elif method == Method.CHECKLIST:
-            assert config["items"] and float(config["points_per_item"]) > 0
-        elif method == Method.DEDUCTION:
-            assert float(config["per_occurrence"]) > 0
-        elif method == Method.BONUS:
-            assert float(config["per_item"]) > 0
-        elif method == Method.COMPUTED:
-            assert config["metric"] and config["table"]
-            assert all(float(row["points"]) >= 0 for row in config["table"])
-    except (KeyError, TypeError, ValueError, AssertionError):
-        examples = {
-            Method.SCALE: '{"levels": [{"name": "好", "points": 10}, {"name": "一般", "points": 5}]}',
-            Method.CHECKLIST: '{"items": ["…", "…"], "points_per_item": 2}',
-            Method.DEDUCTION: '{"per_occurrence": 1}',
-            Method.BONUS: '{"per_item": 1}',
-            Method.COMPUTED: '{"metric": "meetings.compliance_rate", "table": [{"min": 95, "points": 10}]}',
-        }
-        raise ValidationError(
-            _("The parameters do not fit the scoring method. Example: %(example)s")
-            % {"example": examples.get(method, "{}")}
-        ) from None

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from .models import BranchAssessment, Method
+from branches import metric_registry
+from branches.models import Meeting, MeetingStatus, Organization
+from branches.periods import period_containing
+
+from .models import BranchAssessment, Indicator, Method
 
 
 def effective_score(r):
@@ -120,3 +125,39 @@ def quota_rows(assessments_values, grades, quota) -> list[dict]:
         allowed = len(rows) * quota // 100
         out.append({"parent": name, "branches": len(rows), "top": n_top, "allowed": allowed, "ok": n_top <= allowed})
     return out
+
+
+def meetings_for_evidence(assessment: BranchAssessment, user, *, kind: str = "", query: str = ""):
+    """Meeting records a secretary may link as evidence: held (record submitted) in the cycle's year by the
+    branch or its party groups, and visible to ``user``. One query; newest first."""
+    year = period_containing("year", datetime.date(assessment.cycle.year, 1, 1))
+    qs = (
+        Meeting.objects.visible_to(user, "view")
+        .filter(
+            organization__in=Organization.objects.subtree_of(assessment.organization).values("pk"),
+            status=MeetingStatus.SUBMITTED,
+            start__gte=year.start_datetime(),
+            start__lt=year.end_datetime(),
+        )
+        .select_related("organization")
+        .order_by("-start", "-pk")
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if query:
+        qs = qs.filter(title__icontains=query.strip())
+    return qs
+
+
+def metric_rows() -> list[dict]:
+    """The metrics a computed indicator may use (the registry), for the editor."""
+    return [
+        {"name": m.name, "label": str(m.label), "unit": m.unit}
+        for m in sorted(metric_registry.available().values(), key=lambda m: m.name)
+    ]
+
+
+def total_max(system) -> Decimal:
+    """The highest total a branch can reach: every indicator's max score (bonuses included, vetoes 0)."""
+    scores = Indicator.objects.filter(dimension__system=system).values_list("max_score", flat=True)
+    return sum(scores, Decimal("0"))

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,7 @@ from branches.models import Organization, OrganizationKind
 from branches.periods import period_containing
 from branches.uploads import store_upload
 
-from . import scoring
+from . import params, scoring, selectors, windows
 from .models import (
     Appeal,
     AppealStatus,
@@ -38,7 +39,7 @@ from .models import (
 SYSTEM_FIELDS = ["year", "version", "name", "status", "top_quota_percent", "review_margin"]
 ASSESSMENT_FIELDS = ["status", "self_total", "review_total", "final_total", "vetoed", "grade", "quota_demoted"]
 EDITABLE = (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
-EVIDENCE_FIELDS = ["result", "title", "link", "dated", "original_name", "content_type", "size", "sha256"]
+EVIDENCE_FIELDS = ["result", "title", "link", "dated", "meeting", "original_name", "content_type", "size", "sha256"]
 RESULT_FIELDS = ["self_input", "self_score", "self_note", "review_score", "review_veto", "review_reason", "final_score"]
 
 
@@ -74,6 +75,19 @@ def publish_system(*, actor, system: IndicatorSystem, now=None) -> IndicatorSyst
         raise ValidationError(_("Add indicators before publishing."))
     if not system.grades.exists():
         raise ValidationError(_("Set the grade thresholds before publishing."))
+    problems = []
+    for indicator in indicators:
+        for problem in params.problems(indicator.method, indicator.config, indicator.max_score):
+            problems.append(f"{indicator.code} {indicator.name}: {problem}")
+    top = system.grades.order_by("-min_score").first()
+    highest = _sum(i.max_score for i in indicators)
+    if top.min_score > highest:
+        problems.append(
+            _("%(label)s needs %(score)s, more than the highest possible total of %(max)s.")
+            % {"label": top.label, "score": params.fmt(top.min_score), "max": params.fmt(highest)}
+        )
+    if problems:
+        raise ValidationError(problems)
     before = audit.snapshot(system, SYSTEM_FIELDS)
     system.status = SystemStatus.PUBLISHED
     system.published_at = _now(now)
@@ -139,17 +153,178 @@ def copy_system_to_year(*, actor, system: IndicatorSystem, year: int) -> Indicat
     return new
 
 
+INDICATOR_FIELDS = [
+    "dimension",
+    "code",
+    "name",
+    "max_score",
+    "method",
+    "config",
+    "guidance",
+    "required_evidence",
+    "order",
+]
+
+
+def _require_draft(system: IndicatorSystem) -> None:
+    if system.is_frozen:
+        raise ValidationError(_("A published indicator system is frozen; make a new version to change it."))
+
+
+def _check_indicator(indicator: Indicator) -> None:
+    """The parameters fit the method (``params.problems``) and the code is free in the system."""
+    problems = params.problems(indicator.method, indicator.config, indicator.max_score)
+    if problems:
+        raise ValidationError(problems)
+    taken = Indicator.objects.filter(dimension__system_id=indicator.dimension.system_id, code=indicator.code)
+    if indicator.pk:
+        taken = taken.exclude(pk=indicator.pk)
+    if taken.exists():
+        raise ValidationError(
+            _("The code %(code)s is used by another indicator of this system.") % {"code": indicator.code}
+        )
+    indicator.full_clean()
+
+
 @transaction.atomic
 def add_indicator(*, actor, dimension: Dimension, **fields) -> Indicator:
     _require_manager(actor)
-    if dimension.system.is_frozen:
-        raise ValidationError(_("A published indicator system is frozen; make a new version to change it."))
+    system = IndicatorSystem.objects.select_for_update().get(pk=dimension.system_id)
+    _require_draft(system)
     indicator = Indicator(dimension=dimension, **fields)
-    scoring.validate_config(indicator.method, indicator.config)
-    indicator.full_clean()
+    _check_indicator(indicator)
     indicator.save()
-    audit.record(actor, "assessment.indicator_added", indicator, after=audit.snapshot(indicator))
+    audit.record(actor, "assessment.indicator_added", indicator, after=audit.snapshot(indicator, INDICATOR_FIELDS))
     return indicator
+
+
+@transaction.atomic
+def update_indicator(*, actor, indicator: Indicator, **fields) -> Indicator:
+    """Change an indicator of a draft system: its fields and its method's parameters (``config``)."""
+    _require_manager(actor)
+    indicator = Indicator.objects.select_for_update().select_related("dimension").get(pk=indicator.pk)
+    system = IndicatorSystem.objects.select_for_update().get(pk=indicator.dimension.system_id)
+    _require_draft(system)
+    dimension = fields.get("dimension")
+    if dimension is not None and dimension.system_id != system.pk:
+        raise ValidationError(_("Choose a dimension of this indicator system."))
+    before = audit.snapshot(indicator, INDICATOR_FIELDS)
+    for name, value in fields.items():
+        if name not in INDICATOR_FIELDS:
+            raise ValueError(f"update_indicator does not change {name}")
+        setattr(indicator, name, value)
+    _check_indicator(indicator)
+    indicator.save()
+    audit.record(
+        actor,
+        "assessment.indicator_changed",
+        indicator,
+        before=before,
+        after=audit.snapshot(indicator, INDICATOR_FIELDS),
+    )
+    return indicator
+
+
+@transaction.atomic
+def remove_indicator(*, actor, indicator: Indicator) -> None:
+    _require_manager(actor)
+    indicator = Indicator.objects.select_for_update().select_related("dimension").get(pk=indicator.pk)
+    system = IndicatorSystem.objects.select_for_update().get(pk=indicator.dimension.system_id)
+    _require_draft(system)
+    audit.record(actor, "assessment.indicator_removed", indicator, before=audit.snapshot(indicator, INDICATOR_FIELDS))
+    indicator.delete()
+
+
+def _grades_snapshot(system):
+    return [{"code": g.code, "label": g.label, "min_score": str(g.min_score)} for g in system.grades.all()]
+
+
+def _dimensions_snapshot(system):
+    return [{"id": d.pk, "code": d.code, "name": d.name, "order": d.order} for d in system.dimensions.all()]
+
+
+@transaction.atomic
+def update_system(
+    *,
+    actor,
+    system: IndicatorSystem,
+    name: str,
+    top_quota_percent: int | None,
+    review_margin: Decimal,
+    dimensions: list[dict],
+    grades: list[dict],
+) -> IndicatorSystem:
+    """Dimensions (name, order), grade thresholds (top first) and the top-grade quota of a draft system.
+
+    ``dimensions``: [{"id": existing id or None, "name", "order"}]; ``grades``: [{"label", "min_score"}],
+    the last grade's minimum empty or 0 (it takes every lower total).
+    """
+    _require_manager(actor)
+    system = IndicatorSystem.objects.select_for_update().get(pk=system.pk)
+    _require_draft(system)
+    name = (name or "").strip()
+    errors = []
+    if not name:
+        errors.append(_("Give the indicator system a name."))
+    if top_quota_percent is not None and not 0 <= top_quota_percent <= 100:
+        errors.append(_("The quota is a percentage from 0 to 100."))
+    if review_margin is None or review_margin < 0:
+        errors.append(_("The review margin cannot be negative."))
+    names = [(d.get("name") or "").strip() for d in dimensions]
+    if not names or any(not n for n in names) or len(set(names)) != len(names):
+        errors.append(_("Every dimension needs its own name."))
+    existing = {d.pk: d for d in system.dimensions.all()}
+    if any(d.get("id") and d["id"] not in existing for d in dimensions):
+        errors.append(_("A dimension in the form does not belong to this indicator system."))
+    rows = [{"label": (g.get("label") or "").strip(), "min_score": g.get("min_score")} for g in grades]
+    errors.extend(params.grade_problems(rows, selectors.total_max(system)))
+    if errors:
+        raise ValidationError(errors)
+    before = {
+        "system": audit.snapshot(system, SYSTEM_FIELDS),
+        "dimensions": _dimensions_snapshot(system),
+        "grades": _grades_snapshot(system),
+    }
+    system.name = name
+    system.top_quota_percent = top_quota_percent
+    system.review_margin = review_margin
+    system.save(update_fields=["name", "top_quota_percent", "review_margin"])
+    codes = {d.code for d in existing.values()}
+    for i, row in enumerate(dimensions):
+        dim = existing.get(row.get("id"))
+        if dim is None:
+            n = len(codes) + 1
+            while f"D{n}" in codes:
+                n += 1
+            dim = Dimension(system=system, code=f"D{n}")
+            codes.add(dim.code)
+        dim.name = row["name"].strip()
+        dim.order = row.get("order") if row.get("order") is not None else i
+        dim.save()
+    # A draft system has no cycle, so no assessment holds one of its grades: replace them.
+    system.grades.all().delete()
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    GradeThreshold.objects.bulk_create(
+        GradeThreshold(
+            system=system,
+            code=letters[i] if i < len(letters) else f"G{i + 1}",
+            label=row["label"],
+            min_score=Decimal("0") if i == len(rows) - 1 else row["min_score"],
+        )
+        for i, row in enumerate(rows)
+    )
+    audit.record(
+        actor,
+        "assessment.system_changed",
+        system,
+        before=before,
+        after={
+            "system": audit.snapshot(system, SYSTEM_FIELDS),
+            "dimensions": _dimensions_snapshot(system),
+            "grades": _grades_snapshot(system),
+        },
+    )
+    return system
 
 
 # ---------------------------------------------------------------- cycles
@@ -320,15 +495,132 @@ def freeze_computed(*, actor, cycle: AssessmentCycle, now=None) -> AssessmentCyc
     return cycle
 
 
+WINDOW_FIELDS = [
+    "status",
+    "self_due",
+    "review_due",
+    "cutoff",
+    "calibration_due",
+    "notice_until",
+    "appeal_until",
+    "self_closed_at",
+    "review_closed_at",
+]
+
+
+@transaction.atomic
+def close_window(*, actor, cycle: AssessmentCycle, now=None) -> str:
+    """The committee closes the self-assessment or the review window before its date; the next one opens.
+
+    Returns the code of the window closed. Calibration ends when the results are published; the notice
+    and appeal window belongs to the branches and is never shortened.
+    """
+    _require(actor, "assessment.manage", cycle.root)
+    cycle = AssessmentCycle.objects.select_for_update().get(pk=cycle.pk)
+    now = _now(now)
+    code = windows.current(cycle, now)
+    before = audit.snapshot(cycle, WINDOW_FIELDS)
+    if code == windows.SELF:
+        cycle.self_closed_at = now
+    elif code == windows.REVIEW:
+        cycle.review_closed_at = now
+    else:
+        raise ValidationError(_("Only an open self-assessment or review window can be closed early."))
+    cycle.save(update_fields=["self_closed_at", "review_closed_at"])
+    audit.record(
+        actor,
+        "assessment.window_closed",
+        cycle,
+        organization=cycle.root,
+        before=before,
+        after={**audit.snapshot(cycle, WINDOW_FIELDS), "window": code},
+    )
+    return code
+
+
+DATE_FIELDS = ["self_due", "review_due", "cutoff", "calibration_due", "notice_until", "appeal_until"]
+
+
+@transaction.atomic
+def reschedule_cycle(*, actor, cycle: AssessmentCycle, now=None, **dates) -> AssessmentCycle:
+    """Move the dates of a running cycle (typically an extension).
+
+    A date is never moved into the past (close a window early instead), windows stay in order, the dates of
+    a stage already over stay as they were, and extending a window closed early opens it again.
+    """
+    _require(actor, "assessment.manage", cycle.root)
+    cycle = AssessmentCycle.objects.select_for_update().get(pk=cycle.pk)
+    today = windows.today_of(_now(now))
+    unknown = set(dates) - set(DATE_FIELDS)
+    if unknown:
+        raise ValueError(f"reschedule_cycle does not move {sorted(unknown)}")
+    if cycle.status == CycleStatus.FINAL:
+        raise ValidationError(_("The results are final; the dates can no longer change."))
+    changed = {k: v for k, v in dates.items() if v is not None and v != getattr(cycle, k)}
+    if not changed:
+        return cycle
+    locked = {
+        "self_due": cycle.status != CycleStatus.OPEN,
+        "review_due": cycle.status != CycleStatus.OPEN,
+        "cutoff": cycle.frozen_at is not None,
+        "calibration_due": cycle.status not in (CycleStatus.OPEN, CycleStatus.CALIBRATION),
+        "notice_until": False,
+        "appeal_until": False,
+    }
+    labels = {
+        "self_due": _("Self-assessment closes"),
+        "review_due": _("Review closes"),
+        "cutoff": _("Data cut-off"),
+        "calibration_due": _("Calibration closes"),
+        "notice_until": _("Public notice until"),
+        "appeal_until": _("Appeals until"),
+    }
+    errors = []
+    for field, value in changed.items():
+        if locked[field]:
+            errors.append(_("%(what)s: that stage is over, its date stays.") % {"what": labels[field]})
+        elif value < today:
+            errors.append(
+                _("%(what)s: a date cannot be moved into the past (%(date)s).")
+                % {"what": labels[field], "date": value.isoformat()}
+            )
+    new = {k: dates.get(k) or getattr(cycle, k) for k in DATE_FIELDS}
+    if not (
+        new["self_due"] <= new["review_due"] <= new["calibration_due"] <= new["notice_until"] <= new["appeal_until"]
+    ):
+        errors.append(_("The windows must follow each other: self-assessment, review, calibration, notice, appeal."))
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(cycle, WINDOW_FIELDS)
+    for field, value in changed.items():
+        setattr(cycle, field, value)
+    # Extending a window the committee closed early opens it again.
+    if "self_due" in changed and cycle.self_closed_at:
+        cycle.self_closed_at = None
+    if "review_due" in changed and cycle.review_closed_at:
+        cycle.review_closed_at = None
+    cycle.save(update_fields=[*changed, "self_closed_at", "review_closed_at"])
+    audit.record(
+        actor,
+        "assessment.cycle_rescheduled",
+        cycle,
+        organization=cycle.root,
+        before=before,
+        after=audit.snapshot(cycle, WINDOW_FIELDS),
+    )
+    return cycle
+
+
 # ---------------------------------------------------------------- self-assessment
 
 
-def _editable_by_secretary(assessment: BranchAssessment):
+def _editable_by_secretary(assessment: BranchAssessment, now=None):
     if assessment.cycle.status != CycleStatus.OPEN or assessment.status not in (
         AssessmentStatus.DRAFT,
         AssessmentStatus.RETURNED,
     ):
         raise ValidationError(_("This self-assessment has been submitted and can no longer be changed."))
+    windows.require_self_window(assessment.cycle, assessment.status, now)
 
 
 def _sum(scores) -> Decimal:
@@ -336,13 +628,13 @@ def _sum(scores) -> Decimal:
 
 
 @transaction.atomic
-def save_self_assessment(*, actor, assessment: BranchAssessment, entries: dict) -> BranchAssessment:
+def save_self_assessment(*, actor, assessment: BranchAssessment, entries: dict, now=None) -> BranchAssessment:
     """``entries``: {result_id: {"input": {...}, "note": "..."}}. Computed results take their stored value."""
     _require(actor, "assessment.self", assessment.organization)
     assessment = (
         BranchAssessment.objects.select_for_update().select_related("cycle", "organization").get(pk=assessment.pk)
     )
-    _editable_by_secretary(assessment)
+    _editable_by_secretary(assessment, now)
     results = {r.pk: r for r in assessment.results.select_related("indicator")}
     errors = {}
     changed = []
@@ -383,10 +675,12 @@ def save_self_assessment(*, actor, assessment: BranchAssessment, entries: dict) 
 
 
 @transaction.atomic
-def add_evidence(*, actor, result: IndicatorResult, file=None, link: str = "", title: str = "", dated=None) -> Evidence:
+def add_evidence(
+    *, actor, result: IndicatorResult, file=None, link: str = "", title: str = "", dated=None, now=None
+) -> Evidence:
     assessment = result.assessment
     _require(actor, "assessment.self", assessment.organization)
-    _editable_by_secretary(assessment)
+    _editable_by_secretary(assessment, now)
     link = (link or "").strip()
     if file is None and not link:
         raise ValidationError(_("Attach a file or give a link to a record."))
@@ -403,12 +697,52 @@ def add_evidence(*, actor, result: IndicatorResult, file=None, link: str = "", t
 
 
 @transaction.atomic
-def remove_evidence(*, actor, evidence: Evidence) -> None:
+def remove_evidence(*, actor, evidence: Evidence, now=None) -> None:
     assessment = evidence.result.assessment
     _require(actor, "assessment.self", assessment.organization)
-    _editable_by_secretary(assessment)
+    _editable_by_secretary(assessment, now)
     audit.record(actor, "assessment.evidence_removed", evidence, before=audit.snapshot(evidence, EVIDENCE_FIELDS))
     evidence.delete()
+
+
+@transaction.atomic
+def link_meetings(*, actor, result: IndicatorResult, meeting_ids, now=None) -> list[Evidence]:
+    """Link meeting records of the branch (its own and its party groups', held in the cycle's year) as evidence.
+
+    All or nothing: an id that is not such a meeting refuses the whole request. A meeting already linked
+    to this indicator is skipped. Returns the evidence created.
+    """
+    assessment = result.assessment
+    _require(actor, "assessment.self", assessment.organization)
+    _editable_by_secretary(assessment, now)
+    try:
+        ids = {int(i) for i in meeting_ids}
+    except (TypeError, ValueError):
+        raise ValidationError(_("Choose meetings from the list.")) from None
+    if not ids:
+        raise ValidationError(_("Choose at least one meeting."))
+    meetings = list(selectors.meetings_for_evidence(assessment, actor).filter(pk__in=ids))
+    if len(meetings) != len(ids):
+        raise ValidationError(
+            _("A chosen meeting is not a record of %(org)s in %(year)s; nothing was linked.")
+            % {"org": assessment.organization.name, "year": assessment.cycle.year}
+        )
+    linked = set(result.evidence.filter(meeting_id__in=ids).values_list("meeting_id", flat=True))
+    created = []
+    for m in sorted(meetings, key=lambda m: (m.start, m.pk)):
+        if m.pk in linked:
+            continue
+        evidence = Evidence.objects.create(
+            result=result,
+            meeting=m,
+            title=f"{m.get_kind_display()} · {m.title}"[:200],
+            link=reverse("meetings:meeting_detail", args=[m.pk]),
+            dated=timezone.localdate(m.start),
+            original_name=m.title[:200],
+        )
+        audit.record(actor, "assessment.meeting_linked", evidence, after=audit.snapshot(evidence, EVIDENCE_FIELDS))
+        created.append(evidence)
+    return created
 
 
 def consistency_warnings(assessment: BranchAssessment) -> list[dict]:
@@ -458,7 +792,7 @@ def submit_self_assessment(*, actor, assessment: BranchAssessment, confirm: bool
     assessment = (
         BranchAssessment.objects.select_for_update().select_related("cycle", "organization").get(pk=assessment.pk)
     )
-    _editable_by_secretary(assessment)
+    _editable_by_secretary(assessment, now)
     warnings = consistency_warnings(assessment)
     missing = [w for w in warnings if w["kind"] == "missing"]
     if missing:
@@ -486,12 +820,13 @@ def submit_self_assessment(*, actor, assessment: BranchAssessment, confirm: bool
 # ---------------------------------------------------------------- review
 
 
-def _reviewable(assessment):
+def _reviewable(assessment, now=None):
     if assessment.cycle.status != CycleStatus.OPEN or assessment.status not in (
         AssessmentStatus.SUBMITTED,
         AssessmentStatus.REVIEWED,
     ):
         raise ValidationError(_("Only a submitted self-assessment can be reviewed."))
+    windows.require_review_window(assessment.cycle, now)
 
 
 @transaction.atomic
@@ -503,7 +838,7 @@ def review_assessment(*, actor, assessment: BranchAssessment, scores: dict, now=
         .select_related("cycle__system", "organization")
         .get(pk=assessment.pk)
     )
-    _reviewable(assessment)
+    _reviewable(assessment, now)
     margin = assessment.cycle.system.review_margin
     results = list(assessment.results.select_related("indicator"))
     errors = {}
@@ -561,12 +896,12 @@ def review_assessment(*, actor, assessment: BranchAssessment, scores: dict, now=
 
 
 @transaction.atomic
-def send_back(*, actor, assessment: BranchAssessment, reason: str) -> BranchAssessment:
+def send_back(*, actor, assessment: BranchAssessment, reason: str, now=None) -> BranchAssessment:
     _require(actor, "assessment.review", assessment.organization)
     assessment = (
         BranchAssessment.objects.select_for_update().select_related("cycle", "organization").get(pk=assessment.pk)
     )
-    _reviewable(assessment)
+    _reviewable(assessment, now)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say what the branch should change."))
@@ -639,6 +974,7 @@ def start_calibration(*, actor, cycle: AssessmentCycle, now=None) -> AssessmentC
     if cycle.status not in (CycleStatus.OPEN, CycleStatus.CALIBRATION):
         raise ValidationError(_("Grades can only be calibrated before they are published."))
     now = _now(now)
+    windows.require_calibration_window(cycle, now)
     if not cycle.frozen_at:
         _refresh_computed(cycle, now=now)
         cycle.frozen_at = now
@@ -684,6 +1020,7 @@ def publish_results(*, actor, cycle: AssessmentCycle, now=None) -> AssessmentCyc
     if cycle.status != CycleStatus.CALIBRATION:
         raise ValidationError(_("Calibrate the grades before publishing them."))
     now = _now(now)
+    windows.require_calibration_window(cycle, now)
     before = audit.snapshot(cycle)
     cycle.status = CycleStatus.NOTICE
     cycle.published_at = now
@@ -763,6 +1100,7 @@ def finalize_cycle(*, actor, cycle: AssessmentCycle, now=None) -> AssessmentCycl
     cycle = AssessmentCycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status != CycleStatus.NOTICE:
         raise ValidationError(_("Only published results can be made final."))
+    windows.require_appeals_over(cycle, now)
     if Appeal.objects.filter(result__assessment__cycle=cycle, status=AppealStatus.PENDING).exists():
         raise ValidationError(_("Decide every pending appeal before making the results final."))
     before = audit.snapshot(cycle)

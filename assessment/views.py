@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 import json
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
@@ -21,8 +22,16 @@ from branches.mixins import PaginatedMixin, ScopedMixin, breadcrumbs_for
 from branches.models import Organization
 from branches.uploads import serve
 
-from . import exports, selectors, services
-from .forms import IndicatorForm, OpenCycleForm
+from . import exports, selectors, services, windows
+from .forms import (
+    CycleWindowsForm,
+    DimensionFormSet,
+    GradeFormSet,
+    IndicatorEditor,
+    MeetingFilterForm,
+    OpenCycleForm,
+    SystemSettingsForm,
+)
 from .models import (
     Appeal,
     AppealStatus,
@@ -32,6 +41,7 @@ from .models import (
     CycleStatus,
     Evidence,
     HonorKind,
+    Indicator,
     IndicatorResult,
     IndicatorSystem,
     Method,
@@ -40,6 +50,15 @@ from .models import (
 
 def _messages_of(exc: ValidationError) -> list[str]:
     return exc.messages
+
+
+def _window_message(check, *args) -> str:
+    """Why the window is closed, in the words the service would use."""
+    try:
+        check(*args)
+    except ValidationError as exc:
+        return exc.messages[0]
+    return ""
 
 
 def _can(user, action: str, assessment) -> bool:
@@ -83,11 +102,17 @@ class AssessmentHomeView(ScopedMixin, PaginatedMixin, ListView):
             .filter(cycle__status__in=[CycleStatus.OPEN, CycleStatus.NOTICE])
             .select_related("cycle", "organization", "grade")[:20]
         )
-        ctx["to_review"] = list(
-            BranchAssessment.objects.visible_to(user, "review")
+        today = windows.today_of()
+        for a in ctx["mine"]:
+            a.may_edit = windows.secretary_may_edit(a.cycle, a.status, today)
+            a.window = windows.current(a.cycle, today)
+        ctx["to_review"] = [
+            a
+            for a in BranchAssessment.objects.visible_to(user, "review")
             .filter(cycle__status=CycleStatus.OPEN, status=AssessmentStatus.SUBMITTED)
             .select_related("cycle", "organization")[:50]
-        )
+            if windows.review_open(a.cycle, today)
+        ]
         ctx["can_manage"] = has_permission(user, "assessment.manage")
         return ctx
 
@@ -98,8 +123,6 @@ class CycleCreateView(LoginRequiredMixin, View):
     template_name = "assessment/assessmentcycle_form.html"
 
     def _render(self, request, form, status=200):
-        from django.shortcuts import render
-
         return render(request, self.template_name, {"form": form}, status=status)
 
     def get(self, request):
@@ -163,6 +186,9 @@ class CycleDetailView(ScopedMixin, PaginatedMixin, DetailView):
             submitted=Count("pk", filter=~Q(status__in=[AssessmentStatus.DRAFT, AssessmentStatus.RETURNED])),
         )
         ctx["can_calibrate"] = AssessmentCycle.objects.visible_to(user, "calibrate").filter(pk=cycle.pk).exists()
+        ctx["can_manage"] = AssessmentCycle.objects.visible_to(user, "manage").filter(pk=cycle.pk).exists()
+        ctx["timeline"] = windows.timeline(cycle)
+        ctx["window"] = windows.current(cycle)
         ctx["honors"] = list(cycle.honors.visible_to(user, "view").select_related("organization"))
         ctx["honor_kinds"] = HonorKind.choices
         if ctx["can_calibrate"]:
@@ -186,7 +212,15 @@ class CycleActionView(LoginRequiredMixin, View):
         cycle = get_object_or_404(AssessmentCycle.objects.visible_to(request.user, "view"), pk=pk)
         url = reverse("assessment:cycle_detail", args=[cycle.pk])
         try:
-            if action == "freeze":
+            if action == "close_window":
+                code = services.close_window(actor=request.user, cycle=cycle)
+                messages.success(
+                    request,
+                    _("The self-assessment window is closed; review is open.")
+                    if code == windows.SELF
+                    else _("The review window is closed; calibration is open."),
+                )
+            elif action == "freeze":
                 services.freeze_computed(actor=request.user, cycle=cycle)
                 messages.success(request, _("Computed values are frozen."))
             elif action == "recompute":
@@ -265,8 +299,9 @@ class AssessmentDetailView(ScopedMixin, DetailView):
             history=selectors.year_over_year(a, BranchAssessment.objects.visible_to(user, "view")),
             what_it_takes=selectors.what_it_takes(results, total, grades, a.grade, a.vetoed),
             breadcrumbs=breadcrumbs_for(user, a.organization),
-            can_self=_can(user, "self", a),
-            can_review=_can(user, "review", a),
+            can_self=_can(user, "self", a) and windows.secretary_may_edit(a.cycle, a.status),
+            can_review=_can(user, "review", a) and windows.review_open(a.cycle, windows.today_of()),
+            window=windows.current(a.cycle),
             can_appeal=a.cycle.status == CycleStatus.NOTICE and _can(user, "self", a),
             honors=list(a.cycle.honors.filter(organization=a.organization)),
             published=a.cycle.status in (CycleStatus.NOTICE, CycleStatus.FINAL),
@@ -325,11 +360,12 @@ class SelfAssessmentView(ScopedMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         a = self.object
         results = list(_results(a))
-        editable = (
-            a.cycle.status == CycleStatus.OPEN
-            and a.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
-            and _can(self.request.user, "self", a)
+        in_status = a.cycle.status == CycleStatus.OPEN and a.status in (
+            AssessmentStatus.DRAFT,
+            AssessmentStatus.RETURNED,
         )
+        in_window = windows.secretary_may_edit(a.cycle, a.status)
+        editable = in_status and in_window and _can(self.request.user, "self", a)
         errors = errors or {}
         for r in results:
             r.errors = errors.get(r.pk, [])
@@ -340,6 +376,10 @@ class SelfAssessmentView(ScopedMixin, DetailView):
             warnings=services.consistency_warnings(a) if editable else [],
             general_errors=general or [],
             breadcrumbs=breadcrumbs_for(self.request.user, a.organization),
+            window_message=_window_message(windows.require_self_window, a.cycle, a.status)
+            if in_status and not in_window
+            else "",
+            timeline=windows.timeline(a.cycle),
         )
         return ctx
 
@@ -409,11 +449,18 @@ class ReviewView(ScopedMixin, DetailView):
             default = r.review_score if r.review_score is not None else r.self_score
             r.form_score = (posted or {}).get(f"score-{r.pk}", default if default is not None else "")
             r.form_reason = (posted or {}).get(f"reason-{r.pk}", r.review_reason)
+        in_status = a.cycle.status == CycleStatus.OPEN and a.status in (
+            AssessmentStatus.SUBMITTED,
+            AssessmentStatus.REVIEWED,
+        )
+        in_window = windows.review_open(a.cycle, windows.today_of())
         ctx.update(
             dims=selectors.dimension_rows(results),
-            editable=a.cycle.status == CycleStatus.OPEN
-            and a.status in (AssessmentStatus.SUBMITTED, AssessmentStatus.REVIEWED)
-            and _can(self.request.user, "review", a),
+            editable=in_status and in_window and _can(self.request.user, "review", a),
+            window_message=_window_message(windows.require_review_window, a.cycle)
+            if in_status and not in_window
+            else "",
+            timeline=windows.timeline(a.cycle),
             general_errors=general or [],
             margin=a.cycle.system.review_margin,
             breadcrumbs=breadcrumbs_for(self.request.user, a.organization),
@@ -515,6 +562,11 @@ class SystemListView(LoginRequiredMixin, ListView):
         return ctx
 
 
+def _require_manage(user):
+    if not has_permission(user, "assessment.manage"):
+        raise Http404
+
+
 class SystemDetailView(LoginRequiredMixin, DetailView):
     model = IndicatorSystem
     template_name = "assessment/indicatorsystem_detail.html"
@@ -528,9 +580,11 @@ class SystemDetailView(LoginRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["can_manage"] = has_permission(self.request.user, "assessment.manage")
+        ctx["editable"] = ctx["can_manage"] and not self.object.is_frozen
         ctx["next_year"] = self.object.year + 1
-        if ctx["can_manage"] and not self.object.is_frozen:
-            ctx["indicator_form"] = kwargs.get("indicator_form") or IndicatorForm(system=self.object)
+        ctx["total_max"] = sum(
+            (i.max_score for d in self.object.dimensions.all() for i in d.indicators.all()), Decimal("0")
+        )
         return ctx
 
     def post(self, request, pk):
@@ -543,18 +597,6 @@ class SystemDetailView(LoginRequiredMixin, DetailView):
             elif action == "new_version":
                 system = services.new_version(actor=request.user, system=system)
                 messages.success(request, _("A new draft version was made."))
-            elif action == "add_indicator":
-                form = IndicatorForm(request.POST, system=system)
-                if form.is_valid():
-                    data = dict(form.cleaned_data)
-                    try:
-                        services.add_indicator(actor=request.user, dimension=data.pop("dimension"), **data)
-                    except ValidationError as exc:
-                        form.add_error(None, exc)
-                if not form.is_valid() or form.errors:
-                    self.object = system
-                    return self.render_to_response(self.get_context_data(indicator_form=form), status=400)
-                messages.success(request, _("Indicator added."))
             elif action == "copy":
                 system = services.copy_system_to_year(actor=request.user, system=system, year=system.year + 1)
                 messages.success(request, _("Copied as next year's draft."))
@@ -564,3 +606,258 @@ class SystemDetailView(LoginRequiredMixin, DetailView):
         except PermissionDenied as exc:
             messages.error(request, str(exc))
         return redirect("assessment:system_detail", system.pk)
+
+
+class _CommitteeEditorMixin(LoginRequiredMixin):
+    """Committee staff edit indicator systems; anyone else gets a 404 (walked by the permission test)."""
+
+    scoped = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            _require_manage(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class IndicatorEditorView(_CommitteeEditorMixin, View):
+    """Add an indicator to a draft system (``systems/<pk>/indicators/new/``) or change one (``indicators/<pk>/``).
+
+    A form per scoring method instead of raw parameters; rows (levels, items, ranges) are formsets.
+    """
+
+    template_name = "assessment/indicator_form.html"
+
+    def _objects(self, pk):
+        raise NotImplementedError
+
+    def _render(self, request, system, editor, indicator=None, status=200):
+        return render(
+            request,
+            self.template_name,
+            {
+                "system": system,
+                "indicator": indicator,
+                "editor": editor,
+                "editable": not system.is_frozen,
+                "methods": Method,
+                "metrics": selectors.metric_rows(),
+            },
+            status=status,
+        )
+
+    def get(self, request, pk):
+        system, indicator = self._objects(pk)
+        return self._render(request, system, IndicatorEditor(system=system, instance=indicator), indicator)
+
+    def post(self, request, pk):
+        system, indicator = self._objects(pk)
+        if request.POST.get("action") == "delete" and indicator is not None:
+            try:
+                services.remove_indicator(actor=request.user, indicator=indicator)
+            except ValidationError as exc:
+                for m in exc.messages:
+                    messages.error(request, m)
+                return redirect("assessment:indicator_edit", indicator.pk)
+            messages.success(request, _("Indicator removed."))
+            return redirect("assessment:system_detail", system.pk)
+        editor = IndicatorEditor(request.POST, system=system, instance=indicator)
+        if editor.is_valid():
+            fields = editor.fields()
+            try:
+                if indicator is None:
+                    indicator = services.add_indicator(actor=request.user, dimension=fields.pop("dimension"), **fields)
+                    messages.success(request, _("Indicator added."))
+                else:
+                    services.update_indicator(actor=request.user, indicator=indicator, **fields)
+                    messages.success(request, _("Indicator saved."))
+            except ValidationError as exc:
+                editor.add_error(exc.messages)
+            except PermissionDenied as exc:
+                editor.add_error([str(exc)])
+            else:
+                return redirect(reverse("assessment:system_detail", args=[system.pk]) + f"#i{indicator.pk}")
+        return self._render(request, system, editor, indicator, status=400)
+
+
+class IndicatorCreateView(IndicatorEditorView):
+    model = IndicatorSystem
+
+    def _objects(self, pk):
+        return get_object_or_404(IndicatorSystem, pk=pk), None
+
+
+class IndicatorEditView(IndicatorEditorView):
+    model = Indicator
+
+    def _objects(self, pk):
+        indicator = get_object_or_404(Indicator.objects.select_related("dimension__system"), pk=pk)
+        return indicator.dimension.system, indicator
+
+
+class SystemSettingsView(_CommitteeEditorMixin, View):
+    """Dimensions, grade thresholds, the top-grade quota and the review margin of a draft system."""
+
+    model = IndicatorSystem
+    template_name = "assessment/indicatorsystem_settings.html"
+
+    def _forms(self, system, data=None):
+        total = selectors.total_max(system)
+        dims = list(system.dimensions.all())
+        dim_initial = [{"id": d.pk, "name": d.name, "order": d.order} for d in dims]
+        grades = list(system.grades.order_by("-min_score"))
+        grade_initial = [{"label": g.label, "min_score": g.min_score} for g in grades]
+        if grade_initial:
+            grade_initial[-1]["min_score"] = None
+        settings = SystemSettingsForm(
+            data,
+            initial={
+                "name": system.name,
+                "top_quota_percent": system.top_quota_percent,
+                "review_margin": system.review_margin,
+            },
+        )
+        dimension_set = DimensionFormSet(data, prefix="dims", initial=dim_initial)
+        if len(dims) < 4:
+            dimension_set.extra = 4 - len(dims)
+        grade_set = GradeFormSet(data, prefix="grades", initial=grade_initial or None, total_max=total)
+        return settings, dimension_set, grade_set, total
+
+    def _render(self, request, system, forms, errors=(), status=200):
+        settings, dimension_set, grade_set, total = forms
+        return render(
+            request,
+            self.template_name,
+            {
+                "system": system,
+                "settings_form": settings,
+                "dimension_set": dimension_set,
+                "grade_set": grade_set,
+                "total_max": total,
+                "editable": not system.is_frozen,
+                "errors": errors,
+                "invalid": status != 200,
+            },
+            status=status,
+        )
+
+    def get(self, request, pk):
+        system = get_object_or_404(IndicatorSystem, pk=pk)
+        return self._render(request, system, self._forms(system))
+
+    def post(self, request, pk):
+        system = get_object_or_404(IndicatorSystem, pk=pk)
+        forms = self._forms(system, request.POST)
+        settings, dimension_set, grade_set, _total = forms
+        if all([settings.is_valid(), dimension_set.is_valid(), grade_set.is_valid()]):
+            try:
+                services.update_system(
+                    actor=request.user,
+                    system=system,
+                    dimensions=dimension_set.rows(),
+                    grades=grade_set.rows(),
+                    **settings.cleaned_data,
+                )
+            except ValidationError as exc:
+                return self._render(request, system, forms, exc.messages, status=400)
+            except PermissionDenied as exc:
+                return self._render(request, system, forms, [str(exc)], status=400)
+            messages.success(request, _("Grades, dimensions and quota are saved."))
+            return redirect("assessment:system_detail", system.pk)
+        return self._render(request, system, forms, status=400)
+
+
+class CycleWindowsView(ScopedMixin, DetailView):
+    """The committee moves a running cycle's dates (an extension)."""
+
+    model = AssessmentCycle
+    scope_action = "manage"
+    template_name = "assessment/assessmentcycle_windows.html"
+    context_object_name = "cycle"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("root", "system")
+
+    def get_context_data(self, form=None, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        cycle = self.object
+        ctx["form"] = form or CycleWindowsForm(initial={f: getattr(cycle, f) for f in services.DATE_FIELDS})
+        ctx["timeline"] = windows.timeline(cycle)
+        return ctx
+
+    def post(self, request, pk):
+        self.object = cycle = self.get_object()
+        form = CycleWindowsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.reschedule_cycle(actor=request.user, cycle=cycle, **form.cleaned_data)
+            except ValidationError as exc:
+                for m in exc.messages:
+                    form.add_error(None, m)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The dates of the cycle are saved."))
+                return redirect("assessment:cycle_detail", cycle.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class MeetingPickerView(ScopedMixin, DetailView):
+    """Pick meeting records of the branch as evidence of one indicator (instead of typing ids).
+
+    Everyone who sees the assessment sees the list; only its secretary, in the window, links.
+    """
+
+    model = BranchAssessment
+    template_name = "assessment/evidence_meetings.html"
+    context_object_name = "assessment"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("cycle", "organization")
+
+    def _result(self, a):
+        return get_object_or_404(
+            IndicatorResult.objects.select_related("indicator"), pk=self.kwargs["result"], assessment=a
+        )
+
+    def get_context_data(self, errors=(), **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        a = self.object
+        user = self.request.user
+        result = self._result(a)
+        filters = MeetingFilterForm(self.request.GET or None)
+        kind = query = ""
+        if filters.is_valid():
+            kind, query = filters.cleaned_data["kind"], filters.cleaned_data["q"]
+        meetings = list(selectors.meetings_for_evidence(a, user, kind=kind, query=query)[:500])
+        linked = set(result.evidence.exclude(meeting=None).values_list("meeting_id", flat=True))
+        ctx.update(
+            result=result,
+            meetings=meetings,
+            linked=linked,
+            filters=filters,
+            filtered=bool(kind or query),
+            errors=errors,
+            editable=a.cycle.status == CycleStatus.OPEN
+            and a.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+            and windows.secretary_may_edit(a.cycle, a.status)
+            and _can(user, "self", a),
+            breadcrumbs=breadcrumbs_for(user, a.organization),
+        )
+        return ctx
+
+    def post(self, request, pk, result):
+        self.object = a = self.get_object()
+        r = self._result(a)
+        try:
+            created = services.link_meetings(actor=request.user, result=r, meeting_ids=request.POST.getlist("meeting"))
+        except ValidationError as exc:
+            return self.render_to_response(self.get_context_data(errors=exc.messages), status=400)
+        except PermissionDenied as exc:
+            return self.render_to_response(self.get_context_data(errors=[str(exc)]), status=403)
+        messages.success(
+            request,
+            _("%(n)s meeting records linked as evidence.") % {"n": len(created)}
+            if created
+            else _("These meetings were linked already."),
+        )
+        return redirect(reverse("assessment:self", args=[a.pk]) + f"#r{r.pk}")

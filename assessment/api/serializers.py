@@ -1,11 +1,18 @@
 from rest_framework import serializers
 
+from .. import windows
 from ..models import AssessmentCycle, BranchAssessment, IndicatorResult
 
 
 class AssessmentCycleSerializer(serializers.ModelSerializer):
     root_name = serializers.CharField(source="root.name", read_only=True)
     system = serializers.CharField(source="system.__str__", read_only=True)
+    current_window = serializers.SerializerMethodField(
+        help_text="The window open now: self, review, calibration, notice, or null."
+    )
+
+    def get_current_window(self, obj) -> str | None:
+        return windows.current(obj)
 
     class Meta:
         model = AssessmentCycle
@@ -23,6 +30,9 @@ class AssessmentCycleSerializer(serializers.ModelSerializer):
             "calibration_due",
             "notice_until",
             "appeal_until",
+            "current_window",
+            "self_closed_at",
+            "review_closed_at",
             "frozen_at",
             "published_at",
             "finalized_at",

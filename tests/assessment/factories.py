@@ -62,7 +62,7 @@ def make_system(*, year=YEAR, quota=30, publish=True, metric=TEST_METRIC, name=N
         ),
         (dims[2], "M1", "三会一课", 20, Method.DEDUCTION, {"per_occurrence": 3}),
         (dims[3], "R1", "创先争优", 10, Method.BONUS, {"per_item": 4}),
-        (dims[0], "P2", "重大违纪", 0, Method.VETO, {}),
+        (dims[0], "P2", "重大违纪", 0, Method.VETO, {"condition": "支部班子成员发生严重违纪违法问题"}),
         (
             dims[3],
             "R2",
@@ -71,7 +71,11 @@ def make_system(*, year=YEAR, quota=30, publish=True, metric=TEST_METRIC, name=N
             Method.COMPUTED,
             {
                 "metric": metric,
-                "table": [{"min": 95, "points": 30}, {"min": 85, "points": 24}, {"min": 0, "points": 10}],
+                "table": [
+                    {"min": 95, "max": 100, "points": 30},
+                    {"min": 85, "max": 95, "points": 24},
+                    {"min": 0, "max": 85, "points": 10},
+                ],
             },
         ),
     ]
@@ -108,6 +112,36 @@ def open_cycle(system, root, *, name=None):
         notice_until=d(system.year, 12, 31),
         appeal_until=d(system.year, 12, 31),
     )
+
+
+def open_live_cycle(system, root, *, name=None):
+    """A cycle whose windows run from today (Asia/Shanghai): for pages and browser journeys, which use the clock."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    return services.open_cycle(
+        actor=audit.SYSTEM,
+        system=system,
+        root=root,
+        name=name or f"{system.year}年度四强党支部考评",
+        self_due=today + 10 * day,
+        review_due=today + 20 * day,
+        cutoff=today + 20 * day,
+        calibration_due=today + 25 * day,
+        notice_until=today + 30 * day,
+        appeal_until=today + 30 * day,
+    )
+
+
+def advance_to(cycle, window, actor=audit.SYSTEM):
+    """Close windows early, as the committee does, until ``window`` ("review" or "calibration") is open."""
+    from assessment import windows
+
+    while windows.current(cycle) != window:
+        services.close_window(actor=actor, cycle=cycle)
+        cycle.refresh_from_db()
+    return cycle
 
 
 def inputs_by_code(assessment, by_code: dict) -> dict:

@@ -25,3 +25,12 @@ def test_demo_seeds_a_published_system_using_every_method_and_two_cycles():
         cycle=cycles[1], organization__grants__user__username="secretary", organization__grants__role="secretary"
     )
     assert demo.status == "draft"
+    # Seeded relative to today (Asia/Shanghai): the open cycle is in its self-assessment window.
+    from django.utils import timezone
+
+    from assessment import params, windows
+
+    assert windows.current(cycles[1]) == windows.SELF and cycles[1].self_due > timezone.localdate()
+    assert windows.secretary_may_edit(cycles[1], demo.status)
+    # Every demo indicator passes the editor's rules, so a copy of the system can be edited and published.
+    assert [i.code for i in indicators if params.problems(i.method, i.config, i.max_score)] == []

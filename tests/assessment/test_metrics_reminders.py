@@ -9,6 +9,7 @@ from branches.periods import period_containing
 from tests.assessment.factories import FULL_INPUT, inputs_by_code, make_system, open_cycle
 
 pytestmark = pytest.mark.django_db
+SELF_AT = datetime.datetime(2026, 12, 5, 10, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
@@ -19,8 +20,8 @@ def cycle(world):
 def _submit(world, cycle):
     a = BranchAssessment.objects.get(cycle=cycle, organization=world.branch_a1)
     data = {**FULL_INPUT, "R2": {"manual": "20"}}
-    services.save_self_assessment(actor=world.secretary, assessment=a, entries=inputs_by_code(a, data))
-    return services.submit_self_assessment(actor=world.secretary, assessment=a, confirm=True)
+    services.save_self_assessment(actor=world.secretary, assessment=a, entries=inputs_by_code(a, data), now=SELF_AT)
+    return services.submit_self_assessment(actor=world.secretary, assessment=a, confirm=True, now=SELF_AT)
 
 
 def test_progress_metric_gives_the_share_of_submitted_assessments_per_subtree(world, cycle):

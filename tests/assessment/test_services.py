@@ -30,7 +30,12 @@ from tests.assessment.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-NOW = datetime.datetime(2026, 12, 5, 10, 0, tzinfo=datetime.UTC)
+# The factory's cycle: self-assessment to 12-10, review to 12-20, calibration to 12-25, appeals to 12-31.
+NOW = datetime.datetime(2026, 12, 5, 10, 0, tzinfo=datetime.UTC)  # self-assessment window
+REVIEW_AT = datetime.datetime(2026, 12, 15, 10, 0, tzinfo=datetime.UTC)
+CALIBRATE_AT = datetime.datetime(2026, 12, 22, 10, 0, tzinfo=datetime.UTC)
+NOTICE_AT = datetime.datetime(2026, 12, 28, 10, 0, tzinfo=datetime.UTC)
+AFTER_APPEALS = datetime.datetime(2027, 1, 2, 10, 0, tzinfo=datetime.UTC)
 
 
 def _assessment(cycle, org):
@@ -68,7 +73,7 @@ def cycle(world, metric_values):
 )
 def test_every_scoring_method_gives_the_hand_computed_score(world, cycle, code, data, expected):
     a = _assessment(cycle, world.branch_a1)
-    services.save_self_assessment(actor=world.secretary, assessment=a, entries=inputs_by_code(a, {code: data}))
+    services.save_self_assessment(actor=world.secretary, assessment=a, entries=inputs_by_code(a, {code: data}), now=NOW)
     assert _score(a, code).self_score == Decimal(expected)
 
 
@@ -84,7 +89,7 @@ def test_a_computed_indicator_is_prefilled_from_the_metric_with_its_source(world
 def test_a_crafted_branch_totals_the_hand_computed_score(world, cycle):
     a = _assessment(cycle, world.branch_a1)
     data = {"P1": {"level": "较好"}, "T1": {"checked": [0, 2, 4]}, "M1": {"count": 2}, "R1": {"count": 2}}
-    a = services.save_self_assessment(actor=world.secretary, assessment=a, entries=inputs_by_code(a, data))
+    a = services.save_self_assessment(actor=world.secretary, assessment=a, entries=inputs_by_code(a, data), now=NOW)
     assert a.self_total == Decimal("15") + 15 + 14 + 8 + 30
 
 
@@ -95,7 +100,7 @@ def test_a_computed_indicator_without_a_registered_metric_is_not_auto_filled(wor
     assert r.computed_value is None and r.computed_points is None
     assert "not available" in r.computed_source or "暂无" in r.computed_source
     a = _assessment(cycle, world.branch_a1)
-    services.save_self_assessment(actor=world.secretary, assessment=a, entries=inputs_by_code(a, {"R2": {}}))
+    services.save_self_assessment(actor=world.secretary, assessment=a, entries=inputs_by_code(a, {"R2": {}}), now=NOW)
     assert _score(a, "R2").self_score is None
 
 
@@ -103,40 +108,41 @@ def test_a_scale_answer_outside_the_levels_is_refused_and_nothing_is_saved(world
     a = _assessment(cycle, world.branch_a1)
     entries = inputs_by_code(a, {"P1": {"level": "很好很好"}, "M1": {"count": 1}})
     with pytest.raises(ValidationError):
-        services.save_self_assessment(actor=world.secretary, assessment=a, entries=entries)
+        services.save_self_assessment(actor=world.secretary, assessment=a, entries=entries, now=NOW)
     assert _score(a, "M1").self_score is None
 
 
 def test_a_secretary_cannot_assess_another_branch(world, cycle):
     a2 = _assessment(cycle, world.branch_a2)
     with pytest.raises(PermissionDenied):
-        services.save_self_assessment(actor=world.secretary, assessment=a2, entries={})
+        services.save_self_assessment(actor=world.secretary, assessment=a2, entries={}, now=NOW)
 
 
 def _submit_full(world, cycle, org=None, user=None, data=None):
     a = _assessment(cycle, org or world.branch_a1)
     services.save_self_assessment(
-        actor=user or world.secretary, assessment=a, entries=inputs_by_code(a, data or FULL_INPUT)
+        actor=user or world.secretary, assessment=a, entries=inputs_by_code(a, data or FULL_INPUT), now=NOW
     )
     return services.submit_self_assessment(actor=user or world.secretary, assessment=a, confirm=True, now=NOW)
 
 
 def test_consistency_checks_flag_full_marks_without_evidence(world, cycle):
     a = _assessment(cycle, world.branch_a1)
-    services.save_self_assessment(actor=world.secretary, assessment=a, entries=inputs_by_code(a, FULL_INPUT))
+    services.save_self_assessment(actor=world.secretary, assessment=a, entries=inputs_by_code(a, FULL_INPUT), now=NOW)
     flagged = {w["result"].indicator.code for w in services.consistency_warnings(a) if w["kind"] == "no_evidence"}
     assert flagged == {"P1", "T1", "M1", "R1"}
 
 
 def test_consistency_checks_flag_evidence_dated_outside_the_year(world, cycle):
     a = _assessment(cycle, world.branch_a1)
-    services.save_self_assessment(actor=world.secretary, assessment=a, entries=inputs_by_code(a, FULL_INPUT))
+    services.save_self_assessment(actor=world.secretary, assessment=a, entries=inputs_by_code(a, FULL_INPUT), now=NOW)
     services.add_evidence(
         actor=world.secretary,
         result=_score(a, "P1"),
         link="/orgs/1/",
         title="学习记录",
         dated=datetime.date(2025, 6, 1),
+        now=NOW,
     )
     kinds = {(w["result"].indicator.code, w["kind"]) for w in services.consistency_warnings(a)}
     assert ("P1", "evidence_date") in kinds
@@ -146,7 +152,7 @@ def test_consistency_checks_flag_evidence_dated_outside_the_year(world, cycle):
 def test_consistency_checks_flag_a_self_score_contradicting_the_computed_value(world, cycle):
     a = _assessment(cycle, world.branch_a1)
     services.save_self_assessment(
-        actor=world.secretary, assessment=a, entries=inputs_by_code(a, {"R2": {"manual": "20"}})
+        actor=world.secretary, assessment=a, entries=inputs_by_code(a, {"R2": {"manual": "20"}}), now=NOW
     )
     kinds = {(w["result"].indicator.code, w["kind"]) for w in services.consistency_warnings(a)}
     assert ("R2", "contradicts_computed") in kinds
@@ -154,7 +160,7 @@ def test_consistency_checks_flag_a_self_score_contradicting_the_computed_value(w
 
 def test_submitting_with_warnings_needs_confirmation(world, cycle):
     a = _assessment(cycle, world.branch_a1)
-    services.save_self_assessment(actor=world.secretary, assessment=a, entries=inputs_by_code(a, FULL_INPUT))
+    services.save_self_assessment(actor=world.secretary, assessment=a, entries=inputs_by_code(a, FULL_INPUT), now=NOW)
     with pytest.raises(ValidationError):
         services.submit_self_assessment(actor=world.secretary, assessment=a, now=NOW)
     a = services.submit_self_assessment(actor=world.secretary, assessment=a, confirm=True, now=NOW)
@@ -170,7 +176,9 @@ def test_submitting_with_unscored_indicators_is_refused(world, cycle):
 def test_a_submitted_self_assessment_cannot_be_changed(world, cycle):
     a = _submit_full(world, cycle)
     with pytest.raises(ValidationError):
-        services.save_self_assessment(actor=world.secretary, assessment=a, entries=inputs_by_code(a, FULL_INPUT))
+        services.save_self_assessment(
+            actor=world.secretary, assessment=a, entries=inputs_by_code(a, FULL_INPUT), now=NOW
+        )
 
 
 def _review_all(world, a, overrides=None, reasons=None):
@@ -181,7 +189,7 @@ def _review_all(world, a, overrides=None, reasons=None):
             "score": str((overrides or {}).get(code, r.self_score)),
             "reason": (reasons or {}).get(code, ""),
         }
-    return services.review_assessment(actor=world.unit_admin, assessment=a, scores=scores, now=NOW)
+    return services.review_assessment(actor=world.unit_admin, assessment=a, scores=scores, now=REVIEW_AT)
 
 
 def test_a_review_differing_beyond_the_margin_needs_a_reason(world, cycle):
@@ -201,11 +209,11 @@ def test_a_review_within_the_margin_needs_no_reason(world, cycle):
 
 def test_a_reviewer_can_send_back_and_the_secretary_edits_again(world, cycle):
     a = _submit_full(world, cycle)
-    services.send_back(actor=world.unit_admin, assessment=a, reason="请补充证明材料")
+    services.send_back(actor=world.unit_admin, assessment=a, reason="请补充证明材料", now=REVIEW_AT)
     a.refresh_from_db()
     assert a.status == AssessmentStatus.RETURNED
     services.save_self_assessment(
-        actor=world.secretary, assessment=a, entries=inputs_by_code(a, {"P1": {"level": "一般"}})
+        actor=world.secretary, assessment=a, entries=inputs_by_code(a, {"P1": {"level": "一般"}}), now=NOW
     )
     assert _score(a, "P1").self_score == Decimal("8")
 
@@ -213,12 +221,12 @@ def test_a_reviewer_can_send_back_and_the_secretary_edits_again(world, cycle):
 def test_a_secretary_cannot_review(world, cycle):
     a = _submit_full(world, cycle)
     with pytest.raises(PermissionDenied):
-        services.send_back(actor=world.secretary, assessment=a, reason="x")
+        services.send_back(actor=world.secretary, assessment=a, reason="x", now=REVIEW_AT)
 
 
 def test_the_veto_forces_the_lowest_grade(world, cycle):
     a = _submit_full(world, cycle, data={**FULL_INPUT, "P2": {"triggered": True}})
-    services.start_calibration(actor=world.committee, cycle=cycle, now=NOW)
+    services.start_calibration(actor=world.committee, cycle=cycle, now=CALIBRATE_AT)
     a.refresh_from_db()
     assert a.final_total == Decimal("100")
     assert a.vetoed and a.grade.label == "不达标"
@@ -228,7 +236,7 @@ def test_a_full_score_without_veto_earns_the_top_grade_when_quota_allows(world, 
     system = make_system(quota=100)
     cycle = open_cycle(system, world.unit_a)
     a = _submit_full(world, cycle)
-    services.start_calibration(actor=world.committee, cycle=cycle, now=NOW)
+    services.start_calibration(actor=world.committee, cycle=cycle, now=CALIBRATE_AT)
     a.refresh_from_db()
     assert a.grade.label == "四强" and not a.vetoed
 
@@ -248,8 +256,8 @@ def test_the_quota_keeps_the_top_grade_within_its_share(world, metric_values):
     for i, org in enumerate([world.branch_a1, world.branch_a2, *extra]):
         a = _assessment(cycle, org)
         data = {**FULL_INPUT, "R1": {"count": i % 3}}  # totals 90 / 94 / 98
-        services.save_self_assessment(actor=audit.SYSTEM, assessment=a, entries=inputs_by_code(a, data))
-    services.start_calibration(actor=world.committee, cycle=cycle, now=NOW)
+        services.save_self_assessment(actor=audit.SYSTEM, assessment=a, entries=inputs_by_code(a, data), now=NOW)
+    services.start_calibration(actor=world.committee, cycle=cycle, now=CALIBRATE_AT)
     rows = list(BranchAssessment.objects.filter(cycle=cycle).select_related("grade"))
     tops = [a for a in rows if a.grade.label == "四强"]
     assert len(rows) == 6 and len(tops) == 1
@@ -264,9 +272,9 @@ def test_changing_the_metric_after_cut_off_does_not_change_a_final_score(world, 
     metric_values[world.branch_a1.pk] = 40.0  # a meeting edited later
     diff = services.recompute_diff(cycle)
     assert any(d["result"].assessment_id == a.pk and d["new_points"] == Decimal("10") for d in diff)
-    services.start_calibration(actor=world.committee, cycle=cycle, now=NOW)
-    services.publish_results(actor=world.committee, cycle=cycle, now=NOW)
-    services.finalize_cycle(actor=world.committee, cycle=cycle, now=NOW)
+    services.start_calibration(actor=world.committee, cycle=cycle, now=CALIBRATE_AT)
+    services.publish_results(actor=world.committee, cycle=cycle, now=CALIBRATE_AT)
+    services.finalize_cycle(actor=world.committee, cycle=cycle, now=AFTER_APPEALS)
     a.refresh_from_db()
     assert _score(a, "R2").final_score == Decimal("30")
     assert a.final_total == Decimal("100")
@@ -283,39 +291,39 @@ def test_recompute_before_calibration_takes_the_new_value_and_is_audited(world, 
 
 def test_published_results_are_read_only(world, cycle):
     a = _submit_full(world, cycle)
-    services.start_calibration(actor=world.committee, cycle=cycle, now=NOW)
-    services.publish_results(actor=world.committee, cycle=cycle, now=NOW)
+    services.start_calibration(actor=world.committee, cycle=cycle, now=CALIBRATE_AT)
+    services.publish_results(actor=world.committee, cycle=cycle, now=CALIBRATE_AT)
     a.refresh_from_db()
     assert a.status == AssessmentStatus.PUBLISHED and a.is_read_only
     with pytest.raises(ValidationError):
-        services.save_self_assessment(actor=world.secretary, assessment=a, entries={})
+        services.save_self_assessment(actor=world.secretary, assessment=a, entries={}, now=NOW)
     with pytest.raises(ValidationError):
-        services.start_calibration(actor=world.committee, cycle=cycle, now=NOW)
+        services.start_calibration(actor=world.committee, cycle=cycle, now=CALIBRATE_AT)
 
 
 def test_an_accepted_appeal_changes_the_score_and_the_decision_is_recorded(world, cycle):
     a = _submit_full(world, cycle, data={**FULL_INPUT, "P1": {"level": "较好"}})
-    services.start_calibration(actor=world.committee, cycle=cycle, now=NOW)
-    services.publish_results(actor=world.committee, cycle=cycle, now=NOW)
-    appeal = services.file_appeal(actor=world.secretary, result=_score(a, "P1"), reason="学习记录齐全", now=NOW)
+    services.start_calibration(actor=world.committee, cycle=cycle, now=CALIBRATE_AT)
+    services.publish_results(actor=world.committee, cycle=cycle, now=CALIBRATE_AT)
+    appeal = services.file_appeal(actor=world.secretary, result=_score(a, "P1"), reason="学习记录齐全", now=NOTICE_AT)
     with pytest.raises(ValidationError):
-        services.finalize_cycle(actor=world.committee, cycle=cycle, now=NOW)
+        services.finalize_cycle(actor=world.committee, cycle=cycle, now=AFTER_APPEALS)
     services.decide_appeal(
-        actor=world.committee, appeal=appeal, accept=True, decision="材料属实", new_score="20", now=NOW
+        actor=world.committee, appeal=appeal, accept=True, decision="材料属实", new_score="20", now=NOTICE_AT
     )
     appeal.refresh_from_db()
     a.refresh_from_db()
     assert appeal.status == AppealStatus.ACCEPTED and appeal.decided_by == world.committee
     assert a.final_total == Decimal("100")
-    services.finalize_cycle(actor=world.committee, cycle=cycle, now=NOW)
+    services.finalize_cycle(actor=world.committee, cycle=cycle, now=AFTER_APPEALS)
     cycle.refresh_from_db()
     assert cycle.status == CycleStatus.FINAL
 
 
 def test_an_appeal_after_the_appeal_window_is_refused(world, cycle):
     a = _submit_full(world, cycle)
-    services.start_calibration(actor=world.committee, cycle=cycle, now=NOW)
-    services.publish_results(actor=world.committee, cycle=cycle, now=NOW)
+    services.start_calibration(actor=world.committee, cycle=cycle, now=CALIBRATE_AT)
+    services.publish_results(actor=world.committee, cycle=cycle, now=CALIBRATE_AT)
     late = datetime.datetime(2027, 1, 15, tzinfo=datetime.UTC)
     with pytest.raises(ValidationError):
         services.file_appeal(actor=world.secretary, result=_score(a, "P1"), reason="x", now=late)
@@ -325,14 +333,13 @@ def test_a_published_system_is_frozen_and_changes_make_a_new_version(world):
     system = make_system()
     assert system.status == SystemStatus.PUBLISHED
     dim = system.dimensions.first()
+    veto = {"code": "X", "name": "x", "method": Method.VETO, "config": {"condition": "发生重大事故"}}
     with pytest.raises(ValidationError):
-        services.add_indicator(actor=world.committee, dimension=dim, code="X", name="x", method=Method.VETO)
+        services.add_indicator(actor=world.committee, dimension=dim, **veto)
     new = services.new_version(actor=world.committee, system=system)
     assert (new.year, new.version, new.status) == (system.year, 2, SystemStatus.DRAFT)
     assert Indicator.objects.filter(dimension__system=new).count() == 6
-    services.add_indicator(
-        actor=world.committee, dimension=new.dimensions.first(), code="X", name="x", method=Method.VETO
-    )
+    services.add_indicator(actor=world.committee, dimension=new.dimensions.first(), **veto)
     assert Indicator.objects.filter(dimension__system=system).count() == 6
 
 
@@ -371,10 +378,10 @@ def test_file_evidence_is_stored_and_a_link_must_be_a_real_address(world, cycle)
     pdf = SimpleUploadedFile(
         "记录.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", content_type="application/pdf"
     )
-    e = services.add_evidence(actor=world.secretary, result=r, file=pdf, title="学习记录")
+    e = services.add_evidence(actor=world.secretary, result=r, file=pdf, title="学习记录", now=NOW)
     assert Evidence.objects.get(pk=e.pk).content_type == "application/pdf"
     with pytest.raises(ValidationError):
-        services.add_evidence(actor=world.secretary, result=r, link="javascript:alert(1)")
+        services.add_evidence(actor=world.secretary, result=r, link="javascript:alert(1)", now=NOW)
 
 
 def test_named_model_units_carry_a_citation(world, cycle):
@@ -383,8 +390,8 @@ def test_named_model_units_carry_a_citation(world, cycle):
         services.name_honor(
             actor=world.committee, cycle=cycle, organization=world.branch_a1, kind="brand", citation="好"
         )
-    services.start_calibration(actor=world.committee, cycle=cycle, now=NOW)
-    services.publish_results(actor=world.committee, cycle=cycle, now=NOW)
+    services.start_calibration(actor=world.committee, cycle=cycle, now=CALIBRATE_AT)
+    services.publish_results(actor=world.committee, cycle=cycle, now=CALIBRATE_AT)
     honor = services.name_honor(
         actor=world.committee, cycle=cycle, organization=world.branch_a1, kind="brand", citation="红色先锋品牌"
     )

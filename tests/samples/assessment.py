@@ -5,7 +5,7 @@ import datetime
 from django.core.files.base import ContentFile
 
 from assessment import services
-from assessment.models import AssessmentCycle, BranchAssessment, Evidence
+from assessment.models import AssessmentCycle, BranchAssessment, Evidence, Indicator, IndicatorSystem
 from branches import audit
 from tests.scoping import MARK, sample
 
@@ -37,7 +37,33 @@ def cycle(world):
     return _cycle(world)
 
 
-@sample(BranchAssessment, insiders=("committee", "unit_admin", "secretary"))
+def _draft(world):
+    """A draft indicator system (the editors' pages): committee staff only, others get a 404."""
+    from tests.assessment.factories import make_system
+
+    existing = IndicatorSystem.objects.filter(name=f"{MARK}草稿指标体系").first()
+    if existing:
+        return existing
+    system = make_system(name=f"{MARK}草稿指标体系", year=2031, publish=False)
+    Indicator.objects.filter(dimension__system=system, code="P1").update(name=f"{MARK}理论学习")
+    return system
+
+
+@sample(IndicatorSystem)
+def indicator_system(world):
+    return _draft(world)
+
+
+@sample(Indicator)
+def indicator(world):
+    return Indicator.objects.get(dimension__system=_draft(world), code="P1")
+
+
+@sample(
+    BranchAssessment,
+    insiders=("committee", "unit_admin", "secretary"),
+    url_kwargs=lambda obj: {"result": obj.results.order_by("pk").first().pk},
+)
 def branch_assessment(world):
     return BranchAssessment.objects.get(cycle=_cycle(world), organization=world.branch_a1)
 
