@@ -14,7 +14,9 @@ from tests.assessment.factories import inputs_by_code, make_system, open_cycle
 
 pytestmark = pytest.mark.django_db
 
-PUBLISHED = timezone.make_aware(datetime.datetime(2026, 12, 28, 10))
+# The factory's cycle windows: self-assessment to 12-10, review to 12-20, calibration to 12-25.
+SELF_AT = timezone.make_aware(datetime.datetime(2026, 12, 5, 10))
+PUBLISHED = timezone.make_aware(datetime.datetime(2026, 12, 22, 10))
 # Scores (P T M R dimensions): a1 20/20/20/40 = 100 (四强), a2 8/10/14/24 = 56 (不达标), b1 20/20/17/28 = 85 (达标)
 INPUTS = {
     "branch_a1": {
@@ -51,7 +53,7 @@ def _year(y):
 def _score_all(world, cycle):
     for key, data in INPUTS.items():
         a = BranchAssessment.objects.get(cycle=cycle, organization=getattr(world, key))
-        services.save_self_assessment(actor=audit.SYSTEM, assessment=a, entries=inputs_by_code(a, data))
+        services.save_self_assessment(actor=audit.SYSTEM, assessment=a, entries=inputs_by_code(a, data), now=SELF_AT)
 
 
 @pytest.fixture
@@ -100,7 +102,7 @@ def test_results_before_publication_are_not_counted(world):
 
 
 def test_a_year_shows_the_latest_results_published_by_its_end(world, published):
-    # Published on 28 December 2026: the year 2027 still shows them; 2025 had none yet.
+    # Published on 22 December 2026: the year 2027 still shows them; 2025 had none yet.
     assert _values("assessment.results_year", [world.root], _year(2027)) == {world.root.pk: 2026}
     assert _values("assessment.grade.1", [world.root], _year(2027)) == {world.root.pk: 1}
     assert _values("assessment.results_year", [world.root], _year(2025)) == {world.root.pk: None}
@@ -113,8 +115,13 @@ def test_a_later_published_cycle_replaces_a_branchs_earlier_result(world, publis
     later = open_cycle(make_system(year=2027, metric="not.there", quota=None), world.unit_a)
     for key in ("branch_a1", "branch_a2"):
         a = BranchAssessment.objects.get(cycle=later, organization=getattr(world, key))
-        services.save_self_assessment(actor=audit.SYSTEM, assessment=a, entries=inputs_by_code(a, INPUTS["branch_a1"]))
-    when = timezone.make_aware(datetime.datetime(2027, 12, 20, 10))
+        services.save_self_assessment(
+            actor=audit.SYSTEM,
+            assessment=a,
+            entries=inputs_by_code(a, INPUTS["branch_a1"]),
+            now=SELF_AT.replace(year=2027),
+        )
+    when = PUBLISHED.replace(year=2027)
     services.start_calibration(actor=world.committee, cycle=later, now=when)
     services.publish_results(actor=world.committee, cycle=later, now=when)
     p = _year(2027)

@@ -11,7 +11,7 @@ from assessment.models import BranchAssessment
 from branches import audit, metric_registry
 from branches.metric_registry import Metric
 from supervision import services as supervision_services
-from tests.assessment.factories import inputs_by_code, make_system, open_cycle
+from tests.assessment.factories import advance_to, inputs_by_code, make_system, open_live_cycle
 from tests.assessment.test_metrics_results import INPUTS
 from tests.supervision.helpers import finding_for, issued_task
 from tests.supervision.reference import ensure_reference_data
@@ -54,11 +54,13 @@ def temporary_metric(name, values, *, unit="%", higher_is_better=True, drill=Non
 
 
 def publish_results(world, root=None, inputs=INPUTS, year=2026):
-    cycle = open_cycle(make_system(year=year, metric="not.there", quota=None), root or world.root)
+    # Windows from today: the results are published now, the committee closing each window early.
+    cycle = open_live_cycle(make_system(year=year, metric="not.there", quota=None), root or world.root)
     for key, data in inputs.items():
         a = BranchAssessment.objects.filter(cycle=cycle, organization=getattr(world, key)).first()
         if a is not None:
             assessment_services.save_self_assessment(actor=audit.SYSTEM, assessment=a, entries=inputs_by_code(a, data))
+    advance_to(cycle, "calibration")
     assessment_services.start_calibration(actor=world.committee, cycle=cycle)
     assessment_services.publish_results(actor=world.committee, cycle=cycle)
     return cycle
