@@ -6,9 +6,9 @@ register as it stands (people and organisations are not versioned by period).
 """
 
 from django.db.models import Count
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .links import list_url
 from .metric_registry import Metric, register
 from .models import Member, MemberCategory, Organization
 from .models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
@@ -29,7 +29,7 @@ def _many(queryset, path_field):
 
 def _members_url(org, period=None, **extra):
     params = "&".join(f"{k}={v}" for k, v in {"org": org.pk, **extra}.items())
-    return f"{reverse('branches:member_list')}?{params}"
+    return f"{list_url('branches:member_list')}?{params}"
 
 
 register(
@@ -64,7 +64,7 @@ register(
         label=_("Organisations"),
         unit="个",
         many=_many(Organization.objects.filter(is_active=True), "path"),
-        drill_url=lambda org, period=None: f"{reverse('branches:organization_list')}?org={org.pk}&active=1",
+        drill_url=lambda org, period=None: f"{list_url('branches:organization_list')}?org={org.pk}&active=1",
     )
 )
 from . import metrics_structure  # noqa: E402, F401  member structure (age bands, education, …)

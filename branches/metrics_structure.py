@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import metric_registry, periods, stats
+from .links import list_url
 from .metric_registry import Metric
 from .models import Member, Organization
 from .models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES, MemberCategory
@@ -21,14 +22,14 @@ from .models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES, MemberCate
 
 def _org_url(org, period) -> str:
     try:
-        return reverse("branches:member_list") + f"?org={org.pk}&stage=party"
+        return list_url("branches:member_list") + f"?org={org.pk}&stage=party"
     except NoReverseMatch:
         return reverse("branches:organization_detail", args=[org.pk])
 
 
 def _tree_url(org, period, kind: str = "") -> str:
     """The organisation list narrowed to the org's subtree, active organisations (as counted) only."""
-    url = f"{reverse('branches:organization_list')}?org={org.pk}&active=1"
+    url = f"{list_url('branches:organization_list')}?org={org.pk}&active=1"
     return f"{url}&kind={kind}" if kind else url
 
 

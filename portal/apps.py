@@ -14,4 +14,17 @@ class PortalConfig(AppConfig):
 
         register_permissions({"notifications.defaults": {Role.COMMITTEE_STAFF}})
         notify.connect(on_notify, dispatch_uid="portal.notifications.on_notify")
+        from django.db.models.signals import post_delete, post_save
+
+        from branches.models import Organization
+
+        from .dashboards import bump_generation
         from .security import signals  # noqa: F401
+
+        def tree_changed(**kwargs):
+            bump_generation(on_commit=True)
+
+        post_save.connect(tree_changed, sender=Organization, weak=False, dispatch_uid="portal.dashboards.tree_saved")
+        post_delete.connect(
+            tree_changed, sender=Organization, weak=False, dispatch_uid="portal.dashboards.tree_deleted"
+        )

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from importlib import import_module
 
 from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -181,8 +183,38 @@ def refresh_summaries(*, actor, now: datetime.datetime | None = None, history: b
         "history": history,
     }
     PortalState.objects.update_or_create(key="summaries_refreshed", defaults={"at": now, "detail": detail})
+    bump_generation(on_commit=True)
     audit.record(actor, "dashboards.refresh", object_type="dashboards", before=before, after=detail)
     return detail
+
+
+# Rendered dashboard pages are cached (views_dashboards) under this generation: every refresh of the
+# figures and every change to the organisation tree starts a new one, so a cached page never outlives
+# the data it shows. Monotonic in the cache, so tests and processes never meet an old page.
+GENERATION_KEY = "dashboards:generation"
+
+
+def page_cache_seconds() -> int:
+    return settings.DASHBOARD_PAGE_CACHE_SECONDS
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        value = cache.get(GENERATION_KEY, 1)
+    return value
+
+
+def bump_generation(*, on_commit: bool = False, **_kwargs) -> None:
+    """Start a new page generation; with ``on_commit`` once more when the transaction commits, so that a
+    page rendered meanwhile from the old data is not served after the commit."""
+    if on_commit:
+        transaction.on_commit(bump_generation)
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there yet (or evicted): any new value differs from the pages cached so far
+        cache.add(GENERATION_KEY, int(timezone.now().timestamp()), timeout=None)
 
 
 def last_refresh() -> datetime.datetime | None:
@@ -261,6 +293,7 @@ def dashboard_for(
     today: datetime.date,
     ranking: str | None = None,
     limit: int | None = RANKING_LIMIT,
+    refreshed_at: datetime.datetime | None | bool = False,
 ) -> Dashboard:
     """Everything one dashboard shows, from snapshots only.
 
@@ -288,7 +321,9 @@ def dashboard_for(
     def present(name):
         return name in present_names
 
-    board = Dashboard(org=org, period=period, children=[], refreshed_at=last_refresh())
+    if refreshed_at is False:  # not read by the caller yet
+        refreshed_at = last_refresh()
+    board = Dashboard(org=org, period=period, children=[], refreshed_at=refreshed_at)
     names = [n for n in HEADLINE_ORDER if n in registry] + sorted(
         n for n in registry if n not in HEADLINE_ORDER and not is_chart_only(n)
     )

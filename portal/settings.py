@@ -409,6 +409,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Portal behaviour -----------------------------------------------------
 
 # /healthz turns unhealthy when the reminder sweep has not run for this long.
+# Rendered dashboard figures are cached this long at most (0: never); a refresh or tree change starts afresh.
+DASHBOARD_PAGE_CACHE_SECONDS = env_int("DASHBOARD_PAGE_CACHE_SECONDS", 15 * 60, minimum=0)
 HEALTH_SWEEP_MAX_AGE_SECONDS = env_int("HEALTH_SWEEP_MAX_AGE_SECONDS", 6 * 3600, minimum=60)
 SEED_DEMO_ALLOWED = env_bool("SEED_DEMO_ALLOWED", False)
 

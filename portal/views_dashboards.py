@@ -8,8 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.generic import DetailView
 
 from branches.mixins import ScopedMixin, breadcrumbs_for
@@ -50,25 +51,44 @@ class OrgDashboardMixin(ScopedMixin):
 
     show_all = False
 
-    def board(self):
+    def board(self, refreshed_at=False):
         today = timezone.localdate()
         period = _period(self.request, today)
         limit = None if (self.show_all or self.request.GET.get("all")) else dashboards.RANKING_LIMIT
         return dashboards.dashboard_for(
-            self.object, period, today=today, ranking=self.request.GET.get("rank"), limit=limit
+            self.object,
+            period,
+            today=today,
+            ranking=self.request.GET.get("rank"),
+            limit=limit,
+            refreshed_at=refreshed_at,
         )
 
 
 class DashboardView(OrgDashboardMixin, DetailView):
+    """The page. Its figures are cached as rendered HTML (``{% cache %}`` in the template) for the
+    organisation, period, ranking, day and language, under ``dashboards.generation()``: the board is only
+    computed when that fragment is not cached yet. Everything personal (menu, breadcrumbs) stays outside."""
+
     template_name = "portal/dashboard_detail.html"
     context_object_name = "org"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        board = self.board()
         today = timezone.localdate()
+        refreshed_at = dashboards.last_refresh()
         ctx.update(
-            board=board,
+            board=SimpleLazyObject(lambda: self.board(refreshed_at)),
+            period=_period(self.request, today),
+            refreshed_at=refreshed_at,
+            page_cache=dashboards.page_cache_seconds() if refreshed_at else 0,
+            page_version=(
+                dashboards.generation(),
+                refreshed_at,
+                today,
+                get_language(),
+                bool(self.request.GET.get("all")),
+            ),
             breadcrumbs=breadcrumbs_for(self.request.user, self.object),
             period_choices=[
                 period_containing("month", today),

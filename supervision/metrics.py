@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches import metric_registry
+from branches.links import list_url
 from branches.metric_registry import Metric
 from branches.rollup import subtree_sums
 
@@ -88,20 +88,20 @@ def _on(period) -> str:
 
 
 def _open_drill(org, period):
-    return f"{reverse('supervision:rectification_list')}?org={org.pk}&status=open{_on(period)}"
+    return f"{list_url('supervision:rectification_list')}?org={org.pk}&status=open{_on(period)}"
 
 
 def _overdue_drill(org, period):
-    return f"{reverse('supervision:rectification_list')}?org={org.pk}&overdue=1{_on(period)}"
+    return f"{list_url('supervision:rectification_list')}?org={org.pk}&overdue=1{_on(period)}"
 
 
 def _closed_drill(org, period):
-    return f"{reverse('supervision:rectification_list')}?org={org.pk}&closed={period.key}"
+    return f"{list_url('supervision:rectification_list')}?org={org.pk}&closed={period.key}"
 
 
 def _card_drill(colour):
     def url(org, period):
-        return f"{reverse('supervision:card_list')}?colour={colour}&org={org.pk}&issued={period.key}"
+        return f"{list_url('supervision:card_list')}?colour={colour}&org={org.pk}&issued={period.key}"
 
     return url
 

@@ -13,6 +13,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from branches import metric_registry
+from branches.links import list_url
 from branches.models import Member
 from branches.models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
 from branches.rollup import subtree_sums
@@ -63,9 +64,8 @@ def hours_per_capita(orgs, period) -> dict:
 
 
 def _drill(org, period):
-    from django.urls import reverse
 
-    return f"{reverse('training:committee_overview')}?org={org.pk}&period={period.key}"
+    return f"{list_url('training:committee_overview')}?org={org.pk}&period={period.key}"
 
 
 metric_registry.register(

@@ -1,9 +1,9 @@
 """Published numbers of organisational life, all computed by the one compliance service."""
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .. import metric_registry
+from ..links import list_url
 from ..metric_registry import Metric
 from . import compliance
 
@@ -25,7 +25,7 @@ def missing_count(orgs, period):
 
 
 def missing_url(org, period):
-    return f"{reverse('meetings:missing_list')}?org={org.pk}&period={period.key}"
+    return f"{list_url('meetings:missing_list')}?org={org.pk}&period={period.key}"
 
 
 metric_registry.register(
@@ -35,7 +35,7 @@ metric_registry.register(
 
 def first_topic_url(org, period):
     """The meetings the coverage counts; the list says how many of them covered the first topic."""
-    return f"{reverse('meetings:meeting_list')}?org={org.pk}&period={period.key}&status=submitted&first_topic=required"
+    return f"{list_url('meetings:meeting_list')}?org={org.pk}&period={period.key}&status=submitted&first_topic=required"
 
 
 metric_registry.register(

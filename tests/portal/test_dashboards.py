@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -176,8 +177,9 @@ def test_a_malformed_period_falls_back_to_the_current_quarter(world, client_for)
 
 
 def test_the_dashboard_query_count_does_not_grow_with_organisations_or_history(
-    world, client_for, django_assert_max_num_queries
+    world, client_for, django_assert_max_num_queries, settings
 ):
+    settings.DASHBOARD_PAGE_CACHE_SECONDS = 0  # measure the page as it is computed
     client = client_for(world.committee)
     url = reverse("dashboards:org", args=[world.root.pk])
     with temporary_metric("meetings.compliance_rate", {world.unit_a.pk: 50}):
@@ -318,3 +320,38 @@ def test_secretary_opens_their_branch_dashboard_with_a_way_to_the_todo_list(worl
     assert client.get(reverse("dashboards:home"))["Location"] == reverse("dashboards:org", args=[world.branch_a1.pk])
     html = client.get(reverse("dashboards:org", args=[world.branch_a1.pk])).content.decode()
     assert reverse("dashboards:todo") in html
+
+
+CSRF = r'[A-Za-z0-9]{64}(?=["\'])'
+
+
+def test_the_page_is_cached_until_the_figures_or_the_tree_change(world, client_for, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.committee)
+    url = reverse("dashboards:org", args=[world.root.pk])
+    with temporary_metric("meetings.compliance_rate", {world.unit_a.pk: 50, world.root.pk: 70}):
+        refresh()
+        with CaptureQueriesContext(connection) as computed:
+            first = client.get(url).content.decode()
+        with CaptureQueriesContext(connection) as cached:
+            second = client.get(url).content.decode()
+        # The same page; only the per-request CSRF masks differ (they are never inside the cached part).
+        assert re.sub(CSRF, "", second) == re.sub(CSRF, "", first)
+        assert len(cached) < len(computed) - 5  # the snapshots were not read again
+        assert "甲局机关党委" in first and 'data-value="70.0"' in first
+    # New figures: the next refresh starts a new page.
+    with temporary_metric("meetings.compliance_rate", {world.unit_a.pk: 50, world.root.pk: 85}):
+        refresh()
+        assert 'data-value="85.0"' in client.get(url).content.decode()
+    # A renamed organisation shows at once, without waiting for a refresh.
+    services.update_organization(actor=audit.SYSTEM, organization=world.unit_a, name="甲局机关党委（新）")
+    assert "甲局机关党委（新）" in client.get(url).content.decode()
+    # Personal parts are never cached: another committee member sees their own name in the menu.
+    from portal.models import User
+
+    other = User.objects.create_user("committee2", password="x", full_name="第二位工作人员")
+    services.grant_role(actor=audit.SYSTEM, user=other, organization=world.root, role="committee_staff")
+    page = client_for(other).get(url).content.decode()
+    assert "第二位工作人员" in page and "甲局机关党委（新）" in page
