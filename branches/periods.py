@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -14,7 +15,8 @@ class Period:
     start: datetime.date  # first day
     end: datetime.date  # last day (inclusive)
 
-    @property
+    # Cached: computed once per period (frozen, so it never changes); the compliance matrix asks thousands of times.
+    @cached_property
     def key(self) -> str:
         if self.kind == "month":
             return f"{self.start:%Y-%m}"
@@ -22,7 +24,7 @@ class Period:
             return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
         return f"{self.start.year}"
 
-    @property
+    @cached_property
     def label(self) -> str:
         if self.kind == "month":
             return f"{self.start.year}年{self.start.month}月"

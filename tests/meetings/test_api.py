@@ -56,3 +56,20 @@ def test_each_meeting_carries_its_own_attendance_in_the_list_and_the_detail(worl
         assert detail["attendance"] == listed[meeting.pk]
     assert [a["leave_reason"] for a in listed[second.pk] if a["status"] == "leave"] == ["出差"]
     assert all(a["status"] == "present" for a in listed[first.pk])
+
+
+def test_the_direct_representation_equals_drfs_field_by_field_one(world, rf):
+    from rest_framework import serializers
+
+    from branches.meetings.api import MeetingSerializer, attendance_of
+
+    add_members(world.branch_a1, 2)
+    meetings = [
+        held_meeting(world.branch_a1, "committee", datetime.date(2026, 5, 6)),
+        held_meeting(world.branch_a1, "theme_day", datetime.date(2026, 5, 20), first_topic=False),
+    ]
+    serializer = MeetingSerializer(context={"attendance": attendance_of([m.pk for m in meetings])})
+    for meeting in meetings:
+        walked = serializers.ModelSerializer.to_representation(serializer, meeting)
+        direct = serializer.to_representation(meeting)
+        assert list(direct) == list(walked) and direct == dict(walked)
