@@ -448,12 +448,12 @@ def main() -> None:
 def print_table(report: dict) -> None:
     print()
     print(f"Scale: {report['scale']}   floor p50 {report['floor']['p50_ms']} ms / p95 {report['floor']['p95_ms']} ms")
-    header = f"{'target':34} {'p50 ms':>8} {'p95 ms':>8} {'rps':>7} {'queries':>8} {'p95/floor':>10}"
+    header = f"{'target':48} {'p50 ms':>8} {'p95 ms':>8} {'rps':>7} {'queries':>8} {'p95/floor':>10}"
     print(header)
     print("-" * len(header))
     for t in report["targets"]:
         print(
-            f"{t['name']:34} {t['p50_ms']:>8} {t['p95_ms']:>8} {t['rps']:>7} {t['queries']:>8} "
+            f"{t['name']:48} {t['p50_ms']:>8} {t['p95_ms']:>8} {t['rps']:>7} {t['queries']:>8} "
             f"{t['floor_ratio_p95']:>10}"
         )
     fmt = lambda v: "n/a (command not present)" if v is None else f"{v} s"  # noqa: E731
