@@ -235,6 +235,13 @@ class Figure:
     higher_is_better: bool = True
 
     @property
+    def heat(self) -> str:
+        """The heatmap band of a rate: below 60 %, 60-90 % or 90 % and above."""
+        if self.value is None:
+            return "none"
+        return "low" if self.value < 60 else "mid" if self.value < 90 else "high"
+
+    @property
     def display(self) -> str:
         if self.value is None:
             return "—"
