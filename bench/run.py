@@ -203,6 +203,34 @@ def count_queries(targets: list[dict]) -> None:
         t["queries"] = len(ctx.captured_queries)
 
 
+def check_figures() -> dict:
+    """Every linked figure of the committee's and the unit admin's dashboards equals the list it opens
+    (the same check as ``tests/portal/test_dashboard_figures.py``, here on this scale's data)."""
+    sys.path.insert(0, str(ROOT))
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from branches.models import Organization
+    from tests.conftest import pass_second_factor
+    from tests.portal import test_dashboard_figures as figures
+
+    def client(username):
+        c = Client(HTTP_HOST="127.0.0.1")
+        user = get_user_model().objects.get(username=username)
+        c.force_login(user)
+        pass_second_factor(c, user)
+        return c
+
+    root = Organization.objects.filter(parent__isnull=True).order_by("path").first()
+    committee, unit_admin = client("committee"), client("unitadmin")
+    checked = {
+        "committee dashboard": len(figures._check(committee, f"/dashboard/org/{root.pk}/")),
+        "unit dashboard": len(figures._check(unit_admin, unit_admin.get("/dashboard/")["Location"])),
+    }
+    log(f"figures equal to their lists: {checked}")
+    return checked
+
+
 # ----------------------------------------------------------------- over HTTP (gunicorn)
 
 
@@ -382,6 +410,7 @@ def main() -> None:
         if "dashboard" in t["name"] and t.get("path")
     ]
     count_queries(targets)
+    figures_checked = check_figures()
     floor = {"name": "floor", "persona": "committee", "path": "/bench/floor"}
 
     port = free_port()
@@ -434,6 +463,7 @@ def main() -> None:
         "card_sweep_s": card_s,
         # extra context (not part of the contract's required keys)
         "seed_s": seed_s,
+        "figures_checked": figures_checked,
         "refresh_summaries_s": refresh_s,
         "skipped": skipped,
         "requests_per_target": args.requests,
