@@ -425,16 +425,20 @@ def main() -> None:
         floor_m = measure(base, floor["path"], cookies["committee"], args.requests, args.concurrency)
         log(f"floor p50 {floor_m['p50_ms']} ms, p95 {floor_m['p95_ms']} ms")
         results = []
+
+        def measure_target(t):
+            m = measure(base, t["path"], cookies[t["persona"]], args.requests, args.concurrency)
+            ratio = round(m["p95_ms"] / floor_m["p95_ms"], 2) if floor_m["p95_ms"] else None
+            results.append({"name": t["name"], **m, "queries": t["queries"], "floor_ratio_p95": ratio})
+            log(f"{t['name']}: p50 {m['p50_ms']} ms, p95 {m['p95_ms']} ms, {m['rps']} rps, {t['queries']} queries")
+
         for t in targets:
             if t.get("settings"):
                 continue
             if t.get("status") != 200:
                 skipped.append(f"{t['name']} (HTTP {t.get('status')})")
                 continue
-            m = measure(base, t["path"], cookies[t["persona"]], args.requests, args.concurrency)
-            ratio = round(m["p95_ms"] / floor_m["p95_ms"], 2) if floor_m["p95_ms"] else None
-            results.append({"name": t["name"], **m, "queries": t["queries"], "floor_ratio_p95": ratio})
-            log(f"{t['name']}: p50 {m['p50_ms']} ms, p95 {m['p95_ms']} ms, {m['rps']} rps, {t['queries']} queries")
+            measure_target(t)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -445,10 +449,7 @@ def main() -> None:
         try:
             wait_for(base, proc)
             for t in computed:  # sessions live in the database: the same cookies log in
-                m = measure(base, t["path"], cookies[t["persona"]], args.requests, args.concurrency)
-                ratio = round(m["p95_ms"] / floor_m["p95_ms"], 2) if floor_m["p95_ms"] else None
-                results.append({"name": t["name"], **m, "queries": t["queries"], "floor_ratio_p95": ratio})
-                log(f"{t['name']}: p50 {m['p50_ms']} ms, p95 {m['p95_ms']} ms, {t['queries']} queries")
+                measure_target(t)
         finally:
             proc.terminate()
             proc.wait(timeout=30)
