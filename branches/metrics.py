@@ -8,6 +8,7 @@ register as it stands (people and organisations are not versioned by period).
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from . import periods, stats
 from .links import list_url
 from .metric_registry import Metric, register
 from .models import Member, MemberCategory, Organization
@@ -58,14 +59,53 @@ register(
         ),
     )
 )
+
+
+def _organizations_url(org, period=None, **extra):
+    """The organisation list narrowed to the org's subtree, active organisations (as counted) only."""
+    params = "&".join(f"{k}={v}" for k, v in {"org": org.pk, "active": 1, **extra}.items())
+    return f"{list_url('branches:organization_list')}?{params}"
+
+
 register(
     Metric(
         name="org.count",
         label=_("Organisations"),
         unit="个",
         many=_many(Organization.objects.filter(is_active=True), "path"),
-        drill_url=lambda org, period=None: f"{list_url('branches:organization_list')}?org={org.pk}&active=1",
+        drill_url=_organizations_url,
     )
 )
-from . import metrics_structure  # noqa: E402, F401  member structure (age bands, education, …)
+register(
+    Metric(
+        name="org.branches",
+        label=_("Branches"),
+        unit="个",
+        many=_many(Organization.objects.filter(is_active=True, kind="branch"), "path"),
+        drill_url=lambda org, period=None: _organizations_url(org, period, kind="branch"),
+    )
+)
+
+
+def _structure_metric(dimension: str, bucket: str):
+    def many(orgs, period):
+        data = stats.structure_many(orgs, min(period.end, periods.today()))
+        return {pk: dims[dimension].get(bucket, 0) for pk, dims in data.items()}
+
+    return many
+
+
+# The member structure as in the party statistics (age bands, education, …): branches/stats.py.
+for _dimension, (_title, _buckets) in stats.DIMENSIONS.items():
+    for _bucket, _label in _buckets:
+        register(
+            Metric(
+                f"structure.{_dimension}.{_bucket}",
+                _label,
+                "人",
+                many=_structure_metric(_dimension, _bucket),
+                drill_url=lambda org, period=None: _members_url(org, period, stage="party"),
+            )
+        )
+
 from .meetings import metrics as _meetings  # noqa: E402, F401

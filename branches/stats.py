@@ -4,7 +4,7 @@
 members split by age band, education, gender, ethnicity, years of membership and
 development stage, in a fixed number of queries (one grouped query over members,
 one over organisation paths), whatever the number of organisations or members.
-The buckets are published as metrics (``branches/metrics_structure.py``) so the
+The buckets are published as metrics (``branches/metrics.py``) so the
 dashboards and any other reader count the same way.
 """
 

@@ -32,7 +32,7 @@ from ..models import (
     Organization,
 )
 from ..models.meetings import ReviewGrade
-from ..models.members import MemberCategory
+from ..models.members import SECRET_FIELDS, MemberCategory
 from ..uploads import serve
 from . import compliance, exports, services
 from .forms import CorrectionForm, PlanForm, RecordForm, SignInForm, UploadForm
@@ -117,8 +117,10 @@ class MeetingListView(MeetingQueryMixin, PaginatedMixin, ListView):
 
 
 def _detail_queryset(qs):
+    # The attendees' names, never their encrypted ID and phone numbers (decrypted on load).
+    attendees = Attendance.objects.select_related("member").defer(*(f"member__{f}" for f in SECRET_FIELDS))
     return qs.select_related("organization", "host", "recorder", "submitted_by").prefetch_related(
-        Prefetch("attendances", queryset=Attendance.objects.select_related("member")),
+        Prefetch("attendances", queryset=attendees),
         "topics",
         "attachments",
         "versions",

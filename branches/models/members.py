@@ -38,6 +38,10 @@ class Gender(models.TextChoices):
     FEMALE = "female", _("Female")
 
 
+# Encrypted columns: decrypted whenever a row is loaded, so lists that never show them leave them out.
+SECRET_FIELDS = ("id_number", "phone")
+
+
 class MemberQuerySet(ScopedQuerySet):
     def visible_to(self, user, action: str = "view"):
         if action == "view" and user is not None and user.is_authenticated:
