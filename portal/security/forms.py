@@ -14,6 +14,27 @@ class TokenForm(forms.Form):
     )
 
 
+class EnrolForm(TokenForm):
+    """Enrolling an authenticator; replacing one also asks for a code of the current one."""
+
+    current_token = forms.CharField(
+        label=_("Code from your current authenticator"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text=_("The code your current app shows now, or one of your recovery codes."),
+    )
+    field_order = ["current_token", "otp_token"]
+
+    def __init__(self, *args, replacing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if replacing:
+            self.fields["otp_token"].label = _("Code from the new authenticator")
+            self.fields["otp_token"].widget.attrs.pop("autofocus", None)
+            self.fields["current_token"].widget.attrs["autofocus"] = True
+        else:
+            del self.fields["current_token"]
+
+
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Actor"), required=False, max_length=150)
     object = forms.CharField(label=_("Object"), required=False, max_length=200)

@@ -74,24 +74,91 @@ def pending_totp_device(user):
 
 
 @transaction.atomic
-def confirm_totp(*, actor, device, token: str, ip: str | None = None) -> list[str]:
-    """Confirm an enrolment with a first code; returns fresh recovery codes (shown once)."""
+def confirm_totp(
+    *,
+    actor,
+    device,
+    token: str,
+    current_token: str = "",
+    session_verified: bool = False,
+    ip: str | None = None,
+) -> list[str]:
+    """Confirm an enrolment with a first code; returns fresh recovery codes (shown once).
+
+    A first enrolment (no confirmed device yet) needs only the password session. Replacing a
+    device needs a session that has already passed the current second factor *and* a fresh
+    code (or recovery code) of the current device: a password alone never replaces a factor
+    (security review F1). The account holder is told either way.
+    """
     from django.core.exceptions import ValidationError
+    from django_otp import match_token
     from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
-    if device.user_id != actor.pk:
+    if device.user_id != actor.pk or device.confirmed:
         raise PermissionDenied(_("This authenticator belongs to someone else."))
+    replacing = has_confirmed_device(actor)
+    if replacing:
+        if not session_verified:
+            raise PermissionDenied(_("Verify your current second factor before replacing it."))
+        current = (current_token or "").strip().replace(" ", "")
+        if not current or match_token(actor, current) is None:
+            raise ValidationError(
+                {"current_token": _("The code of your current authenticator is wrong or expired. Try the newest code.")}
+            )
     if not (token or "").strip().isdigit() or not device.verify_token(token.strip()):
-        raise ValidationError(_("The code is wrong or expired. Check the time on your phone and try again."))
-    type(device).objects.filter(user=actor, confirmed=True).exclude(pk=device.pk).delete()
+        raise ValidationError(
+            {"otp_token": _("The code is wrong or expired. Check the time on your phone and try again.")}
+        )
+    type(device).objects.filter(user=actor).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     StaticDevice.objects.filter(user=actor).delete()
     static = StaticDevice.objects.create(user=actor, name=_("Recovery codes"), confirmed=True)
     codes = [StaticToken.random_token() for _i in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create([StaticToken(device=static, token=c) for c in codes])
-    audit.record(actor, "otp.enrolled", actor, after={"device": device.name, "recovery_codes": RECOVERY_CODES}, ip=ip)
+    action = "otp.replaced" if replacing else "otp.enrolled"
+    audit.record(actor, action, actor, after={"device": device.name, "recovery_codes": RECOVERY_CODES}, ip=ip)
+    _tell_holder(
+        actor,
+        kind="security.otp_replaced" if replacing else "security.otp_enrolled",
+        title=(
+            _(
+                "Your authenticator app was replaced and new recovery codes were issued. If this was not you, "
+                "ask a security administrator to reset your second factor at once."
+            )
+            if replacing
+            else _(
+                "Two-step verification was turned on for your account. If this was not you, "
+                "ask a security administrator at once."
+            )
+        ),
+    )
     return codes
+
+
+def _tell_holder(user, *, kind: str, title: str) -> None:
+    """An urgent notice to the account holder after commit (inbox and their channels)."""
+    from django.urls import reverse
+
+    from branches import events
+
+    transaction.on_commit(
+        lambda: events.notify.send(
+            sender=type(user),
+            kind=kind,
+            obj=user,
+            recipients=[user.pk],
+            title=title,
+            url=reverse("session-list"),
+            urgent=True,
+        )
+    )
+
+
+def session_key_rotated(*, old_key: str | None, new_key: str) -> None:
+    """Keep the "my sessions" registry on the new key after a rotation."""
+    if old_key and old_key != new_key:
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
 
 
 @transaction.atomic

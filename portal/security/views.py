@@ -23,7 +23,7 @@ from branches.models import AuditEntry
 from portal.models import UserSession
 
 from . import client_ip, requires_second_factor, services
-from .forms import AuditFilterForm, TokenForm
+from .forms import AuditFilterForm, EnrolForm, TokenForm
 
 
 def _safe_next(request, default="home"):
@@ -51,21 +51,48 @@ def lockout(request, original_response=None, credentials=None):
 # --- Second factor ----------------------------------------------------------
 
 
+def _verified(request) -> bool:
+    return bool(getattr(request.user, "is_verified", lambda: False)())
+
+
+def _after_second_factor(request, device) -> None:
+    """Mark the session verified, then give it a new key (fixation after the second factor, F12)."""
+    from django_otp import login as otp_login
+
+    otp_login(request, device)
+    old_key = request.session.session_key
+    request.session.cycle_key()
+    services.session_key_rotated(old_key=old_key, new_key=request.session.session_key)
+
+
 @login_required
 def otp_setup(request):
+    """First enrolment, or replacing the authenticator from a session that passed it.
+
+    A session that has only the password never reaches the enrolment of an account that already
+    has a confirmed device: it is sent to verification first (security review F1).
+    """
+    replacing = services.has_confirmed_device(request.user)
+    if replacing and not _verified(request):
+        messages.info(request, _("Verify with your current authenticator before you replace it."))
+        return redirect(f"{reverse('otp-verify')}?next={reverse('otp-setup')}")
     device = services.pending_totp_device(request.user)
-    form = TokenForm(request.POST or None)
+    form = EnrolForm(request.POST or None, replacing=replacing)
     if request.method == "POST" and form.is_valid():
         try:
             codes = services.confirm_totp(
-                actor=request.user, device=device, token=form.cleaned_data["otp_token"], ip=client_ip(request)
+                actor=request.user,
+                device=device,
+                token=form.cleaned_data["otp_token"],
+                current_token=form.cleaned_data.get("current_token", ""),
+                session_verified=_verified(request),
+                ip=client_ip(request),
             )
         except ValidationError as exc:
-            form.add_error("otp_token", exc.messages[0])
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
         else:
-            from django_otp import login as otp_login
-
-            otp_login(request, device)
+            _after_second_factor(request, device)
             return render(request, "portal/otpdevice_codes.html", {"codes": codes, "next": _safe_next(request)})
     qr = segno.make(device.config_url, error="m")
     buffer = io.BytesIO()
@@ -78,7 +105,7 @@ def otp_setup(request):
         "qr_svg": buffer.getvalue().decode(),
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         "required": requires_second_factor(request.user),
-        "has_device": services.has_confirmed_device(request.user),
+        "has_device": replacing,
         "next": request.GET.get("next", ""),
     }
     return render(request, "portal/otpdevice_setup.html", context)
@@ -86,7 +113,6 @@ def otp_setup(request):
 
 @login_required
 def otp_verify(request):
-    from django_otp import login as otp_login
     from django_otp import match_token
 
     if not services.has_confirmed_device(request.user):
@@ -95,7 +121,7 @@ def otp_verify(request):
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["otp_token"].strip().replace(" ", ""))
         if device is not None:
-            otp_login(request, device)
+            _after_second_factor(request, device)
             audit.record(
                 request.user,
                 "otp.verified",

@@ -145,3 +145,97 @@ def test_only_a_security_administrator_may_reset_a_second_factor(world):
     with pytest.raises(PermissionDenied):
         reset_second_factor(actor=world.unit_admin, user=world.committee)
     assert TOTPDevice.objects.filter(user=world.committee).exists()
+
+
+# --- Security review F1: a password alone never replaces a second factor -----------------
+
+
+def test_a_password_only_session_cannot_open_enrolment_of_an_account_with_a_device(world):
+    totp_device_for(world.committee)
+    thief = _password_only(world.committee)
+    response = thief.get(reverse("otp-setup"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("otp-verify"))
+    assert not TOTPDevice.objects.filter(user=world.committee, confirmed=False).exists()
+
+
+def test_a_password_only_session_cannot_post_a_new_device_over_the_owners(world):
+    owner_device = totp_device_for(world.committee)
+    pending = TOTPDevice.objects.create(user=world.committee, name="attacker", confirmed=False)
+    thief = _password_only(world.committee)
+    response = thief.post(reverse("otp-setup"), {"otp_token": _code(pending)})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("otp-verify"))
+    assert TOTPDevice.objects.get(pk=owner_device.pk).confirmed
+    pending.refresh_from_db()
+    assert not pending.confirmed
+    assert not AuditEntry.objects.filter(action__in=["otp.enrolled", "otp.replaced"]).exists()
+
+
+def test_the_service_refuses_a_replacement_from_an_unverified_session(world):
+    from django.core.exceptions import PermissionDenied
+
+    from portal.security.services import confirm_totp
+
+    owner_device = totp_device_for(world.committee)
+    pending = TOTPDevice.objects.create(user=world.committee, name="new", confirmed=False)
+    with pytest.raises(PermissionDenied):
+        confirm_totp(actor=world.committee, device=pending, token=_code(pending), current_token=_code(owner_device))
+    assert TOTPDevice.objects.get(pk=owner_device.pk).confirmed
+
+
+def test_replacing_a_device_asks_for_the_current_code_even_when_verified(client_for, world):
+    owner_device = totp_device_for(world.committee)
+    c = client_for(world.committee)
+    page = c.get(reverse("otp-setup"))
+    assert page.status_code == 200 and "current_token" in page.context["form"].fields
+    pending = TOTPDevice.objects.get(user=world.committee, confirmed=False)
+    refused = c.post(reverse("otp-setup"), {"otp_token": _code(pending), "current_token": "000000"})
+    assert refused.status_code == 200 and refused.context["form"].errors["current_token"]
+    assert TOTPDevice.objects.get(pk=owner_device.pk).confirmed
+    missing = c.post(reverse("otp-setup"), {"otp_token": _code(pending)})
+    assert missing.context["form"].errors["current_token"]
+
+
+def test_replacing_a_device_with_the_current_code_swaps_it_audits_and_tells_the_holder(
+    client_for, world, django_capture_on_commit_callbacks
+):
+    from portal.models_notifications import Reminder
+
+    owner_device = totp_device_for(world.committee)
+    c = client_for(world.committee)
+    c.get(reverse("otp-setup"))
+    pending = TOTPDevice.objects.get(user=world.committee, confirmed=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = c.post(reverse("otp-setup"), {"otp_token": _code(pending), "current_token": _code(owner_device)})
+    assert response.status_code == 200 and len(response.context["codes"]) == 10
+    assert list(TOTPDevice.objects.filter(user=world.committee).values_list("pk", flat=True)) == [pending.pk]
+    assert AuditEntry.objects.filter(action="otp.replaced", actor=world.committee).exists()
+    assert Reminder.objects.filter(kind="security.otp_replaced", recipient=world.committee).exists()
+
+
+def test_first_enrolment_is_audited_and_tells_the_holder(world, django_capture_on_commit_callbacks):
+    from portal.models_notifications import Reminder
+
+    c = _password_only(world.inspector)
+    c.get(reverse("otp-setup"))
+    device = TOTPDevice.objects.get(user=world.inspector, confirmed=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        c.post(reverse("otp-setup"), {"otp_token": _code(device)})
+    assert AuditEntry.objects.filter(action="otp.enrolled", actor=world.inspector).exists()
+    assert Reminder.objects.filter(kind="security.otp_enrolled", recipient=world.inspector).exists()
+
+
+def test_the_session_key_rotates_after_the_second_factor(world):
+    from portal.models import UserSession
+
+    device = totp_device_for(world.committee)
+    c = Client()
+    assert c.post(reverse("login"), {"username": "committee", "password": PASSWORD}).status_code == 302
+    before = c.session.session_key
+    assert UserSession.objects.filter(session_key=before).exists()
+    c.post(reverse("otp-verify"), {"otp_token": _code(device)})
+    after = c.session.session_key
+    assert after != before
+    assert UserSession.objects.filter(session_key=after, user=world.committee).exists()
+    assert not UserSession.objects.filter(session_key=before).exists()
+    assert c.get(reverse("me")).status_code == 200
