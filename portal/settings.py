@@ -294,6 +294,14 @@ SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks); the client address is
+# the right-most hop that is not one of them. Empty: REMOTE_ADDR is the client (no header is trusted).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"] if env_bool("BEHIND_PROXY", False) else [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        __import__("ipaddress").ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ConfigError("TRUSTED_PROXIES", f"{_proxy!r} is not an IP address or network") from None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -474,10 +482,14 @@ AUTHENTICATION_BACKENDS = [
     "portal.security.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login lockout: N failures per account and, separately, per IP address lock for M minutes.
+# Login lockout: N failures lock the account (counted per username and per username + address) for
+# M minutes. An address alone is only throttled at a much higher count, because a whole office sits
+# behind one NAT or proxy address (security review F1b); see portal.security.backends.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = _dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 100, minimum=10)
+LOGIN_ADDRESS_WINDOW = _dt.timedelta(minutes=env_int("LOGIN_ADDRESS_WINDOW_MINUTES", 15, minimum=1))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.security.views.lockout"
 AXES_VERBOSE = False

@@ -3,14 +3,43 @@
 from django.conf import settings
 
 
+def _trusted_networks():
+    import ipaddress
+
+    return [ipaddress.ip_network(p, strict=False) for p in getattr(settings, "TRUSTED_PROXIES", [])]
+
+
+def _is_trusted(address: str, networks) -> bool:
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
+
+
 def client_ip(request) -> str | None:
-    """The caller's IP: REMOTE_ADDR, or the last X-Forwarded-For hop behind our own proxy."""
+    """The caller's address: REMOTE_ADDR, unless it is a trusted proxy (``TRUSTED_PROXIES``).
+
+    Behind trusted proxies the client is the right-most X-Forwarded-For hop that is not itself a
+    trusted proxy; a header sent by anyone else is ignored, so a client cannot choose its address.
+    """
     meta = getattr(request, "META", {})
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip() or None
-    return meta.get("REMOTE_ADDR") or None
+    remote = meta.get("REMOTE_ADDR") or None
+    networks = _trusted_networks()
+    if not remote or not networks or not _is_trusted(remote, networks):
+        return remote
+    hops = [h.strip() for h in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    import ipaddress
+
+    for hop in reversed(hops):
+        if not _is_trusted(hop, networks):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:  # not an address: the proxy did not write it; do not believe it
+                return remote
+    return remote
 
 
 def requires_second_factor(user) -> bool:

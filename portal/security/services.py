@@ -184,6 +184,49 @@ def has_confirmed_device(user) -> bool:
 # --- Lockout ----------------------------------------------------------------
 
 
+def address_throttled(ip: str | None, *, now=None) -> bool:
+    """More than ``LOGIN_ADDRESS_FAILURE_LIMIT`` failed logins from one address within the window."""
+    from axes.models import AccessAttempt
+    from django.db.models import Sum
+
+    if not ip:
+        return False
+    since = (now or timezone.now()) - settings.LOGIN_ADDRESS_WINDOW
+    total = AccessAttempt.objects.filter(ip_address=ip, attempt_time__gte=since).aggregate(
+        n=Sum("failures_since_start")
+    )["n"]
+    return (total or 0) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT
+
+
+def locked_until(*, username: str | None, ip: str | None, address: bool = False):
+    """When a lock ends: the newest counted failure plus the cool-off (or the address window)."""
+    from axes.models import AccessAttempt
+    from django.db.models import Max
+
+    attempts = AccessAttempt.objects.all()
+    if address:
+        attempts, span = attempts.filter(ip_address=ip), settings.LOGIN_ADDRESS_WINDOW
+    else:
+        attempts, span = attempts.filter(username=username), settings.AXES_COOLOFF_TIME
+    last = attempts.aggregate(last=Max("attempt_time"))["last"]
+    return (last or timezone.now()) + span
+
+
+def locked_accounts():
+    """Usernames locked now (failures within the cool-off at or over the limit), newest first."""
+    from axes.models import AccessAttempt
+    from django.db.models import Max, Sum
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return list(
+        AccessAttempt.objects.filter(attempt_time__gte=since)
+        .values("username")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .order_by("-last")[:200]
+    )
+
+
 @transaction.atomic
 def unlock(*, actor, username: str | None = None, ip_address: str | None = None) -> int:
     from axes.models import AccessAttempt

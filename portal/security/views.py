@@ -34,18 +34,40 @@ def _safe_next(request, default="home"):
 
 
 def lockout(request, original_response=None, credentials=None):
-    """django-axes calls this when an account or an IP is locked: the login page with the reason."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    message = _(
-        "Too many failed logins: this account or this computer is locked for %(minutes)d minutes. "
-        "Wait, or ask a security administrator to unlock it."
-    ) % {"minutes": minutes}
+    """django-axes calls this when a login is refused: the login page (or JSON) saying until when."""
+    username = (credentials or {}).get("username") or request.POST.get("username") or ""
+    address = bool(getattr(request, "login_address_throttled", False))
+    until = services.locked_until(username=username, ip=client_ip(request), address=address)
+    when = timezone.localtime(until).strftime("%H:%M")
+    if address:
+        message = _(
+            "Too many failed logins from this network address. Try again after %(time)s. "
+            "Accounts with two-step verification can still log in."
+        ) % {"time": when}
+    else:
+        message = _(
+            "Too many failed logins: this account is locked until %(time)s. "
+            "Try again then, or ask a security administrator to unlock it."
+        ) % {"time": when}
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=429)
+        return JsonResponse({"detail": message, "retry_after": until.isoformat()}, status=429)
     from django.contrib.auth.forms import AuthenticationForm
 
     form = AuthenticationForm(request, data=None)
     return render(request, "registration/login.html", {"form": form, "lockout_message": message}, status=429)
+
+
+@login_required
+@permission_required("portal.manage_security", raise_exception=True)
+def lockout_list(request):
+    """Security administrators: the accounts locked now, each with an audited unlock."""
+    if request.method == "POST":
+        username = (request.POST.get("username") or "").strip()[:150]
+        if username:
+            services.unlock(actor=request.user, username=username)
+            messages.success(request, _("%(username)s was unlocked.") % {"username": username})
+        return redirect("lockout-list")
+    return render(request, "portal/lockout_list.html", {"locked": services.locked_accounts()})
 
 
 # --- Second factor ----------------------------------------------------------
