@@ -159,7 +159,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -373,7 +373,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "机关党建门户 <noreply@
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.api.auth.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -499,6 +499,19 @@ ADMIN_PASSWORD_MIN_LENGTH = env_int("ADMIN_PASSWORD_MIN_LENGTH", 12, minimum=8)
 AUTH_PASSWORD_VALIDATORS += [{"NAME": "portal.passwords.AdminLengthValidator"}]
 # Sessions: idle timeout on top of the absolute SESSION_COOKIE_AGE.
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+# API tokens (django-rest-knox, stored as digests): a new key on every issue, dead after
+# API_TOKEN_IDLE_MINUTES without use and API_TOKEN_LIFETIME_HOURS after issue, whichever comes first;
+# revoked on logout and password change (security review F5).
+API_TOKEN_LIFETIME = _dt.timedelta(hours=env_int("API_TOKEN_LIFETIME_HOURS", 8, minimum=1))
+API_TOKEN_IDLE = _dt.timedelta(minutes=env_int("API_TOKEN_IDLE_MINUTES", 30, minimum=5))
+REST_KNOX = {
+    "TOKEN_TTL": API_TOKEN_IDLE,
+    "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": API_TOKEN_LIFETIME,
+    "MIN_REFRESH_INTERVAL": 60,
+    "TOKEN_LIMIT_PER_USER": 20,
+    "AUTH_HEADER_PREFIX": "Token",
+}
 OTP_TOTP_ISSUER = "机关党建门户"
 # Audit log retention: entries older than this are exported to AUDIT_ARCHIVE_DIR, then pruned.
 AUDIT_RETENTION_MONTHS = env_int("AUDIT_RETENTION_MONTHS", 12, minimum=6)

@@ -1,7 +1,7 @@
+from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -36,15 +36,24 @@ class ObtainTokenView(APIView):
         return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]
 
     def get_authenticators(self):
-        from rest_framework.authentication import TokenAuthentication
+        from .auth import ExpiringTokenAuthentication
 
         if getattr(self, "request", None) is not None and self.request.method == "DELETE":
-            return [TokenAuthentication()]
+            return [ExpiringTokenAuthentication()]
         return []
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
+        responses={
+            200: inline_serializer(
+                "Token",
+                {
+                    "token": serializers.CharField(),
+                    "expiry": serializers.DateTimeField(help_text="Dies if unused until then; each use extends it."),
+                    "expires_at_latest": serializers.DateTimeField(help_text="Dies at this time whatever the use."),
+                },
+            )
+        },
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
@@ -68,12 +77,17 @@ class ObtainTokenView(APIView):
                     {"detail": _("This account needs its second-factor code in the otp field.")},
                     status=status.HTTP_400_BAD_REQUEST,
                 )
-        token, _created = Token.objects.get_or_create(user=user)
-        audit.record(user, "token.issued", user, ip=client_ip(request))
-        return Response({"token": token.key})
+        from portal.security import services
+
+        row, key = services.issue_token(user=user, ip=client_ip(request))
+        return Response(
+            {"token": key, "expiry": row.expiry, "expires_at_latest": row.created + settings.API_TOKEN_LIFETIME}
+        )
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):
-        Token.objects.filter(user=request.user).delete()
-        audit.record(request.user, "token.revoked", request.user, ip=client_ip(request))
+        """Revoke the token this request was made with."""
+        from portal.security import services
+
+        services.revoke_token(actor=request.user, token=request.auth, ip=client_ip(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -61,6 +61,47 @@ def end_all_sessions(user, *, except_key: str | None = None) -> int:
     return len(rows)
 
 
+# --- API tokens ---------------------------------------------------------------
+
+
+def issue_token(*, user, ip: str | None = None):
+    """A new token (a new key every time); returns (row, key). The key is shown once, stored as a digest."""
+    from knox.models import AuthToken
+
+    row, key = AuthToken.objects.create(user=user)
+    audit.record(
+        user, "token.issued", user, after={"token": row.token_key[:8] + "…", "expires": row.expiry.isoformat()}, ip=ip
+    )
+    return row, key
+
+
+@transaction.atomic
+def revoke_token(*, actor, token, ip: str | None = None) -> None:
+    """The owner, or a security administrator, revokes one token."""
+    if actor.pk != token.user_id and not actor.has_perm("portal.manage_security"):
+        raise PermissionDenied(_("You can only revoke your own tokens."))
+    audit.record(actor, "token.revoked", token.user, before={"token": token.token_key[:8] + "…"}, ip=ip)
+    type(token).objects.filter(digest=token.digest).delete()
+
+
+def revoke_all_tokens(user, *, reason: str, actor=None, ip: str | None = None) -> int:
+    """Every token of the user dies (logout, password change, disabled account)."""
+    from knox.models import AuthToken
+
+    count, _detail = AuthToken.objects.filter(user=user).delete()
+    if count:
+        audit.record(actor or user, "token.revoked_all", user, after={"tokens": count, "reason": reason}, ip=ip)
+    return count
+
+
+def active_tokens(user=None):
+    """Tokens that have not expired: the user's, or everybody's (security administrators)."""
+    from knox.models import AuthToken
+
+    rows = AuthToken.objects.filter(expiry__gt=timezone.now()).select_related("user").order_by("-created")
+    return rows.filter(user=user) if user is not None else rows
+
+
 # --- Second factor ----------------------------------------------------------
 
 

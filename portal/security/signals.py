@@ -59,15 +59,18 @@ def on_logged_out(sender, request, user, **kwargs):
 
         UserSession.objects.filter(session_key=key).delete()
     audit.record(user, "logout", user, ip=client_ip(request))
+    services.revoke_all_tokens(user, reason="logout", ip=client_ip(request))
 
 
 @receiver(pre_save, sender=get_user_model(), dispatch_uid="portal.security.user_pre_save")
 def remember_active(sender, instance, **kwargs):
     if instance.pk is None:
         instance._was_active = instance.is_active
+        instance._password_changed = False
         return
-    previous = sender.objects.filter(pk=instance.pk).values_list("is_active", flat=True).first()
-    instance._was_active = previous if previous is not None else instance.is_active
+    previous = sender.objects.filter(pk=instance.pk).values_list("is_active", "password").first()
+    instance._was_active = previous[0] if previous is not None else instance.is_active
+    instance._password_changed = previous is not None and previous[1] != instance.password
 
 
 @receiver(post_save, sender=get_user_model(), dispatch_uid="portal.security.user_post_save")
@@ -75,3 +78,7 @@ def end_sessions_of_disabled(sender, instance, created, **kwargs):
     if not created and getattr(instance, "_was_active", True) and not instance.is_active:
         ended = services.end_all_sessions(instance)
         audit.record(audit.SYSTEM, "user.disabled", instance, after={"sessions_ended": ended})
+        services.revoke_all_tokens(instance, reason="disabled", actor=audit.SYSTEM)
+    if not created and getattr(instance, "_password_changed", False):
+        # Whoever changed it (the owner, an administrator, a command), API tokens die with the old password.
+        services.revoke_all_tokens(instance, reason="password changed", actor=audit.SYSTEM)

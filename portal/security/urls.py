@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/sessions/", views.session_list, name="session-list"),
     path("accounts/sessions/<int:pk>/end/", views.session_end, name="session-end"),
     path("security/lockouts/", views.lockout_list, name="lockout-list"),
+    path("accounts/tokens/", views.token_list, name="token-list"),
     path("security/audit/", views.audit_list, name="audit-list"),
     path("security/audit/export.xlsx", views.audit_export, name="audit-export"),
 ]

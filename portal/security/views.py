@@ -182,6 +182,25 @@ def session_end(request, pk):
     return redirect("session-list")
 
 
+@login_required
+def token_list(request):
+    """API tokens: your own; security administrators see everyone's. Revoking is audited."""
+    may_manage = request.user.has_perm("portal.manage_security")
+    show_all = may_manage and request.GET.get("all") == "1"
+    if request.method == "POST":
+        from knox.models import AuthToken
+
+        rows = AuthToken.objects.all() if may_manage else AuthToken.objects.filter(user=request.user)
+        token = get_object_or_404(rows, digest=request.POST.get("digest", "")[:128])
+        services.revoke_token(actor=request.user, token=token, ip=client_ip(request))
+        messages.success(request, _("The token was revoked."))
+        return redirect(f"{reverse('token-list')}{'?all=1' if show_all else ''}")
+    tokens = services.active_tokens(None if show_all else request.user)[:200]
+    return render(
+        request, "portal/authtoken_list.html", {"tokens": tokens, "show_all": show_all, "may_manage": may_manage}
+    )
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Changing the password clears the first-login flag and ends the other sessions."""
 
