@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from branches.admin import RoleGrantAdmin as BaseRoleGrantAdmin
+from branches.models import RoleGrant
+
 from .models import Delivery, PortalState, Reminder, User
+from .security.admin_duties import check_grant, is_protected_account
 
 admin.site.site_header = _("Party Building Portal administration")
 admin.site.site_title = _("Party Building Portal")
@@ -19,8 +23,20 @@ class UserAdmin(BaseUserAdmin):
         # administrator manages accounts but cannot make anyone (or himself) an auditor.
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
-            readonly += ["is_superuser", "groups", "user_permissions"]
+            readonly += ["is_superuser", "is_staff", "groups", "user_permissions"]
         return readonly
+
+    def has_change_permission(self, request, obj=None):
+        # 三员 (security review F2): superusers, staff and the 三员 are changed by the superuser only,
+        # so a system administrator can neither reset their passwords nor disable them.
+        if obj is not None and not request.user.is_superuser and is_protected_account(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser and is_protected_account(obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -61,3 +77,42 @@ class ReminderAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "step")
     list_select_related = ("recipient", "notification")
     raw_id_fields = ("recipient", "notification", "organization")
+
+
+admin.site.unregister(RoleGrant)
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(BaseRoleGrantAdmin):
+    """Grants above the system administrator's threshold need the security administrator (三员, F2)."""
+
+    def save_model(self, request, obj, form, change):
+        check_grant(
+            actor=request.user,
+            user=obj.user,
+            role=obj.role,
+            organization=obj.organization,
+            include_subtree=obj.include_subtree,
+        )
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        check_grant(
+            actor=request.user,
+            user=obj.user,
+            role=obj.role,
+            organization=obj.organization,
+            include_subtree=obj.include_subtree,
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset.select_related("organization", "user"):
+            check_grant(
+                actor=request.user,
+                user=obj.user,
+                role=obj.role,
+                organization=obj.organization,
+                include_subtree=obj.include_subtree,
+            )
+        super().delete_queryset(request, queryset)

@@ -28,3 +28,6 @@ class PortalConfig(AppConfig):
         post_delete.connect(
             tree_changed, sender=Organization, weak=False, dispatch_uid="portal.dashboards.tree_deleted"
         )
+        from .security.admin_duties import audit_every_admin
+
+        audit_every_admin()

@@ -184,11 +184,14 @@ def test_a_system_administrator_cannot_grant_groups_or_superuser(client, world):
 
     client.force_login(sysadmin)
     pass_second_factor(client, sysadmin)
-    page = client.get(reverse("admin:portal_user_change", args=[sysadmin.pk]))
+    page = client.get(reverse("admin:portal_user_change", args=[world.member.pk]))
     assert page.status_code == 200
     form = page.context["adminform"].form
-    assert "groups" not in form.fields and "is_superuser" not in form.fields
+    assert "groups" not in form.fields and "is_superuser" not in form.fields and "is_staff" not in form.fields
     assert "is_active" in form.fields
+    # His own (staff) account is read-only to him: only the superuser changes the 三员 (F2).
+    own = client.get(reverse("admin:portal_user_change", args=[sysadmin.pk]))
+    assert own.status_code == 200 and not own.context["has_change_permission"]
 
 
 def test_the_sessions_page_query_count_does_not_grow_with_sessions(client_for, world, django_assert_max_num_queries):
