@@ -1,5 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import class_prepared, pre_save
 from django.utils.translation import gettext_lazy as _
+
+from .datebounds import attach, check_on_save
+
+# Connected when the app configs are imported, before any model class of the project is built.
+class_prepared.connect(attach, dispatch_uid="branches.datebounds.attach")
+pre_save.connect(check_on_save, dispatch_uid="branches.datebounds.check_on_save")
 
 
 class BranchesConfig(AppConfig):

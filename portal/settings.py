@@ -183,6 +183,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.middleware.QueryParamsMiddleware",
     "portal.middleware.ForcePasswordChangeMiddleware",
 ]
 
