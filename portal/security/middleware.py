@@ -27,27 +27,41 @@ class SessionActivityMiddleware:
         if user is not None and session is not None and user.is_authenticated:
             now = time.time()
             last = session.get("last_activity")
+            started = session.get("login_at")
+            if started is None:
+                session["login_at"] = started = now
+            if now - float(started) > settings.SESSION_COOKIE_AGE:
+                # The absolute limit counts from the login and never slides with activity (F9).
+                return self._end(
+                    request,
+                    _("You were signed out after %(hours)d hours; please log in again.")
+                    % {"hours": settings.SESSION_COOKIE_AGE // 3600},
+                )
             if last is not None and now - float(last) > settings.SESSION_IDLE_SECONDS:
-                from portal.models import UserSession
-
-                key = session.session_key
-                logout(request)
-                if key:
-                    UserSession.objects.filter(session_key=key).delete()
-                if request.path.startswith("/api/"):
-                    return JsonResponse({"detail": _("Your session expired after a period of inactivity.")}, status=401)
-                messages.info(
+                return self._end(
                     request,
                     _("You were signed out after %(minutes)d minutes without activity. Please log in again.")
                     % {"minutes": settings.SESSION_IDLE_SECONDS // 60},
                 )
-                return redirect(f"{reverse('login')}?next={request.path}")
             # Written at most once a minute: the idle timeout has minute granularity and
             # pages do not pay a session write on every request.
             if last is None or now - float(last) > TOUCH_EVERY_SECONDS:
                 self._touch(request, session, now)
                 session["last_activity"] = now
         return self.get_response(request)
+
+    @staticmethod
+    def _end(request, message):
+        from portal.models import UserSession
+
+        key = request.session.session_key
+        logout(request)
+        if key:
+            UserSession.objects.filter(session_key=key).delete()
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=401)
+        messages.info(request, message)
+        return redirect(f"{reverse('login')}?next={request.path}")
 
     @staticmethod
     def _touch(request, session, now):

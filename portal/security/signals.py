@@ -24,6 +24,7 @@ def on_logged_in(sender, request, user, **kwargs):
     if session is not None and session.session_key:
         now = timezone.now()
         session["last_activity"] = now.timestamp()
+        session["login_at"] = now.timestamp()
         services.register_session(user=user, session_key=session.session_key, ip=ip, user_agent=_user_agent(request))
     if not request.META:  # Client.force_login's stand-in request: no HTTP login happened
         return

@@ -30,6 +30,26 @@ def test_a_session_active_a_few_minutes_ago_stays_open(client_for, world):
     assert c.get(reverse("me")).status_code == 200
 
 
+def test_the_absolute_limit_counts_from_login_and_does_not_slide_with_activity(client_for, world, settings):
+    """Security review F9."""
+    c = client_for(world.secretary)
+    session = c.session
+    session["login_at"] = time.time() - settings.SESSION_COOKIE_AGE - 60
+    session["last_activity"] = time.time() - 30  # active a moment ago
+    session.save()
+    response = c.get(reverse("me"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert c.get(reverse("me")).status_code == 302
+
+
+def test_a_session_within_its_absolute_limit_stays_open(client_for, world, settings):
+    c = client_for(world.secretary)
+    session = c.session
+    session["login_at"] = time.time() - settings.SESSION_COOKIE_AGE + 600
+    session.save()
+    assert c.get(reverse("me")).status_code == 200
+
+
 def test_my_sessions_lists_each_browser_and_ends_another_one(client_for, world):
     mine, other = client_for(world.secretary), client_for(world.secretary)
     page = mine.get(reverse("session-list"))
