@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branches.links import link_kind
 from branches import audit, metric_registry
 from branches.models import Organization, OrganizationKind
 from branches.periods import period_containing
@@ -684,8 +685,8 @@ def add_evidence(
     link = (link or "").strip()
     if file is None and not link:
         raise ValidationError(_("Attach a file or give a link to a record."))
-    if link and not (link.startswith("/") or link.startswith("https://") or link.startswith("http://")):
-        raise ValidationError(_("A link must start with / (a page of the portal) or http(s)://."))
+    if link and link_kind(link) is None:
+        raise ValidationError(_("A link must be a page of the portal (/…) or an http(s):// address with a host."))
     evidence = Evidence(result=result, link=link, title=(title or "")[:200], dated=dated)
     if file is not None:
         store_upload(evidence, file, kinds=("image", "document"), user=actor)

@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from branches.access import has_permission
+from branches.links import link_kind
 from branches.mixins import PaginatedMixin, ScopedMixin, breadcrumbs_for
 from branches.models import Organization
 from branches.uploads import serve
@@ -514,8 +515,11 @@ class EvidenceFileView(ScopedMixin, DetailView):
     def get(self, request, *args, **kwargs):
         evidence = self.get_object()
         if not evidence.file:
-            if evidence.link:
+            kind = link_kind(evidence.link)
+            if kind == "internal":
                 return redirect(evidence.link)
+            if kind == "external":  # shown as leaving the portal, never a silent redirect
+                return render(request, "assessment/evidence_external.html", {"evidence": evidence})
             raise Http404
         return serve(evidence)
 

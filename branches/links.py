@@ -18,3 +18,24 @@ def _reverse(viewname: str, prefix: str) -> str:
 def list_url(viewname: str) -> str:
     """``reverse(viewname)`` for a URL without arguments, cached per script prefix."""
     return _reverse(viewname, get_script_prefix())
+
+
+def link_kind(link: str) -> str | None:
+    """``"internal"`` for a page of the portal (``/path``), ``"external"`` for http(s) with a host, else None.
+
+    ``//host`` and ``/\\host`` are protocol-relative (another site), never internal (security review F13).
+    """
+    from urllib.parse import urlsplit
+
+    link = (link or "").strip()
+    if not link or any(ord(ch) < 33 for ch in link):
+        return None
+    if link.startswith("/"):
+        return None if link.startswith(("//", "/\\")) else "internal"
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return None
+    if parts.scheme in ("http", "https") and parts.hostname:
+        return "external"
+    return None

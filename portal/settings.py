@@ -401,6 +401,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Party-building portal API. Every list is scoped to the caller's place in the tree.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs are for signed-in users and token holders only (security review F13).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -475,6 +477,7 @@ MIDDLEWARE += [
     "django_otp.middleware.OTPMiddleware",
     "portal.security.middleware.SessionActivityMiddleware",
     "portal.security.middleware.SecondFactorMiddleware",
+    "portal.security.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: turns a lockout into the login page with its message.
     "axes.middleware.AxesMiddleware",

@@ -51,10 +51,13 @@ def notification_list(request):
 
 @login_required
 def notification_detail(request, pk):
+    """GET only shows (a prefetch or a link preview never marks anything read, F13); POST opens it."""
     notification = get_object_or_404(own_notifications(request.user), pk=pk)
-    service.mark_read(actor=request.user, notification=notification)
-    if not notification.is_digest and notification.url and request.GET.get("go"):
-        return redirect(notification.url)
+    if request.method == "POST":
+        service.mark_read(actor=request.user, notification=notification)
+        if not notification.is_digest and notification.url and request.POST.get("go"):
+            return redirect(notification.url)
+        return redirect("notifications:detail", pk=notification.pk)
     return render(request, "portal/notification_detail.html", {"notification": notification})
 
 

@@ -101,3 +101,23 @@ class SecondFactorMiddleware:
             target = "otp-verify" if has_confirmed_device(user) else "otp-setup"
             return redirect(f"{reverse(target)}?next={request.get_full_path()}")
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages and exports for a signed-in user are never kept by a browser or proxy cache (F13).
+
+    They carry personal data; a shared computer's back button or a proxy must not show them again.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if (signed_in or request.path.startswith("/api/")) and not request.path.startswith("/static/"):
+            from django.utils.cache import patch_cache_control
+
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -400,3 +400,21 @@ def test_named_model_units_carry_a_citation(world, cycle):
         services.name_honor(
             actor=world.committee, cycle=cycle, organization=world.branch_b1, kind="brand", citation="x"
         )
+
+
+@pytest.mark.parametrize("link", ["//evil.example/", "javascript:alert(1)", "https://"])
+def test_an_evidence_link_must_be_a_portal_page_or_http_with_a_host(world, cycle, link):
+    """Security review F13: ``//host`` was accepted and redirected to."""
+    a = _assessment(cycle, world.branch_a1)
+    with pytest.raises(ValidationError):
+        services.add_evidence(actor=world.secretary, result=_score(a, "P1"), link=link, title="外链", now=NOW)
+
+
+def test_an_external_evidence_link_is_shown_as_leaving_the_portal(world, cycle, client_for):
+    a = _assessment(cycle, world.branch_a1)
+    e = services.add_evidence(
+        actor=world.secretary, result=_score(a, "P1"), link="https://www.gov.cn/x", title="外链", now=NOW
+    )
+    response = client_for(world.secretary).get(f"/assessment/evidence/{e.pk}/")
+    assert response.status_code == 200
+    assert 'rel="noopener noreferrer external"' in response.content.decode()

@@ -94,10 +94,18 @@ def test_mark_all_read_reads_only_the_callers(world, client_for):
 
 def test_opening_a_notice_marks_it_read_and_goes_to_its_object(world, client_for):
     (mine,) = make_notifications(world.member, 1)
-    response = client_for(world.member).get(f"/notifications/{mine.pk}/?go=1")
+    response = client_for(world.member).post(f"/notifications/{mine.pk}/", {"go": "1"})
     assert response.status_code == 302 and response["Location"] == "/me/"
     mine.refresh_from_db()
     assert mine.read_at is not None
+
+
+def test_a_get_of_a_notice_never_marks_it_read(world, client_for):
+    """Security review F13: link previews and prefetches are GETs."""
+    (mine,) = make_notifications(world.member, 1)
+    assert client_for(world.member).get(f"/notifications/{mine.pk}/?go=1").status_code == 200
+    mine.refresh_from_db()
+    assert mine.read_at is None
 
 
 def test_a_digest_page_links_each_item_to_its_object(world, client_for):
