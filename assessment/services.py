@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches.links import link_kind
 from branches import audit, metric_registry
+from branches.links import link_kind
 from branches.models import Organization, OrganizationKind
 from branches.periods import period_containing
 from branches.uploads import store_upload
