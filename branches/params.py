@@ -54,14 +54,11 @@ def parse_period(name: str, value: str):
     """A period key (``2026-03``, ``2026-Q1``, ``2026``) within the years above."""
     from .periods import parse
 
-    head = value.split("-")[0]
-    parse_year(name, head)
     try:
+        parse_year(name, value.split("-")[0])
         return parse(value)
-    except (ValueError, OverflowError, IndexError):
-        raise BadParameter(
-            _("The parameter %(name)s must be a period such as 2026-03, 2026-Q1 or 2026.") % {"name": name}
-        ) from None
+    except (ValueError, OverflowError, IndexError):  # BadParameter is a ValueError too
+        raise BadParameter(_("Write the period as 2026-05, 2026-Q2 or 2026.")) from None
 
 
 def check_text(name: str, value: str) -> str:

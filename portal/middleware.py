@@ -43,12 +43,12 @@ class QueryParamsMiddleware:
                 try:
                     check_text(name, value)
                 except BadParameter as exc:
-                    return self._refuse(request, str(exc), api)
+                    return self._refuse(request, name, str(exc), api)
                 try:
                     check(name, value)
                 except BadParameter as exc:
                     if api:
-                        return self._refuse(request, str(exc), api)
+                        return self._refuse(request, name, str(exc), api)
                     dropped.append(name)
         if dropped:
             query = request.GET.copy()
@@ -59,7 +59,7 @@ class QueryParamsMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _refuse(request, message, api):
-        if api:
-            return JsonResponse({"detail": message}, status=400)
+    def _refuse(request, name, message, api):
+        if api:  # shaped like DRF's validation errors: the field, and a detail for simple clients
+            return JsonResponse({name: [message], "detail": message}, status=400)
         return render(request, "400.html", {"message": message}, status=400)

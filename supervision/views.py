@@ -12,7 +12,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
@@ -22,6 +21,7 @@ from branches.mixins import PaginatedMixin, ScopedMixin
 from branches.uploads import serve
 
 from . import reports, services
+from .actions import RECT_ACTIONS
 from .calendar import WorkCalendar
 from .forms import (
     ExtensionForm,
@@ -517,40 +517,6 @@ def ProgressQuery():
     from .models import ProgressReport
 
     return ProgressReport.objects.select_related("reported_by").prefetch_related("attachments")
-
-
-RECT_ACTIONS = {
-    "plan": (
-        PlanForm,
-        lambda u, r, d: services.propose_plan(actor=u, rectification=r, **d),
-        gettext_lazy("The plan was submitted."),
-    ),
-    "accept": (
-        None,
-        lambda u, r, d: services.accept_plan(actor=u, rectification=r),
-        gettext_lazy("The plan was accepted."),
-    ),
-    "progress": (
-        ProgressForm,
-        lambda u, r, d: services.report_progress(actor=u, rectification=r, **d),
-        gettext_lazy("The progress was reported."),
-    ),
-    "submit": (
-        None,
-        lambda u, r, d: services.submit_for_recheck(actor=u, rectification=r),
-        gettext_lazy("Submitted for recheck."),
-    ),
-    "recheck": (
-        RecheckForm,
-        lambda u, r, d: services.recheck(actor=u, rectification=r, **d),
-        gettext_lazy("The recheck was recorded."),
-    ),
-    "extend": (
-        ExtensionForm,
-        lambda u, r, d: services.request_extension(actor=u, rectification=r, **d),
-        gettext_lazy("The extension was requested."),
-    ),
-}
 
 
 class RectificationActionView(LoginRequiredMixin, View):

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..models import Card, Finding, Rectification, SupervisionTask, TaskTarget
+from ..models import Card, Finding, Rectification, StageReport, SupervisionTask, TaskTarget
 
 
 class TargetSerializer(serializers.ModelSerializer):
@@ -9,6 +9,22 @@ class TargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = TaskTarget
         fields = ["id", "organization", "organization_name", "status", "acknowledged_at"]
+
+
+class StageReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StageReport
+        fields = [
+            "id",
+            "target",
+            "stage",
+            "content",
+            "evidence",
+            "status",
+            "submitted_at",
+            "reviewed_at",
+            "review_note",
+        ]
 
 
 class SupervisionTaskSerializer(serializers.ModelSerializer):

@@ -17,7 +17,7 @@ CHECKS = [not_a_server_error, content_type_conformance, response_schema_conforma
 
 
 @pytest.fixture
-def api_schema(db):
+def api_schema(world):
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections
 
@@ -27,7 +27,11 @@ def api_schema(db):
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        yield schemathesis.openapi.from_wsgi("/api/schema/", application)
+        from knox.models import AuthToken
+
+        # The schema is for signed-in callers only (security review F13).
+        key = AuthToken.objects.create(user=world.committee)[1]
+        yield schemathesis.openapi.from_wsgi("/api/schema/", application, headers={"Authorization": f"Token {key}"})
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
@@ -75,7 +79,8 @@ def test_the_token_endpoint_survives_bounded_fuzzing(api_schema, world):
     run()
 
 
-def test_the_schema_itself_is_served_without_login(client):
-    response = client.get("/api/schema/")
+def test_the_schema_is_served_to_signed_in_callers_only(client, client_for, world):
+    assert client.get("/api/schema/").status_code in (401, 403)  # security review F13
+    response = client_for(world.member).get("/api/schema/")
     assert response.status_code == 200
     assert b"openapi" in response.content

@@ -1,0 +1,61 @@
+"""API actions through the page's own form and service (API parity, issue 26).
+
+A page validates its input with a Django form and calls one service. The API does the same with
+the same form class and the same service call, so messages, scope and audit are identical; only
+the parsing (JSON or multipart) and the answer (JSON) differ. ``form_schema`` turns the form's
+fields into a serializer for the OpenAPI document only.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+
+_FIELDS = [
+    (forms.BooleanField, serializers.BooleanField),
+    (forms.ModelMultipleChoiceField, lambda **kw: serializers.ListField(child=serializers.IntegerField(), **kw)),
+    (forms.ModelChoiceField, serializers.IntegerField),
+    (forms.MultipleChoiceField, lambda **kw: serializers.ListField(child=serializers.CharField(), **kw)),
+    (forms.ChoiceField, "choice"),
+    (forms.DateTimeField, serializers.DateTimeField),
+    (forms.DateField, serializers.DateField),
+    (forms.DecimalField, serializers.DecimalField),
+    (forms.IntegerField, serializers.IntegerField),
+    (forms.FileField, serializers.FileField),
+    (forms.CharField, serializers.CharField),
+]
+
+
+def form_schema(form_class: type[forms.Form], name: str, extra: dict | None = None) -> type[serializers.Serializer]:
+    """A serializer describing the form's fields (for the OpenAPI document; input is parsed by the form)."""
+    attrs = {}
+    for field_name, field in form_class.base_fields.items():
+        for form_type, make in _FIELDS:
+            if isinstance(field, form_type):
+                kwargs = {"required": field.required, "help_text": str(field.label or "")}
+                if make == "choice":
+                    attrs[field_name] = serializers.ChoiceField(choices=[c for c, _label in field.choices], **kwargs)
+                    break
+                if make is serializers.DecimalField:
+                    kwargs.update(max_digits=field.max_digits or 12, decimal_places=field.decimal_places or 2)
+                if make is serializers.CharField and not field.required:
+                    kwargs["allow_blank"] = True
+                if make is serializers.BooleanField:
+                    kwargs.pop("required")
+                    kwargs["required"] = False
+                attrs[field_name] = make(**kwargs)
+                break
+    attrs.update(extra or {})
+    return type(name, (serializers.Serializer,), attrs)
+
+
+def validated(request, form_class: type[forms.Form], **form_kwargs) -> dict:
+    """Validate ``request.data`` (and files) with the page's form; errors answer 400 with its messages."""
+    data = request.data
+    if hasattr(data, "dict") and not hasattr(data, "getlist"):
+        data = data.dict()
+    form = form_class(data, request.FILES or None, **form_kwargs)
+    if not form.is_valid():
+        raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
+    return form.cleaned_data
