@@ -181,6 +181,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "branches.integrity.AccountIntegrityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.ForcePasswordChangeMiddleware",
@@ -566,6 +567,7 @@ OTP_TOTP_ISSUER = "机关党建门户"
 AUDIT_RETENTION_MONTHS = env_int("AUDIT_RETENTION_MONTHS", 12, minimum=6)
 AUDIT_ARCHIVE_DIR = Path(env_str("AUDIT_ARCHIVE_DIR", str(VAR_DIR / "audit-archive")))
 CELERY_BEAT_SCHEDULE["audit-archive"] = {"task": "portal.tasks.archive_audit_log", "schedule": 24 * 3600.0}
+CELERY_BEAT_SCHEDULE["audit-verify"] = {"task": "portal.tasks.verify_audit_chain", "schedule": 24 * 3600.0}
 # Content Security Policy: no inline scripts anywhere; style attributes only (no <style> blocks).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

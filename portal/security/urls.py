@@ -9,4 +9,5 @@ urlpatterns = [
     path("accounts/sessions/<int:pk>/end/", views.session_end, name="session-end"),
     path("security/audit/", views.audit_list, name="audit-list"),
     path("security/audit/export.xlsx", views.audit_export, name="audit-export"),
+    path("security/audit/verify/", views.audit_verify, name="audit-verify"),
 ]
