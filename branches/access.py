@@ -1,6 +1,7 @@
 """Small helpers about a user's grants, cached on the user object for one request."""
 
-from .integrity import account_ok, alert, grant_ok
+from .crypto import integrity_ok
+from .integrity import account_ok, alert, grant_content, grant_ok, logger
 from .models import RoleGrant
 from .roles import Role, roles_with
 
@@ -63,8 +64,11 @@ def holders(orgs, roles) -> dict[int, set[int]]:
     result: dict[int, set[int]] = {o.pk: set() for o in orgs}
     grants = RoleGrant.objects.filter(
         organization_id__in=wanted, role__in=list(roles), user__is_active=True
-    ).values_list("organization_id", "user_id", "include_subtree")
-    for org_id, user_id, subtree in grants:
+    ).values_list("organization_id", "user_id", "include_subtree", "role", "mac", "pk")
+    for org_id, user_id, subtree, role, mac, pk_ in grants:
+        if not integrity_ok(grant_content(user_id, org_id, role, subtree), mac):  # altered in the database
+            logger.error("Integrity violation: role grant %s failed its HMAC-SM3 check (recipients)", pk_)
+            continue
         for pk, above in ancestors.items():
             if org_id == pk or (subtree and org_id in above):
                 result[pk].add(user_id)

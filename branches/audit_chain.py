@@ -66,10 +66,10 @@ def _partition(entry, connection) -> str:
     # The outermost transaction of the application (Django's test cases wrap tests in their own).
     blocks = [b for b in connection.atomic_blocks if not getattr(b, "_from_testcase", False)]
     held = getattr(connection, "_audit_chain_held", None)
-    if held and blocks and held[0] == id(blocks[0]):
+    day = timezone.localtime(entry.at).strftime("%Y%m%d")
+    if held and blocks and held[0] == id(blocks[0]) and held[1].startswith(day):
         return held[1]
     shard_source = entry.actor_id if entry.actor_id is not None else os.getpid()
-    day = timezone.localtime(entry.at).strftime("%Y%m%d")
     chain = f"{day}-{shard_source % settings.AUDIT_CHAIN_PARTITIONS}"
     if blocks:
         connection._audit_chain_held = (id(blocks[0]), chain)

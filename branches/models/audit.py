@@ -16,6 +16,14 @@ class AuditEntryQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AuditRecordsAreKept("Audit entries are never edited.")
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """Each entry is sealed into its chain, so entries are inserted one by one."""
+        objs = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            for entry in objs:
+                entry.save(using=self.db)
+        return objs
+
     def prune(self, ids) -> int:
         """Only for the retention job, after the entries were exported."""
         return models.QuerySet.delete(self.model.objects.filter(pk__in=list(ids)))[0]

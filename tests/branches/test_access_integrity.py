@@ -100,3 +100,21 @@ def test_accounts_made_in_bulk_are_sealed():
     User = get_user_model()
     User.objects.bulk_create([User(username="bulk1"), User(username="bulk2")])
     assert all(integrity.account_ok(u) for u in User.objects.filter(username__startswith="bulk"))
+
+
+def test_a_tampered_grant_receives_no_notices(world):
+    grant = RoleGrant.objects.get(user=world.secretary, role=Role.SECRETARY)
+    assert world.secretary.pk in access.holders([grant.organization], [Role.SECRETARY])[grant.organization_id]
+    _sql("UPDATE branches_rolegrant SET include_subtree = NOT include_subtree WHERE id = %s", [grant.pk])
+    assert world.secretary.pk not in access.holders([grant.organization], [Role.SECRETARY])[grant.organization_id]
+
+
+def test_a_checked_account_is_resealed_by_the_command_and_audited(world):
+    from django.core.management import call_command
+
+    user = make_user("repaired")
+    _sql("UPDATE portal_user SET is_staff = true WHERE id = %s", [user.pk])
+    assert not integrity.account_ok(_fresh(user))
+    call_command("reseal_access_control", "--user", "repaired", "--reason", "approved by the security officer")
+    assert integrity.account_ok(_fresh(user))
+    assert AuditEntry.objects.get(action="integrity.resealed").after["reason"].startswith("approved")

@@ -216,3 +216,9 @@ def test_the_audit_administrator_sees_and_runs_the_verification(client_for, worl
 @pytest.mark.parametrize("persona", ["committee", "secretary"])
 def test_portal_roles_cannot_run_the_verification(client_for, world, persona):
     assert client_for(getattr(world, persona)).post(reverse("audit-verify")).status_code == 403
+
+
+def test_entries_made_in_bulk_are_sealed_too():
+    AuditEntry.objects.bulk_create([AuditEntry(actor_name="x", action="a.b", object_type="x.y") for _ in range(3)])
+    assert AuditEntry.objects.filter(action="a.b", mac__startswith="1:").count() == 3
+    assert audit_chain.verify()["ok"]
