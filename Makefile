@@ -7,6 +7,10 @@ PYTHON := $(BIN)/python
 # Local development defaults; production sets its own values (docs/configuration.md).
 export SECRET_KEY ?= dev-only-insecure-key-do-not-use-in-production
 export FIELD_ENCRYPTION_KEY ?= ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLWxvbmc=
+# Published demonstration keys for SM4 / HMAC-SM3 (as DEMO_* in portal/settings.py); check --deploy refuses them.
+export FIELD_SM4_KEYS ?= 1:ZGV2LW9ubHktc200LWtleQ==
+export BLIND_INDEX_KEY ?= ZGV2LW9ubHktYmxpbmQtaW5kZXgta2V5LWhtYWMtc20z
+export INTEGRITY_KEYS ?= 1:ZGV2LW9ubHktaW50ZWdyaXR5LWtleS1mb3ItaG1hYy1zbTM=
 PORT ?= 8000
 SCALE ?= city
 

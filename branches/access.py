@@ -1,5 +1,7 @@
 """Small helpers about a user's grants, cached on the user object for one request."""
 
+from .crypto import integrity_ok
+from .integrity import account_ok, alert, grant_content, grant_ok, logger
 from .models import RoleGrant
 from .roles import Role, roles_with
 
@@ -18,7 +20,14 @@ def grants_of(user) -> list[RoleGrant]:
         return []
     cached = getattr(user, "_grants_cache", None)
     if cached is None:
-        cached = list(RoleGrant.objects.for_user(user).order_by("organization__path"))
+        cached = []
+        if account_ok(user):
+            # One query; a grant whose HMAC-SM3 does not match was altered in the database: denied, alerted.
+            for grant in RoleGrant.objects.for_user(user).order_by("organization__path"):
+                if grant_ok(grant):
+                    cached.append(grant)
+                else:
+                    alert("grant", grant, {"role": grant.role, "organization": grant.organization_id})
         user._grants_cache = cached
     return cached
 
@@ -29,7 +38,7 @@ def roles_of(user) -> set[str]:
 
 def has_permission(user, permission: str) -> bool:
     """Whether the user holds the permission anywhere in the tree."""
-    if getattr(user, "is_superuser", False):
+    if getattr(user, "is_superuser", False) and account_ok(user):
         return True
     return bool(roles_of(user) & roles_with(permission))
 
@@ -55,8 +64,11 @@ def holders(orgs, roles) -> dict[int, set[int]]:
     result: dict[int, set[int]] = {o.pk: set() for o in orgs}
     grants = RoleGrant.objects.filter(
         organization_id__in=wanted, role__in=list(roles), user__is_active=True
-    ).values_list("organization_id", "user_id", "include_subtree")
-    for org_id, user_id, subtree in grants:
+    ).values_list("organization_id", "user_id", "include_subtree", "role", "mac", "pk")
+    for org_id, user_id, subtree, role, mac, pk_ in grants:
+        if not integrity_ok(grant_content(user_id, org_id, role, subtree), mac):  # altered in the database
+            logger.error("Integrity violation: role grant %s failed its HMAC-SM3 check (recipients)", pk_)
+            continue
         for pk, above in ancestors.items():
             if org_id == pk or (subtree and org_id in above):
                 result[pk].add(user_id)

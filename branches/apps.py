@@ -14,4 +14,5 @@ class BranchesConfig(AppConfig):
     verbose_name = _("Party organisations")
 
     def ready(self):
+        from . import checks  # noqa: F401
         from .meetings import permissions  # noqa: F401

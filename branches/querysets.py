@@ -73,6 +73,19 @@ class RoleGrantQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user).select_related("organization", "organization__unit")
 
+    def bulk_create(self, objs, *args, **kwargs):
+        from .integrity import grant_mac
+
+        objs = list(objs)
+        for grant in objs:
+            grant.mac = grant_mac(grant)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def update(self, **kwargs):
+        if {"user", "user_id", "organization", "organization_id", "role", "include_subtree"} & set(kwargs):
+            raise TypeError("Role grants are sealed (HMAC-SM3): change them with save(), not update().")
+        return super().update(**kwargs)
+
 
 class ScopedQuerySet(models.QuerySet):
     """Base queryset for every model that belongs to an organisation.

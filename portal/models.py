@@ -1,6 +1,18 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class SealedUserManager(UserManager):
+    """Accounts made in bulk get their integrity MAC too (branches/integrity.py)."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from branches.integrity import account_mac
+
+        objs = list(objs)
+        for user in objs:
+            user.integrity_mac = account_mac(user)
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class User(AbstractUser):
@@ -8,6 +20,29 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     must_change_password = models.BooleanField(_("must change password at next login"), default=False)
+    # HMAC-SM3 over username, is_active, is_staff, is_superuser; checked on every request (issue 24).
+    integrity_mac = models.CharField(max_length=80, blank=True, editable=False)
+
+    objects = SealedUserManager()
+
+    SEALED = ("username", "is_active", "is_staff", "is_superuser", "integrity_mac")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        from branches.integrity import loaded_state
+
+        instance = super().from_db(db, field_names, values)
+        loaded_state(instance, cls.SEALED)
+        return instance
+
+    def save(self, *args, **kwargs):
+        from branches.integrity import account_content, account_mac, may_reseal
+
+        if may_reseal(self, account_content, self.integrity_mac):
+            self.integrity_mac = account_mac(self)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "integrity_mac"}
+        super().save(*args, **kwargs)
 
     class Meta:
         verbose_name = _("user")

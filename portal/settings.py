@@ -181,6 +181,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "branches.integrity.AccountIntegrityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.QueryParamsMiddleware",
@@ -343,11 +344,85 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
 # --- Personal data --------------------------------------------------------
 
-FIELD_ENCRYPTION_KEYS = env_fernet_keys(
-    "FIELD_ENCRYPTION_KEY",
-    # A fixed development key, refused unless DEBUG or tests: production must set its own.
-    "ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLWxvbmc=" if (DEBUG or TESTING) else None,
+# National cryptography (GB/T 39786-2021, docs/security.md "Keys"). Keys come from the
+# environment or from CRYPTO_KEY_FILE (a NAME=value file outside the repository), never
+# from the database. Development and tests fall back to the published DEMO_* keys, which
+# ``check --deploy`` refuses (branches/checks.py).
+CRYPTO_KEY_FILE = env_str("CRYPTO_KEY_FILE")
+_key_file: dict[str, str] = {}
+if CRYPTO_KEY_FILE:
+    _key_path = Path(CRYPTO_KEY_FILE).resolve()
+    if _key_path.is_relative_to(BASE_DIR):
+        raise ConfigError("CRYPTO_KEY_FILE", "must point outside the repository (keys are never committed)")
+    try:
+        _lines = _key_path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ConfigError("CRYPTO_KEY_FILE", f"cannot be read: {exc.strerror}") from None
+    for _line in _lines:
+        if _line.strip() and not _line.lstrip().startswith("#") and "=" in _line:
+            _name, _value = _line.split("=", 1)
+            _key_file[_name.strip()] = _value.strip()
+
+
+def env_key(name: str) -> str | None:
+    """A key from the environment, else from CRYPTO_KEY_FILE."""
+    return env_str(name) or _key_file.get(name) or None
+
+
+def _b64_key(name: str, text: str, sizes: set[int] | None = None, minimum: int = 0) -> bytes:
+    try:
+        raw = base64.b64decode(text.replace("-", "+").replace("_", "/").encode(), validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if (sizes and len(raw) not in sizes) or len(raw) < max(minimum, 1):
+        want = f"{sorted(sizes)[0]} bytes" if sizes else f"at least {minimum} bytes"
+        raise ConfigError(name, f"must hold base64 keys of {want}")
+    return raw
+
+
+def env_versioned_keys(name: str, demo: str, *, sizes=None, minimum=0) -> tuple[int, dict[int, bytes]]:
+    """``VERSION:BASE64[,VERSION:BASE64...]``: the first encrypts (or signs), every one still reads."""
+    text = env_key(name) or (demo if (DEBUG or TESTING) else None)
+    keys: dict[int, bytes] = {}
+    if not text:  # refused by check --deploy (branches.E102); using the missing key raises
+        return 0, keys
+    current = None
+    for item in (part.strip() for part in text.split(",") if part.strip()):
+        version, sep, value = item.partition(":")
+        if not sep or not version.isdigit() or int(version) < 1 or int(version) in keys:
+            raise ConfigError(name, "must be VERSION:BASE64 items with distinct positive versions, e.g. 2:…,1:…")
+        keys[int(version)] = _b64_key(name, value, sizes, minimum)
+        current = int(version) if current is None else current
+    return current, keys
+
+
+# Published demonstration keys: they keep `make run` and the tests working and are refused by check --deploy.
+DEMO_FIELD_SM4_KEYS = "1:ZGV2LW9ubHktc200LWtleQ=="
+DEMO_BLIND_INDEX_KEY = "ZGV2LW9ubHktYmxpbmQtaW5kZXgta2V5LWhtYWMtc20z"
+DEMO_INTEGRITY_KEYS = "1:ZGV2LW9ubHktaW50ZWdyaXR5LWtleS1mb3ItaG1hYy1zbTM="
+
+FIELD_CIPHER = env_str("FIELD_CIPHER", "sm4-gcm")
+if FIELD_CIPHER not in {"sm4-gcm", "fernet"}:
+    raise ConfigError("FIELD_CIPHER", f"must be sm4-gcm (default) or fernet (legacy), got {FIELD_CIPHER!r}")
+# Legacy Fernet keys: still read rows written before SM4-GCM (reencrypt_fields migrates them).
+_fernet_text = env_key("FIELD_ENCRYPTION_KEY")
+if _fernet_text:
+    os.environ.setdefault("FIELD_ENCRYPTION_KEY", _fernet_text)
+FIELD_ENCRYPTION_KEYS = (
+    env_fernet_keys(
+        "FIELD_ENCRYPTION_KEY",
+        # A fixed development key, refused unless DEBUG or tests: production must set its own.
+        "ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLWxvbmc=" if (DEBUG or TESTING) else None,
+    )
+    if (_fernet_text or DEBUG or TESTING or FIELD_CIPHER == "fernet")
+    else []
 )
+FIELD_SM4_KEY_VERSION, FIELD_SM4_KEYS = env_versioned_keys("FIELD_SM4_KEYS", DEMO_FIELD_SM4_KEYS, sizes={16})
+_blind = env_key("BLIND_INDEX_KEY") or (DEMO_BLIND_INDEX_KEY if (DEBUG or TESTING) else None)
+BLIND_INDEX_KEY = _b64_key("BLIND_INDEX_KEY", _blind, minimum=32) if _blind else b""
+INTEGRITY_KEY_VERSION, INTEGRITY_KEYS = env_versioned_keys("INTEGRITY_KEYS", DEMO_INTEGRITY_KEYS, minimum=32)
+# Audit chain partitions per day: writers of different partitions never wait for each other.
+AUDIT_CHAIN_PARTITIONS = env_int("AUDIT_CHAIN_PARTITIONS", 8, minimum=1)
 
 # --- Email ----------------------------------------------------------------
 
@@ -521,6 +596,7 @@ OTP_TOTP_ISSUER = "机关党建门户"
 AUDIT_RETENTION_MONTHS = env_int("AUDIT_RETENTION_MONTHS", 12, minimum=6)
 AUDIT_ARCHIVE_DIR = Path(env_str("AUDIT_ARCHIVE_DIR", str(VAR_DIR / "audit-archive")))
 CELERY_BEAT_SCHEDULE["audit-archive"] = {"task": "portal.tasks.archive_audit_log", "schedule": 24 * 3600.0}
+CELERY_BEAT_SCHEDULE["audit-verify"] = {"task": "portal.tasks.verify_audit_chain", "schedule": 24 * 3600.0}
 # Content Security Policy: no inline scripts anywhere; style attributes only (no <style> blocks).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

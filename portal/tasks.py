@@ -68,6 +68,14 @@ def archive_audit_log():
     archive_and_prune_audit()
 
 
+@shared_task(name="portal.tasks.verify_audit_chain", ignore_result=True)
+def verify_audit_chain():
+    """Daily: verify the HMAC-SM3 audit chains; the audit page shows the result (issue 24)."""
+    from branches.audit_chain import verify_and_record
+
+    verify_and_record()
+
+
 @shared_task(name="portal.tasks.refresh_summaries", ignore_result=True)
 def refresh_summaries(history: bool = False):
     """Recompute the dashboards' figures (current periods; with ``history`` the past two years)."""

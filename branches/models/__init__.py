@@ -1,8 +1,9 @@
-from .audit import AuditEntry
+from .audit import AuditChainHead, AuditEntry
 from .members import Member, MemberCategory, MemberStatus
 from .tree import Organization, OrganizationKind, RoleGrant, Unit
 
 __all__ = [
+    "AuditChainHead",
     "AuditEntry",
     "Member",
     "MemberCategory",

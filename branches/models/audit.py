@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,6 +16,14 @@ class AuditEntryQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AuditRecordsAreKept("Audit entries are never edited.")
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """Each entry is sealed into its chain, so entries are inserted one by one."""
+        objs = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            for entry in objs:
+                entry.save(using=self.db)
+        return objs
+
     def prune(self, ids) -> int:
         """Only for the retention job, after the entries were exported."""
         return models.QuerySet.delete(self.model.objects.filter(pk__in=list(ids)))[0]
@@ -25,15 +34,21 @@ class AuditEntry(models.Model):
 
     Written by services in the same transaction as the change. Never edited or
     deleted by the application; retention is handled by an export-then-prune job.
+
+    Tamper evidence (branches/audit_chain.py): each entry is sealed with an HMAC-SM3 over its
+    content and the previous entry's MAC in its partition (``chain``, ``seq``). The actor and
+    organisation references keep their ids when the user or organisation is deleted (no
+    foreign-key constraint, nothing set to NULL), so the application never updates an entry.
     """
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     actor_name = models.CharField(_("actor name"), max_length=150)
@@ -46,12 +61,16 @@ class AuditEntry(models.Model):
         verbose_name=_("organisation"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     before = models.JSONField(_("before"), null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(_("after"), null=True, blank=True, encoder=DjangoJSONEncoder)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    chain = models.CharField(_("audit chain"), max_length=32, blank=True, editable=False)
+    seq = models.PositiveBigIntegerField(_("position in chain"), null=True, editable=False)
+    mac = models.CharField(_("HMAC-SM3"), max_length=80, blank=True, editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -60,6 +79,7 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["object_type", "object_id"])]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_position")]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
@@ -70,4 +90,29 @@ class AuditEntry(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise AuditRecordsAreKept("Audit entries are never edited.")
-        super().save(*args, **kwargs)
+        from ..audit_chain import seal
+
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            seal(self)
+            super().save(*args, **kwargs)
+
+
+class AuditChainHead(models.Model):
+    """The last position and MAC of one audit chain, plus the ranges pruned after archiving.
+
+    Writers lock only this row of their own partition. ``seal`` is an HMAC-SM3 over the row,
+    so neither the head nor the record of pruned ranges can be changed without the key.
+    """
+
+    chain = models.CharField(max_length=32, primary_key=True)
+    seq = models.PositiveBigIntegerField(default=0)
+    mac = models.CharField(max_length=80, blank=True)
+    pruned = models.JSONField(default=list, blank=True)  # [[first seq, last seq, MAC of last], ...]
+    seal = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
+
+    def __str__(self):
+        return f"{self.chain} #{self.seq}"

@@ -116,6 +116,8 @@ class RoleGrant(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     include_subtree = models.BooleanField(_("covers subtree"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # HMAC-SM3 over user, organisation, role and subtree (branches/integrity.py); checked on every read.
+    mac = models.CharField(max_length=80, blank=True, editable=False)
 
     objects = RoleGrantQuerySet.as_manager()
 
@@ -129,3 +131,22 @@ class RoleGrant(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.organization}"
+
+    SEALED = ("user_id", "organization_id", "role", "include_subtree", "mac")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        from ..integrity import loaded_state
+
+        instance = super().from_db(db, field_names, values)
+        loaded_state(instance, cls.SEALED)
+        return instance
+
+    def save(self, *args, **kwargs):
+        from ..integrity import grant_content, grant_mac, may_reseal
+
+        if may_reseal(self, grant_content, self.mac):
+            self.mac = grant_mac(self)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "mac"}
+        super().save(*args, **kwargs)

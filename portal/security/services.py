@@ -16,6 +16,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from branches import audit
+from branches.audit_chain import record_pruned
 from branches.models import AuditEntry
 from portal.models import UserSession
 
@@ -320,7 +321,7 @@ def archive_and_prune_audit(*, actor=audit.SYSTEM, now=None, batch: int = 5000) 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"audit-before-{cutoff:%Y%m%d}-{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}.jsonl.gz"
     fields = ["id", "at", "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr"]
-    fields += ["organization_id", "before", "after", "ip"]
+    fields += ["organization_id", "before", "after", "ip", "chain", "seq", "mac"]
     with gzip.open(path, "wt", encoding="utf-8") as fh:
         for start in range(0, len(ids), batch):
             for row in AuditEntry.objects.filter(id__in=ids[start : start + batch]).values(*fields):
@@ -332,6 +333,8 @@ def archive_and_prune_audit(*, actor=audit.SYSTEM, now=None, batch: int = 5000) 
 
         os.fsync(raw.fileno())
     with transaction.atomic():
+        # The chain stays verifiable: each pruned range and its bridging MAC go into the sealed heads.
+        bridges = record_pruned(ids)
         for start in range(0, len(ids), batch):
             AuditEntry.objects.prune(ids[start : start + batch])
         audit.record(
@@ -339,6 +342,6 @@ def archive_and_prune_audit(*, actor=audit.SYSTEM, now=None, batch: int = 5000) 
             "audit.archived",
             object_type="branches.auditentry",
             object_repr=path.name,
-            after={"archived": len(ids), "before": cutoff.isoformat(), "file": str(path)},
+            after={"archived": len(ids), "before": cutoff.isoformat(), "file": str(path), "chain_ranges": bridges},
         )
     return {"archived": len(ids), "file": str(path)}

@@ -11,4 +11,5 @@ urlpatterns = [
     path("accounts/tokens/", views.token_list, name="token-list"),
     path("security/audit/", views.audit_list, name="audit-list"),
     path("security/audit/export.xlsx", views.audit_export, name="audit-export"),
+    path("security/audit/verify/", views.audit_verify, name="audit-verify"),
 ]

@@ -22,6 +22,9 @@ def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "portal.example.gov.cn",
         "FIELD_ENCRYPTION_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        "FIELD_SM4_KEYS": "1:" + base64.b64encode(os.urandom(16)).decode(),
+        "BLIND_INDEX_KEY": base64.b64encode(os.urandom(32)).decode(),
+        "INTEGRITY_KEYS": "1:" + base64.b64encode(os.urandom(32)).decode(),
         "PORTAL_VAR_DIR": str(tmp_path / "var"),
     }
     result = subprocess.run(

@@ -83,6 +83,11 @@ class Drill:
             "SECRET_KEY": os.environ.get("SECRET_KEY", "drill"),
             "PYTHONUNBUFFERED": "1",
         }
+        # The worker runs without DEBUG: give it the (demo) national-cryptography keys explicitly.
+        from django.conf import settings
+
+        for name in ("FIELD_SM4_KEYS", "BLIND_INDEX_KEY", "INTEGRITY_KEYS"):
+            self.env.setdefault(name, getattr(settings, f"DEMO_{name}"))
 
     def sql(self, query):
         import psycopg2

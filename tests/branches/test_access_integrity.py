@@ -1,0 +1,120 @@
+"""Integrity of access-control data: HMAC-SM3 on role grants and account flags (issue 24)."""
+
+import logging
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.urls import reverse
+
+from branches import access, integrity
+from branches.models import AuditEntry, RoleGrant
+from branches.roles import Role
+from tests.world import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _sql(statement, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(statement, list(params))
+
+
+def _fresh(user):
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def test_grants_are_sealed_and_read_in_one_query(world, django_assert_num_queries):
+    grant = RoleGrant.objects.filter(user=world.secretary).first()
+    assert grant.mac and integrity.grant_ok(grant)
+    user = _fresh(world.secretary)
+    with django_assert_num_queries(1):
+        grants = access.grants_of(user)
+    assert grant in grants
+
+
+def test_a_grant_edited_in_sql_is_denied_and_alerted(world, caplog):
+    grant = RoleGrant.objects.filter(user=world.member).first()
+    _sql("UPDATE branches_rolegrant SET role = %s, include_subtree = true WHERE id = %s", [Role.SECRETARY, grant.pk])
+    user = _fresh(world.member)
+    with caplog.at_level(logging.ERROR, logger="portal.security.integrity"):
+        assert access.grants_of(user) == []
+    assert not access.has_permission(user, "member.change")
+    assert "Integrity violation" in caplog.text
+    alert = AuditEntry.objects.get(action="integrity.violation")
+    assert alert.object_id == str(grant.pk) and alert.after["kind"] == "grant"
+
+
+def test_a_forged_grant_inserted_in_sql_is_denied(world):
+    _sql(
+        "INSERT INTO branches_rolegrant (user_id, organization_id, role, include_subtree, created_at, mac) "
+        "VALUES (%s, %s, %s, true, now(), '')",
+        [world.member.pk, world.root.pk, Role.COMMITTEE_STAFF],
+    )
+    assert Role.COMMITTEE_STAFF not in access.roles_of(_fresh(world.member))
+
+
+def test_saving_a_tampered_grant_does_not_launder_it(world):
+    grant = RoleGrant.objects.filter(user=world.member).first()
+    _sql("UPDATE branches_rolegrant SET include_subtree = NOT include_subtree WHERE id = %s", [grant.pk])
+    loaded = RoleGrant.objects.get(pk=grant.pk)
+    loaded.save()
+    assert not integrity.grant_ok(RoleGrant.objects.get(pk=grant.pk))
+
+
+def test_grants_made_in_bulk_are_sealed_and_update_is_refused(world):
+    outsider = make_user("bulk-grantee")
+    RoleGrant.objects.bulk_create([RoleGrant(user=outsider, organization=world.branch_a1, role=Role.MEMBER)])
+    assert access.roles_of(_fresh(outsider)) == {Role.MEMBER}
+    with pytest.raises(TypeError):
+        RoleGrant.objects.filter(user=outsider).update(role=Role.SECRETARY)
+
+
+def test_account_flags_are_sealed_and_a_forged_superuser_is_signed_out(world, client_for, caplog):
+    user = make_user("plain-account")
+    assert integrity.account_ok(_fresh(user))
+    client = client_for(user)
+    assert client.get(reverse("session-list")).status_code == 200
+    _sql("UPDATE portal_user SET is_superuser = true, is_staff = true WHERE id = %s", [user.pk])
+    forged = _fresh(user)
+    assert not access.has_permission(forged, "org.manage")
+    with caplog.at_level(logging.ERROR, logger="portal.security.integrity"):
+        response = client.get(reverse("session-list"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert AuditEntry.objects.filter(action="integrity.violation", object_id=str(user.pk)).exists()
+
+
+def test_an_ordinary_save_does_not_reseal_forged_flags_but_a_real_change_is_sealed(world):
+    user = make_user("flagged")
+    _sql("UPDATE portal_user SET is_superuser = true WHERE id = %s", [user.pk])
+    forged = _fresh(user)
+    forged.save(update_fields=["last_login"])  # what every login does
+    assert not integrity.account_ok(_fresh(user))
+    genuine = make_user("genuine")
+    genuine.is_staff = True
+    genuine.save(update_fields=["is_staff"])
+    assert integrity.account_ok(_fresh(genuine))
+
+
+def test_accounts_made_in_bulk_are_sealed():
+    User = get_user_model()
+    User.objects.bulk_create([User(username="bulk1"), User(username="bulk2")])
+    assert all(integrity.account_ok(u) for u in User.objects.filter(username__startswith="bulk"))
+
+
+def test_a_tampered_grant_receives_no_notices(world):
+    grant = RoleGrant.objects.get(user=world.secretary, role=Role.SECRETARY)
+    assert world.secretary.pk in access.holders([grant.organization], [Role.SECRETARY])[grant.organization_id]
+    _sql("UPDATE branches_rolegrant SET include_subtree = NOT include_subtree WHERE id = %s", [grant.pk])
+    assert world.secretary.pk not in access.holders([grant.organization], [Role.SECRETARY])[grant.organization_id]
+
+
+def test_a_checked_account_is_resealed_by_the_command_and_audited(world):
+    from django.core.management import call_command
+
+    user = make_user("repaired")
+    _sql("UPDATE portal_user SET is_staff = true WHERE id = %s", [user.pk])
+    assert not integrity.account_ok(_fresh(user))
+    call_command("reseal_access_control", "--user", "repaired", "--reason", "approved by the security officer")
+    assert integrity.account_ok(_fresh(user))
+    assert AuditEntry.objects.get(action="integrity.resealed").after["reason"].startswith("approved")
