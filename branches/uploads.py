@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
+import threading
 import uuid
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import models
+from django.core.signals import request_finished
+from django.db import models, transaction
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +35,7 @@ DOCUMENT_TYPES = {
 VIDEO_TYPES = {"video/mp4": "mp4", "video/webm": "webm"}
 ALLOWED = {"image": IMAGE_TYPES, "document": DOCUMENT_TYPES, "video": VIDEO_TYPES}
 THUMBNAIL_SIZE = (320, 320)
+logger = logging.getLogger(__name__)
 
 
 def _upload_to(instance, filename):
@@ -121,7 +125,63 @@ def store_upload(attachment: AttachmentBase, uploaded, *, kinds=("image", "docum
     attachment.file.save(f"{uuid.uuid4().hex}.{ext}", ContentFile(data), save=False)
     if thumb is not None:
         attachment.thumbnail.save(f"{uuid.uuid4().hex}_thumb.jpg", ContentFile(thumb), save=False)
+    _keep_only_if_committed(attachment)
     return attachment
+
+
+# Files written by store_upload inside a transaction that has not committed yet. A file is kept
+# when its transaction commits; when the transaction (or the savepoint it was written in) rolls
+# back, Django drops the on_commit callback and ``discard_rolled_back_files`` removes the file, so a
+# failed upload never leaves a file on disk without its row. Checked when each request finishes.
+_pending = threading.local()
+
+
+def _pending_files() -> list:
+    if not hasattr(_pending, "items"):
+        _pending.items = []
+    return _pending.items
+
+
+def _keep_only_if_committed(attachment: AttachmentBase) -> None:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return  # autocommit: the caller saves the row at once
+    fields = [f for f in (attachment.file, attachment.thumbnail) if f]
+    entry = {"files": [(f.storage, f.name) for f in fields], "committed": False, "alias": connection.alias}
+
+    def committed():
+        entry["committed"] = True
+
+    entry["callback"] = committed
+    transaction.on_commit(committed)
+    _pending_files().append(entry)
+
+
+def discard_rolled_back_files(**_kwargs) -> int:
+    """Delete the files of uploads whose transaction rolled back; returns how many were removed."""
+    from django.db import connections
+
+    removed = 0
+    items = _pending_files()
+    for entry in list(items):
+        if not entry["committed"]:
+            connection = connections[entry["alias"]]
+            waiting = connection.in_atomic_block and any(
+                func is entry["callback"] for _sids, func, _robust in connection.run_on_commit
+            )
+            if waiting:
+                continue  # still inside its (test or request) transaction
+            for storage, name in entry["files"]:
+                try:
+                    storage.delete(name)
+                    removed += 1
+                except OSError:  # pragma: no cover - a disk error must not break the response
+                    logger.warning("could not remove the file of a failed upload")
+        items.remove(entry)
+    return removed
+
+
+request_finished.connect(discard_rolled_back_files, dispatch_uid="branches.uploads.discard_rolled_back_files")
 
 
 def serve(attachment: AttachmentBase, *, thumbnail: bool = False, inline: bool = True) -> FileResponse:
