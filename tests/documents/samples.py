@@ -77,18 +77,49 @@ def upload(name: str, data: bytes, content_type: str = "application/octet-stream
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
-ALLOWED_ON_MEETINGS = {
-    "纪要.pdf": (PDF, "application/pdf"),
-    "会议记录.docx": (None, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    "签到表.xlsx": (None, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "材料.zip": (None, "application/zip"),
-    "会场.png": (None, "image/png"),
-    "会场.jpg": (None, "image/jpeg"),
-}
-
-
 def build(name: str) -> bytes:
     ext = name.rsplit(".", 1)[-1]
-    return {"pdf": lambda: PDF, "docx": docx, "xlsx": xlsx, "zip": zip_archive, "png": png, "jpg": jpg, "ofd": ofd}[
-        ext
-    ]()
+    return {
+        "pdf": lambda: PDF,
+        "docx": docx,
+        "xlsx": xlsx,
+        "zip": zip_archive,
+        "png": png,
+        "jpg": jpg,
+        "ofd": ofd,
+        "doc": lambda: ole("WordDocument"),
+        "wps": lambda: ole("WordDocument"),
+        "et": lambda: ole("Workbook"),
+    }[ext]()
+
+
+def ole(stream: str = "WordDocument", size: int = 4096) -> bytes:
+    """A minimal OLE2 compound file with one stream: the container of .doc/.xls/.ppt and WPS's
+    .wps/.et/.dps (MS-CFB, version 3, 512-byte sectors; the stream is big enough to skip the mini stream)."""
+    import struct
+
+    free, end, fat_sect, nostream = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+    n = -(-size // 512)
+    header = bytearray(512)
+    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 0x18, 0x3E, 0x03, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIIII", header, 0x28, 0, 1, 1, 0, 4096, end, 0, end, 0)
+    difat = [0] + [free] * 108
+    struct.pack_into("<109I", header, 0x4C, *difat)
+    fat = [fat_sect, end] + [3 + i for i in range(n - 1)] + [end]
+    fat += [free] * (128 - len(fat))
+    fat_sector = struct.pack("<128I", *fat)
+
+    def entry(name, kind, child=nostream, start=end, length=0):
+        raw = bytearray(128)
+        encoded = (name + "\0").encode("utf-16-le") if name else b""
+        raw[0 : len(encoded)] = encoded
+        struct.pack_into("<HBB", raw, 0x40, len(encoded), kind, 1)
+        struct.pack_into("<III", raw, 0x44, nostream, nostream, child)
+        struct.pack_into("<II", raw, 0x74, start, length)
+        return bytes(raw)
+
+    directory = entry("Root Entry", 5, child=1) + entry(stream, 2, start=2, length=size)
+    directory += entry("", 0) + entry("", 0)
+    data = (b"\x00" * size).ljust(n * 512, b"\x00")
+    return bytes(header) + fat_sector + directory + data

@@ -22,6 +22,10 @@ TYPES = {
     "材料.zip": "application/zip",
     "会场.png": "image/png",
     "会场.jpg": "image/jpeg",
+    "通知.doc": "application/msword",
+    "通知.wps": "application/wps-office.wps",
+    "统计.et": "application/wps-office.et",
+    "公文.ofd": "application/ofd",
 }
 
 
