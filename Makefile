@@ -49,6 +49,11 @@ chromium:
 	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	  else echo "Chromium is missing: run 'sudo apt-get install chromium' (browser journeys will be skipped)"; fi; \
 	fi
+	@# PDF documents (WeasyPrint): Pango and the Noto CJK fonts they embed (docs/documents.md).
+	@if ! ldconfig -p | grep -q libpangoft2-1.0 || [ ! -d /usr/share/fonts/opentype/noto ]; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk >/dev/null; \
+	  else echo "PDF documents need: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk"; fi; \
+	fi
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

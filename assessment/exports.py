@@ -1,32 +1,28 @@
-"""Excel exports of score cards and cycle results (openpyxl)."""
-
-import io
+"""Excel exports of score cards and cycle results (through the document layer)."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from branches.documents import xlsx
 
 from .selectors import effective_score
 
 
-def _bytes(wb) -> bytes:
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 def scorecard_xlsx(assessment, results, dims, total) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Score card")
-    ws.append([str(assessment.organization), assessment.cycle.name])
-    ws.append([pgettext("assessment", "Total"), float(total or 0), _("Grade"), str(assessment.grade or "—")])
-    ws.append([])
+    book = xlsx.Book()
     header = [_("Dimension"), _("Code"), _("Indicator"), _("Max score"), _("Self-score"), _("Review score"), _("Score")]
-    ws.append(header)
-    for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
+    ws = book.sheet(
+        _("Score card"),
+        header,
+        title=f"{assessment.organization} {assessment.cycle.name}",
+        organization=str(assessment.organization),
+        widths=[None, None, 40],
+        preamble=[
+            [str(assessment.organization), assessment.cycle.name],
+            [pgettext("assessment", "Total"), float(total or 0), _("Grade"), str(assessment.grade or "—")],
+            [],
+        ],
+    )
     for d in dims:
         for r in d["results"]:
             ws.append(
@@ -40,16 +36,13 @@ def scorecard_xlsx(assessment, results, dims, total) -> bytes:
                     _num(effective_score(r)),
                 ]
             )
-    ws.column_dimensions["C"].width = 40
-    return _bytes(wb)
+    return book.bytes()
 
 
 def cycle_xlsx(cycle, rows) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Results")
-    ws.append([cycle.name])
-    ws.append(
+    book = xlsx.Book()
+    ws = book.sheet(
+        _("Results"),
         [
             _("Parent organisation"),
             _("Branch"),
@@ -58,10 +51,11 @@ def cycle_xlsx(cycle, rows) -> bytes:
             _("Review score"),
             _("Final score"),
             _("Grade"),
-        ]
+        ],
+        title=cycle.name,
+        title_row=True,
+        widths=[30, 30],
     )
-    for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
     for a in rows:
         ws.append(
             [
@@ -74,9 +68,7 @@ def cycle_xlsx(cycle, rows) -> bytes:
                 str(a.grade) if a.grade else "",
             ]
         )
-    ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 30
-    return _bytes(wb)
+    return book.bytes()
 
 
 def _num(value):

@@ -7,6 +7,7 @@ import decimal
 import uuid
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .models import AuditEntry
 
@@ -41,7 +42,7 @@ def _plain(value):
         return value.isoformat()
     if isinstance(value, (decimal.Decimal, uuid.UUID)):
         return str(value)
-    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+    if isinstance(value, FieldFile):  # never touch .url: an empty file field raises ValueError
         return value.name or ""
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]

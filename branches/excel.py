@@ -340,9 +340,12 @@ def import_members(*, actor, content: bytes) -> list[Member]:
 
 
 def export_workbook(actor, members, *, unmasked_ids: set[int]) -> bytes:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("党员名册")
-    ws.append(
+    """The register as Excel through the document layer (formulas neutralised, print setup)."""
+    from .documents import xlsx
+
+    book = xlsx.Book()
+    ws = book.sheet(
+        "党员名册",
         [
             "序号",
             "姓名",
@@ -357,7 +360,8 @@ def export_workbook(actor, members, *, unmasked_ids: set[int]) -> bytes:
             "转正日期",
             "学历",
             "职务",
-        ]
+        ],
+        title="党员名册",
     )
     for i, m in enumerate(members, start=1):
         ws.append(
@@ -377,6 +381,4 @@ def export_workbook(actor, members, *, unmasked_ids: set[int]) -> bytes:
                 m.job_title,
             ]
         )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return book.bytes()

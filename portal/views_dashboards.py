@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -116,13 +114,13 @@ class DashboardExportView(OrgDashboardMixin, DetailView):
     show_all = True
 
     def render_to_response(self, context, **kwargs):
-        from openpyxl import Workbook
+        from branches.documents import xlsx
 
         board = self.board()
-        wb = Workbook()
-        ws = wb.active
-        ws.title = _("Headline figures")[:31]
-        ws.append(
+        book = xlsx.Book()
+        options = {"organization": board.org.name, "title": f"{board.org.name} {board.period.label}"}
+        ws = book.sheet(
+            _("Headline figures"),
             [
                 _("Organisation name"),
                 pgettext("dashboards", "Period"),
@@ -130,55 +128,52 @@ class DashboardExportView(OrgDashboardMixin, DetailView):
                 _("Value"),
                 _("Unit"),
                 _("Same period last year"),
-            ]
+            ],
+            **options,
         )
         for f in board.headline:
             ws.append([board.org.name, board.period.label, f.label, f.value, f.unit, f.last_year])
         if board.ranking_metric is not None:
-            ws = wb.create_sheet(_("Ranking")[:31])
-            ws.append([_("Organisation name")] + [str(m.label) for m in board.ranking_columns])
+            ws = book.sheet(
+                _("Ranking"), [_("Organisation name")] + [str(m.label) for m in board.ranking_columns], **options
+            )
             for row in board.ranking:
                 ws.append([row["org"].name] + [f.value for f in row["figures"]])
         if board.heatmap:
-            ws = wb.create_sheet(_("Monthly compliance")[:31])
-            ws.append([_("Organisation name")] + [m.label for m in board.heatmap_months])
+            ws = book.sheet(
+                _("Monthly compliance"), [_("Organisation name")] + [m.label for m in board.heatmap_months], **options
+            )
             for row in board.heatmap:
                 ws.append([row["org"].name] + [c.value for c in row["cells"]])
         if board.grades and board.grades["items"]:
-            ws = wb.create_sheet(_("Grade distribution")[:31])
-            ws.append([_("Grade"), _("Branches")])
+            ws = book.sheet(_("Grade distribution"), [_("Grade"), _("Branches")], **options)
             for g in board.grades["items"]:
                 ws.append([g["label"], g["value"]])
         if board.radar and board.radar["items"]:
-            ws = wb.create_sheet(_("Average score by dimension")[:31])
-            ws.append([_("Dimension"), _("Average score"), _("Maximum score")])
+            ws = book.sheet(
+                _("Average score by dimension"), [_("Dimension"), _("Average score"), _("Maximum score")], **options
+            )
             for d in board.radar["items"]:
                 ws.append([d["label"], d["value"], d["max"]])
         if board.burndown and board.burndown["rows"]:
-            ws = wb.create_sheet(_("Rectifications by month")[:31])
-            ws.append(
+            ws = book.sheet(
+                _("Rectifications by month"),
                 [
                     pgettext("dashboards", "Month"),
                     _("Open at month end"),
                     _("Closed in the month"),
                     _("Closed on time (%)"),
-                ]
+                ],
+                **options,
             )
             for r in board.burndown["rows"]:
                 ws.append([r["period"].label, r["open"], r["closed"], r["on_time"]])
         if board.structure:
-            ws = wb.create_sheet(_("Member structure")[:31])
-            ws.append([_("Dimension"), _("Group"), _("Members")])
+            ws = book.sheet(_("Member structure"), [_("Dimension"), _("Group"), _("Members")], **options)
             for dim in board.structure:
                 for b in dim["buckets"]:
                     ws.append([dim["title"], b["label"], b["value"]])
-        out = io.BytesIO()
-        wb.save(out)
-        response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="dashboard-{board.org.pk}-{board.period.key}.xlsx"'
-        return response
+        return book.response(f"dashboard-{board.org.pk}-{board.period.key}.xlsx")
 
 
 class AnnualSummaryView(OrgDashboardMixin, DetailView):

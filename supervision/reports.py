@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
@@ -160,13 +159,14 @@ def bulletin(user, period: periods.Period, *, today: datetime.date) -> Bulletin:
 
 
 def bulletin_xlsx(b: Bulletin) -> HttpResponse:
-    from openpyxl import Workbook
+    from branches.documents import xlsx
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Cards")
-    ws.append(
-        [_("Colour"), _("Organisation"), _("Rule"), pgettext("supervision", "Reason"), _("Issued at"), _("State")]
+    book = xlsx.Book()
+    title = f"{_('Supervision bulletin')} {b.period.label}"
+    ws = book.sheet(
+        _("Cards"),
+        [_("Colour"), _("Organisation"), _("Rule"), pgettext("supervision", "Reason"), _("Issued at"), _("State")],
+        title=title,
     )
     for c in b.cards:
         state = _("Revoked") if c.revoked_at else (_("Cleared") if c.cleared_at else _("Active"))
@@ -176,18 +176,15 @@ def bulletin_xlsx(b: Bulletin) -> HttpResponse:
                 c.organization.name,
                 c.rule.name,
                 c.reason,
-                c.issued_at.strftime("%Y-%m-%d"),
+                xlsx.local_date(c.issued_at),
                 state,
             ]
         )
-    ws2 = wb.create_sheet(_("Overdue rectifications"))
-    ws2.append([_("Organisation"), _("Category"), _("Measures"), _("Deadline"), _("Working days overdue")])
+    ws2 = book.sheet(
+        _("Overdue rectifications"),
+        [_("Organisation"), _("Category"), _("Measures"), _("Deadline"), _("Working days overdue")],
+        title=title,
+    )
     for r in b.overdue:
         ws2.append([r.owner_org.name, r.finding.category.name, r.measures, r.effective_deadline, r.overdue_days])
-    out = io.BytesIO()
-    wb.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="bulletin-{b.period.key}.xlsx"'
-    return response
+    return book.response(f"bulletin-{b.period.key}.xlsx")

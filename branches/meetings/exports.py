@@ -99,10 +99,10 @@ LEDGER_HEAD = [
 ]
 
 
-def ledger_xlsx(queryset, period) -> bytes:
+def ledger_xlsx(queryset, period, organization=None) -> bytes:
     from django.db.models import Count, Q
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+
+    from ..documents import xlsx
 
     qs = (
         queryset.select_related("organization")
@@ -115,14 +115,16 @@ def ledger_xlsx(queryset, period) -> bytes:
         )
         .order_by("organization__path", "start")
     )
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"台账{period.key}"
-    ws.append([f"组织生活台账（{period.label}）"])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append(LEDGER_HEAD)
-    for c in ws[2]:
-        c.font = Font(bold=True)
+    book = xlsx.Book()
+    ws = book.sheet(
+        f"台账{period.key}",
+        LEDGER_HEAD,
+        title=f"组织生活台账（{period.label}）",
+        organization=organization.name if organization else "",
+        widths=[6, 24, 14, 30, 17, 16, 6, 6, 6, 6, 36, 8, 17],
+        landscape=True,
+        title_row=True,
+    )
     for i, m in enumerate(qs, start=1):
         first = next((t for t in m.topics.all() if t.is_first_topic), None)
         ws.append(
@@ -131,7 +133,7 @@ def ledger_xlsx(queryset, period) -> bytes:
                 m.organization.name,
                 str(MeetingKind(m.kind).label),
                 m.title,
-                timezone.localtime(m.start).strftime("%Y-%m-%d %H:%M"),
+                m.start,
                 m.place,
                 m.n_all,
                 m.n_present,
@@ -139,11 +141,7 @@ def ledger_xlsx(queryset, period) -> bytes:
                 m.n_absent,
                 (f"{first.title}（{first.material}）" if first else ""),
                 str(MeetingStatus(m.status).label),
-                timezone.localtime(m.submitted_at).strftime("%Y-%m-%d %H:%M") if m.submitted_at else "",
+                m.submitted_at,
             ]
         )
-    for col, width in zip("ABCDEFGHIJKLM", [6, 24, 14, 30, 18, 16, 6, 6, 6, 6, 36, 8, 18], strict=True):
-        ws.column_dimensions[col].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return book.bytes()

@@ -430,7 +430,7 @@ class LedgerView(OrgScopedMixin, View):
             .filter(start__gte=p.start_datetime(), start__lt=p.end_datetime())
             .exclude(status=MeetingStatus.CANCELLED)
         )
-        data = exports.ledger_xlsx(qs, p)
+        data = exports.ledger_xlsx(qs, p, organization)
         response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = (
             f"attachment; filename*=UTF-8''{quote(f'组织生活台账-{organization.name}-{p.key}.xlsx')}"

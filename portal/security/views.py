@@ -10,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -270,15 +270,15 @@ def audit_verify(request):
 @login_required
 @permission_required("portal.export_audit_log", raise_exception=True)
 def audit_export(request):
-    from openpyxl import Workbook
+    from branches.documents import xlsx
 
     form = AuditFilterForm(request.GET or None, user=request.user)
     entries = AuditEntry.objects.select_related("organization").order_by("-at", "-id")
     if request.GET:
         entries = form.filter(entries)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Audit log"))
-    sheet.append(
+    book = xlsx.Book()
+    sheet = book.sheet(
+        _("Audit log"),
         [
             _("Time"),
             _("Actor"),
@@ -289,14 +289,16 @@ def audit_export(request):
             _("IP address"),
             _("Before"),
             _("After"),
-        ]
+        ],
+        title=_("Audit log"),
+        widths=[19, 16, 20, 20, 30, 24, 15, 40, 40],
+        landscape=True,
     )
     count = 0
-    tz = timezone.get_current_timezone()
     for e in entries[:EXPORT_LIMIT].iterator(chunk_size=2000):
         sheet.append(
             [
-                e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"),
+                e.at,
                 e.actor_name,
                 e.action,
                 e.object_type,
@@ -316,13 +318,7 @@ def audit_export(request):
         after={"filters": request.GET.dict(), "rows": count},
         ip=client_ip(request),
     )
-    out = io.BytesIO()
-    workbook.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="audit-{timezone.now():%Y%m%d-%H%M}.xlsx"'
-    return response
+    return book.response(f"audit-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
 
 
 def _json(value) -> str:
