@@ -5,13 +5,18 @@ The inbox is not a channel here: the ``Notification`` row *is* the inbox entry.
 
 from __future__ import annotations
 
-import requests
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
+from . import outbound
+
 
 class ChannelError(Exception):
-    pass
+    """A failed send. ``permanent`` ones (a refused address) are not retried."""
+
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
 
 
 def absolute(url: str) -> str:
@@ -51,17 +56,16 @@ def send_webhook(notification, url: str) -> None:
         "notification_id": notification.pk,
     }
     try:
-        response = requests.post(url, json=payload, timeout=settings.NOTIFY_CHANNEL_TIMEOUT_SECONDS)
-    except requests.RequestException as exc:
-        raise ChannelError(f"{exc.__class__.__name__}: {exc}"[:500]) from exc
-    if response.status_code >= 300:
-        raise ChannelError(f"HTTP {response.status_code}: {response.text[:200]}")
-    try:
-        data = response.json()
-    except ValueError:
-        return
-    if isinstance(data, dict) and data.get("errcode") not in (None, 0):
-        raise ChannelError(f"robot answered errcode {data.get('errcode')}: {data.get('errmsg', '')}"[:500])
+        reply = outbound.send("POST", url, json=payload, timeout=settings.NOTIFY_CHANNEL_TIMEOUT_SECONDS)
+    except outbound.UnsafeURL as exc:
+        raise ChannelError("; ".join(exc.messages)[:500], permanent=True) from exc
+    except outbound.SendError as exc:
+        raise ChannelError(str(exc)[:500]) from exc
+    # Only the status and the robot's error code are kept: never the body of the answer.
+    if reply.status >= 300:
+        raise ChannelError(f"HTTP {reply.status}")
+    if isinstance(reply.data, dict) and reply.data.get("errcode") not in (None, 0):
+        raise ChannelError(f"robot answered errcode {reply.data.get('errcode')}"[:500])
 
 
 SENDERS = {"email": send_email, "webhook": send_webhook}

@@ -433,6 +433,20 @@ def env_url(name: str, default: str = "") -> str:
     return value
 
 
+# Outbound requests (robots, messenger APIs, identity providers): portal/outbound.py, docs/security.md F3.
+OUTBOUND_REQUIRE_HTTPS = env_bool("OUTBOUND_REQUIRE_HTTPS", not (DEBUG or TESTING))
+OUTBOUND_ALLOWED_NETWORKS = env_list("OUTBOUND_ALLOWED_NETWORKS", [])
+for _network in OUTBOUND_ALLOWED_NETWORKS:
+    try:
+        import ipaddress as _ipaddress
+
+        _ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ConfigError("OUTBOUND_ALLOWED_NETWORKS", f"must be CIDR networks, got {_network!r}") from None
+OUTBOUND_BLOCKED_NAMES = env_list(
+    "OUTBOUND_BLOCKED_NAMES",
+    ["localhost", "localhost.localdomain", "ip6-localhost", "metadata", "metadata.google.internal", "metadata.goog"],
+)
 NOTIFY_WEBHOOK_URL = env_url("NOTIFY_WEBHOOK_URL")
 NOTIFY_BASE_URL = env_url("NOTIFY_BASE_URL")
 NOTIFY_CHANNEL_TIMEOUT_SECONDS = env_int("NOTIFY_CHANNEL_TIMEOUT_SECONDS", 10, minimum=1)

@@ -36,6 +36,9 @@ class Robot:
 
     def __init__(self):
         self.bodies = []
+        self.headers = []
+        self.paths = []
+        self.answer = None  # (status, body bytes, extra headers) to answer every request with
         self.fail_next = 0
         self.delay = 0.0
         self.lock = threading.Lock()
@@ -45,6 +48,18 @@ class Robot:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
+                robot.headers.append(dict(self.headers))
+                robot.paths.append(self.path)
+                if robot.answer is not None:
+                    status, content, extra = robot.answer
+                    robot.bodies.append(body)
+                    self.send_response(status)
+                    for name, value in extra.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(content)))
+                    self.end_headers()
+                    self.wfile.write(content)
+                    return
                 if robot.delay:
                     time.sleep(robot.delay)
                 with robot.lock:

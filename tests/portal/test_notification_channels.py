@@ -26,6 +26,13 @@ def smtp(settings):
     controller.stop()
 
 
+@pytest.fixture(autouse=True)
+def loopback_allowed(settings):
+    """Test-only allowance: these tests post to receivers on 127.0.0.1 (and nowhere else)."""
+    settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    settings.OUTBOUND_REQUIRE_HTTPS = False
+
+
 @pytest.fixture
 def robot(settings):
     r = Robot()
