@@ -8,8 +8,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
-from . import outbound
-
 
 class ChannelError(Exception):
     """A failed send. ``permanent`` ones (a refused address) are not retried."""
@@ -48,24 +46,25 @@ def send_email(notification, address: str) -> None:
         raise ChannelError(f"{exc.__class__.__name__}: {exc}"[:500]) from exc
 
 
+def robot_text_of(notification) -> str:
+    """What a robot may carry: no item titles (a robot posts into a group chat), a count and a link."""
+    from django.utils.translation import gettext as _
+
+    title = notification.title if notification.is_digest else _("You have a new notification in the portal.")
+    return f"{settings.PORTAL_NAME}: {title}\n{absolute(notification.url)}"
+
+
 def send_webhook(notification, url: str) -> None:
-    """A JSON POST understood by WeCom (企业微信) and DingTalk (钉钉) group robots."""
-    payload = {
-        "msgtype": "text",
-        "text": {"content": text_of(notification)},
-        "notification_id": notification.pk,
-    }
+    """A personal 企业微信 / 钉钉 robot: counts and a link only, split under the robot's size limit."""
+    from . import robot_messages
+
+    if not settings.NOTIFY_BASE_URL:
+        raise ChannelError("NOTIFY_BASE_URL is not set: robot messages need absolute links", permanent=True)
+    parts = robot_messages.split_text(robot_text_of(notification))
     try:
-        reply = outbound.send("POST", url, json=payload, timeout=settings.NOTIFY_CHANNEL_TIMEOUT_SECONDS)
-    except outbound.UnsafeURL as exc:
-        raise ChannelError("; ".join(exc.messages)[:500], permanent=True) from exc
-    except outbound.SendError as exc:
-        raise ChannelError(str(exc)[:500]) from exc
-    # Only the status and the robot's error code are kept: never the body of the answer.
-    if reply.status >= 300:
-        raise ChannelError(f"HTTP {reply.status}")
-    if isinstance(reply.data, dict) and reply.data.get("errcode") not in (None, 0):
-        raise ChannelError(f"robot answered errcode {reply.data.get('errcode')}"[:500])
+        robot_messages.post_parts(url=url, parts=parts, extra={"notification_id": notification.pk})
+    except robot_messages.RobotError as exc:
+        raise ChannelError(str(exc), permanent=exc.permanent) from exc
 
 
 SENDERS = {"email": send_email, "webhook": send_webhook}

@@ -182,6 +182,7 @@ def test_the_default_settings_refuse_loopback_and_production_requires_https():
 @pytest.fixture
 def receiver(settings):
     settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1/32"]  # test-only allowance
+    settings.NOTIFY_BASE_URL = "https://djportal.example.gov.cn"
     robot = Robot()
     yield robot
     robot.stop()
@@ -228,6 +229,7 @@ def test_a_robot_answer_body_is_never_stored(world, receiver, settings):
 
 @pytest.mark.django_db
 def test_a_refused_robot_address_fails_at_once_without_retries(world, settings):
+    settings.NOTIFY_BASE_URL = "https://djportal.example.gov.cn"
     settings.NOTIFY_WEBHOOK_URL = "http://169.254.169.254/latest/meta-data/"
     NotificationPreference.objects.create(user=world.secretary, email=False, webhook=True)
     with provider([due(world.secretary)]):

@@ -78,6 +78,7 @@ class Drill:
             # Test-only allowance: the robot listens on loopback.
             "OUTBOUND_ALLOWED_NETWORKS": "127.0.0.1/32",
             "OUTBOUND_REQUIRE_HTTPS": "false",
+            "NOTIFY_BASE_URL": "https://djportal.example.gov.cn",
             "REMINDER_SWEEP_SECONDS": "2",
             "NOTIFY_DISPATCH_SECONDS": "2",
             "NOTIFY_DELIVERY_LEASE_SECONDS": "3",
