@@ -13,6 +13,7 @@ class PortalConfig(AppConfig):
         from .notifications import on_notify
 
         register_permissions({"notifications.defaults": {Role.COMMITTEE_STAFF}})
+        register_permissions({"robots.manage": {Role.COMMITTEE_STAFF, Role.UNIT_ADMIN, Role.SECRETARY}})
         notify.connect(on_notify, dispatch_uid="portal.notifications.on_notify")
         from django.db.models.signals import post_delete, post_save
 

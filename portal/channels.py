@@ -5,13 +5,16 @@ The inbox is not a channel here: the ``Notification`` row *is* the inbox entry.
 
 from __future__ import annotations
 
-import requests
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
 
 class ChannelError(Exception):
-    pass
+    """A failed send. ``permanent`` ones (a refused address) are not retried."""
+
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
 
 
 def absolute(url: str) -> str:
@@ -43,25 +46,25 @@ def send_email(notification, address: str) -> None:
         raise ChannelError(f"{exc.__class__.__name__}: {exc}"[:500]) from exc
 
 
+def robot_text_of(notification) -> str:
+    """What a robot may carry: no item titles (a robot posts into a group chat), a count and a link."""
+    from django.utils.translation import gettext as _
+
+    title = notification.title if notification.is_digest else _("You have a new notification in the portal.")
+    return f"{settings.PORTAL_NAME}: {title}\n{absolute(notification.url)}"
+
+
 def send_webhook(notification, url: str) -> None:
-    """A JSON POST understood by WeCom (企业微信) and DingTalk (钉钉) group robots."""
-    payload = {
-        "msgtype": "text",
-        "text": {"content": text_of(notification)},
-        "notification_id": notification.pk,
-    }
+    """A personal 企业微信 / 钉钉 robot: counts and a link only, split under the robot's size limit."""
+    from . import robot_messages
+
+    if not settings.NOTIFY_BASE_URL:
+        raise ChannelError("NOTIFY_BASE_URL is not set: robot messages need absolute links", permanent=True)
+    parts = robot_messages.split_text(robot_text_of(notification))
     try:
-        response = requests.post(url, json=payload, timeout=settings.NOTIFY_CHANNEL_TIMEOUT_SECONDS)
-    except requests.RequestException as exc:
-        raise ChannelError(f"{exc.__class__.__name__}: {exc}"[:500]) from exc
-    if response.status_code >= 300:
-        raise ChannelError(f"HTTP {response.status_code}: {response.text[:200]}")
-    try:
-        data = response.json()
-    except ValueError:
-        return
-    if isinstance(data, dict) and data.get("errcode") not in (None, 0):
-        raise ChannelError(f"robot answered errcode {data.get('errcode')}: {data.get('errmsg', '')}"[:500])
+        robot_messages.post_parts(url=url, parts=parts, extra={"notification_id": notification.pk})
+    except robot_messages.RobotError as exc:
+        raise ChannelError(str(exc), permanent=exc.permanent) from exc
 
 
 SENDERS = {"email": send_email, "webhook": send_webhook}

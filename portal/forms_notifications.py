@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import outbound
 from .models_notifications import NotificationPreference
 
 HOURS = [("", _("— none —"))] + [(h, f"{h:02d}:00") for h in range(24)]
@@ -23,3 +24,14 @@ class PreferenceForm(forms.ModelForm):
             "webhook": _("Post reminders to a WeCom or DingTalk group robot."),
             "webhook_url": _("Leave empty to use the portal's group robot."),
         }
+
+    def clean_webhook_url(self):
+        url = self.cleaned_data.get("webhook_url", "")
+        if url:
+            try:
+                outbound.check_url(url)
+            except outbound.UnsafeURL as exc:
+                raise forms.ValidationError(
+                    _("This robot address cannot be used: %(reason)s") % {"reason": "; ".join(exc.messages)}
+                ) from None
+        return url

@@ -75,6 +75,7 @@ from .models_notifications import (  # noqa: E402,F401  (notification engine tab
     NotificationPreference,
     Reminder,
 )
+from .models_robots import GroupRobot, RobotPlatform, RobotPost  # noqa: E402,F401  (group robots)
 
 
 class UserSession(models.Model):

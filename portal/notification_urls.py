@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views_notifications as views
+from . import views_robots
 
 app_name = "notifications"
 
@@ -9,6 +10,9 @@ urlpatterns = [
     path("read-all/", views.notification_read_all, name="read_all"),
     path("preferences/", views.preferences, name="preferences"),
     path("defaults/", views.default_preferences, name="defaults"),
+    path("robots/", views_robots.GroupRobotListView.as_view(), name="robots"),
+    path("robots/new/", views_robots.robot_create, name="robot_create"),
+    path("robots/<int:pk>/", views_robots.GroupRobotUpdateView.as_view(), name="robot_update"),
     path("<int:pk>/", views.notification_detail, name="detail"),
     path("<int:pk>/read/", views.notification_read, name="read"),
 ]

@@ -24,6 +24,7 @@ from branches import audit
 from branches.access import has_permission
 from branches.audit import snapshot
 
+from . import outbound
 from .channels import SENDERS, ChannelError
 from .models_notifications import (
     STEP_LABELS,
@@ -65,6 +66,13 @@ def _check_preferences(pref: NotificationPreference) -> None:
         raise ValidationError(_("Give both the start and the end of the quiet hours, or neither."))
     if pref.webhook and not pref.webhook_url and not settings.NOTIFY_WEBHOOK_URL:
         raise ValidationError(_("Enter a webhook URL: this portal has no group robot configured."))
+    if pref.webhook_url:
+        try:
+            outbound.check_url(pref.webhook_url)
+        except outbound.UnsafeURL as exc:
+            raise ValidationError(
+                _("This robot address cannot be used: %(reason)s") % {"reason": "; ".join(exc.messages)}
+            ) from None
     try:
         pref.full_clean(exclude=["user"])
     except ValidationError as exc:
@@ -299,22 +307,22 @@ def deliver_one(delivery_id: int, *, now: datetime.datetime | None = None) -> bo
     if not claimed:
         return False  # someone else has it, or it is done: never send twice
     delivery = Delivery.objects.select_related("notification").get(pk=delivery_id)
-    error = ""
+    error, permanent = "", False
     try:
         SENDERS[delivery.channel](delivery.notification, delivery.target)
     except ChannelError as exc:
-        error = str(exc)
-    return _record_outcome(delivery, error=error, now=now)
+        error, permanent = str(exc), exc.permanent
+    return _record_outcome(delivery, error=error, now=now, permanent=permanent)
 
 
 @transaction.atomic
-def _record_outcome(delivery: Delivery, *, error: str, now: datetime.datetime) -> bool:
+def _record_outcome(delivery: Delivery, *, error: str, now: datetime.datetime, permanent: bool = False) -> bool:
     before = snapshot(delivery, ["state", "attempts", "last_error"])
     delivery.attempts += 1
     if not error:
         delivery.state, delivery.sent_at, delivery.last_error = DeliveryState.SENT, now, ""
         action = "notification.delivered"
-    elif delivery.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
+    elif permanent or delivery.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
         delivery.state, delivery.last_error = DeliveryState.FAILED, error
         action = "notification.delivery_failed"
     else:

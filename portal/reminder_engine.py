@@ -203,6 +203,15 @@ def dispatch(now: datetime.datetime, *, run_inline: bool = False) -> tuple[int, 
             sent += notifications.deliver_many(ids, now=now)
         else:
             tasks.deliver.delay(ids)
+    # Group robots: one aggregate per robot per day, built here and sent by the workers.
+    from . import robots
+
+    robots.build_group_posts(now)
+    for ids in chunked(robots.due_posts(now), chunk):
+        if run_inline:
+            sent += robots.deliver_posts(ids, now=now)
+        else:
+            tasks.post_to_groups.delay(ids)
     return made, sent
 
 

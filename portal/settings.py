@@ -521,6 +521,39 @@ def env_url(name: str, default: str = "") -> str:
     return value
 
 
+# Outbound requests (robots, messenger APIs, identity providers): portal/outbound.py, docs/security.md F3.
+OUTBOUND_REQUIRE_HTTPS = env_bool("OUTBOUND_REQUIRE_HTTPS", not (DEBUG or TESTING))
+OUTBOUND_ALLOWED_NETWORKS = env_list("OUTBOUND_ALLOWED_NETWORKS", [])
+for _network in OUTBOUND_ALLOWED_NETWORKS:
+    try:
+        import ipaddress as _ipaddress
+
+        _ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ConfigError("OUTBOUND_ALLOWED_NETWORKS", f"must be CIDR networks, got {_network!r}") from None
+OUTBOUND_BLOCKED_NAMES = env_list(
+    "OUTBOUND_BLOCKED_NAMES",
+    ["localhost", "localhost.localdomain", "ip6-localhost", "metadata", "metadata.google.internal", "metadata.goog"],
+)
+PORTAL_NAME = env_str("PORTAL_NAME", "机关党建门户")
+# 企业微信 text messages are at most 2,048 bytes; 钉钉 group robots get the same limit.
+ROBOT_TEXT_LIMIT_BYTES = env_int("ROBOT_TEXT_LIMIT_BYTES", 2048, minimum=200)
+
+
+def env_rates(name: str, default: dict[str, int]) -> dict[str, int]:
+    """``robot=20,email=60``: messages per minute per target and channel (0: no limit)."""
+    rates = dict(default)
+    for item in env_list(name, []):
+        channel, _sep, number = item.partition("=")
+        if not number.strip().isdigit():
+            raise ConfigError(name, f"must look like robot=20,email=60, got {item!r}")
+        rates[channel.strip()] = int(number)
+    return rates
+
+
+NOTIFY_RATE_LIMITS = env_rates(
+    "NOTIFY_RATE_LIMITS", {"robot": 20, "webhook": 20, "email": 60, "wecom_app": 300, "dingtalk_app": 300}
+)
 NOTIFY_WEBHOOK_URL = env_url("NOTIFY_WEBHOOK_URL")
 NOTIFY_BASE_URL = env_url("NOTIFY_BASE_URL")
 NOTIFY_CHANNEL_TIMEOUT_SECONDS = env_int("NOTIFY_CHANNEL_TIMEOUT_SECONDS", 10, minimum=1)

@@ -60,6 +60,14 @@ def deliver(delivery_ids: list[int]):
     deliver_many(delivery_ids)
 
 
+@shared_task(name="portal.tasks.post_to_groups", ignore_result=True, acks_late=True)
+def post_to_groups(post_ids: list[int]):
+    """Group robot aggregates; failures are recorded on the row with their own backoff."""
+    from .robots import deliver_posts
+
+    deliver_posts(post_ids)
+
+
 @shared_task(name="portal.tasks.archive_audit_log", ignore_result=True)
 def archive_audit_log():
     """Daily: export audit entries older than AUDIT_RETENTION_MONTHS to var/, then prune them."""

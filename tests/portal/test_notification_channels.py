@@ -26,6 +26,14 @@ def smtp(settings):
     controller.stop()
 
 
+@pytest.fixture(autouse=True)
+def loopback_allowed(settings):
+    """Test-only allowance: these tests post to receivers on 127.0.0.1 (and nowhere else)."""
+    settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    settings.OUTBOUND_REQUIRE_HTTPS = False
+    settings.NOTIFY_BASE_URL = "https://djportal.example.gov.cn"
+
+
 @pytest.fixture
 def robot(settings):
     r = Robot()
@@ -60,7 +68,10 @@ def test_the_webhook_posts_json_to_the_robot_once(world, robot):
         run_sweep(MORNING, run_inline=True)
     assert len(robot.bodies) == 1
     assert robot.bodies[0]["msgtype"] == "text"
-    assert "支部换届即将到期" in robot.bodies[0]["text"]["content"]
+    content = robot.bodies[0]["text"]["content"]
+    # A robot posts into a group chat: a count and an absolute link, never the items themselves.
+    assert "支部换届即将到期" not in content
+    assert "1 项待办" in content and "https://djportal.example.gov.cn/notifications/" in content
 
 
 def test_a_personal_webhook_url_wins_over_the_portal_one(world, settings):

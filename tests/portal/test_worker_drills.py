@@ -75,6 +75,10 @@ class Drill:
             "REDIS_URL": REDIS_URL,
             "PORTAL_VAR_DIR": str(tmp_path),
             "NOTIFY_WEBHOOK_URL": robot.url,
+            # Test-only allowance: the robot listens on loopback.
+            "OUTBOUND_ALLOWED_NETWORKS": "127.0.0.1/32",
+            "OUTBOUND_REQUIRE_HTTPS": "false",
+            "NOTIFY_BASE_URL": "https://djportal.example.gov.cn",
             "REMINDER_SWEEP_SECONDS": "2",
             "NOTIFY_DISPATCH_SECONDS": "2",
             "NOTIFY_DELIVERY_LEASE_SECONDS": "3",

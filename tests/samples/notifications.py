@@ -18,3 +18,19 @@ def notification(world):
         object_id=world.branch_a1.pk,
         created_at=timezone.now(),
     )
+
+
+from portal.models import GroupRobot  # noqa: E402
+
+
+@sample(GroupRobot, insiders=("committee", "unit_admin", "secretary"))
+def group_robot(world):
+    robot, _created = GroupRobot.objects.update_or_create(
+        organization=world.branch_a1,
+        defaults={
+            "name": f"{MARK} 第一支部党员群",
+            "platform": "dingtalk",
+            "webhook_url": "https://oapi.dingtalk.com/robot/send?access_token=sample",
+        },
+    )
+    return robot
