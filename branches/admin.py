@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEntry, Organization, RoleGrant, Unit
+from .models import AuditEntry, CalendarDay, Organization, RoleGrant, Unit
 
 
 @admin.register(Unit)
@@ -51,3 +51,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """Operators confirm each year's holiday and make-up days (调休) against the State Council notice."""
+
+    list_display = ["date", "kind", "name", "confirmed"]
+    list_filter = ["kind", "confirmed"]
+    date_hierarchy = "date"

@@ -16,6 +16,7 @@ from .crypto import blind_index
 from .models import Member, MemberCategory, MemberStatus, Organization, OrganizationKind, RoleGrant, Unit
 from .models.tree import path_for
 from .roles import Role
+from .rules import add_months
 
 DEMO_PASSWORD = "Demo-2026-pass"  # nosec B105: published demo password, README demo section only
 DEMO_PASSWORD = "Demo-2026-pass"  # nosec B105: public demo password, documented in the README; seed_demo refuses production
@@ -258,7 +259,7 @@ def seed(ctx) -> None:
                 else:
                     span = max(1, (today - earliest).days - 400)
                     join = earliest + datetime.timedelta(days=rng.randint(0, span))
-                    full = join + datetime.timedelta(days=365)
+                    full = add_months(join, 12)  # 转正日期: probation ends (党章 第七条)
             id_number = _id_number(rng, birth, serial)
             while id_number in used_ids:  # same area, birth date and sequence: take the next sequence
                 serial += 1000
@@ -462,7 +463,7 @@ def _seed_register(ctx, today: datetime.date) -> None:
         StepKind.ACTIVIST: (60, 200),
         StepKind.CANDIDATE: (370, 450),
         StepKind.PUBLIC_NOTICE: (20, 60),
-        StepKind.ADMISSION: (8, 30),
+        StepKind.ADMISSION: (15, 30),  # after the 5-working-day 公示, holidays included
         StepKind.APPROVAL: (20, 80),
     }
     join_updates = []

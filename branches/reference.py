@@ -51,3 +51,8 @@ def ensure(rule_model=None, position_model=None) -> None:
         position_model.objects.get_or_create(
             code=code, defaults={"name": name, "order": order, "is_secretary": is_secretary}
         )
+    from . import holidays
+    from .models import CalendarDay
+
+    if not CalendarDay.objects.exists():
+        holidays.seed(CalendarDay)

@@ -17,18 +17,25 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit, rules
+from . import audit, elections, rules
+from .development import (  # noqa: F401  (the pipeline's old import path)
+    STEP_CATEGORY,
+    STEP_NEEDS,
+    NextStep,
+    next_steps,
+    pipeline,
+    probation_end,
+    record_step,
+)
 from .models import (
     CommitteePosition,
     CommitteeSeat,
-    DevelopmentStep,
     EventKind,
     Member,
     MemberCategory,
     MemberEvent,
     Organization,
     OrganizationKind,
-    StepKind,
     Term,
     TermChange,
     Transfer,
@@ -36,7 +43,7 @@ from .models import (
     TransferStatus,
 )
 from .models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
-from .services import _require, update_member
+from .services import _require
 
 TERM_FIELDS = [
     "organization",
@@ -47,6 +54,7 @@ TERM_FIELDS = [
     "expected_voters",
     "present_voters",
     "change",
+    "approval_authority",
     "approval_reference",
     "approval_date",
     "note",
@@ -109,6 +117,7 @@ def record_term(
     expected_voters: int | None = None,
     present_voters: int | None = None,
     change: str = TermChange.REGULAR,
+    approval_authority: str = "",
     approval_reference: str = "",
     approval_date: datetime.date | None = None,
     note: str = "",
@@ -123,25 +132,23 @@ def record_term(
         end = rules.add_months(start, 12 * default_term_years(org.kind))
     if end <= start:
         raise ValidationError({"end": _("The term must end after it starts.")})
-    if expected_voters is not None and present_voters is not None and present_voters > expected_voters:
-        raise ValidationError({"present_voters": _("More members present than entitled to vote.")})
+    problem = elections.meeting_problem(expected_voters, present_voters)
+    if problem:
+        raise ValidationError({"present_voters": problem})
     previous = Term.objects.filter(organization=org).order_by("-start").first()
     if previous and start < previous.start:
         raise ValidationError({"start": _("A new term cannot start before the previous one.")})
-    if change in (TermChange.EARLY, TermChange.LATE):
-        if not approval_reference or approval_date is None:
-            raise ValidationError(
-                {"approval_reference": _("An early or late election needs the approval document and its date.")}
-            )
-        if previous:
-            shift = abs((start - previous.end).days)
-            if shift > values.get("term.change.max_months", 12) * 31:
-                raise ValidationError(
-                    {
-                        "start": _("A term may be advanced or extended by at most %(n)s months.")
-                        % {"n": values.get("term.change.max_months", 12)}
-                    }
-                )
+    problems = elections.schedule_problems(
+        change=change,
+        start=start,
+        regular_start=previous.end if previous else None,
+        approval_authority=approval_authority,
+        approval_reference=approval_reference,
+        approval_date=approval_date,
+        values=values,
+    )
+    if problems:
+        raise ValidationError(problems)
     number = (previous.number + 1) if previous else 1
     term = Term(
         organization=org,
@@ -152,6 +159,7 @@ def record_term(
         expected_voters=expected_voters,
         present_voters=present_voters,
         change=change,
+        approval_authority=approval_authority,
         approval_reference=approval_reference,
         approval_date=approval_date,
         note=note,
@@ -192,15 +200,17 @@ def add_seat(
     _require(actor, "member.change", term.organization)
     if not member.organization.path.startswith(term.organization.path):
         raise ValidationError({"member": _("The committee member must belong to this organisation.")})
-    if member.category not in PARTY_MEMBER_CATEGORIES or member.status not in ACTIVE_STATUSES:
-        raise ValidationError({"member": _("Only a party member in good standing may sit on the committee.")})
+    problem = elections.voting_right_problem(member)
+    if problem:
+        raise ValidationError({"member": problem})
     start = start or term.start
     if position.is_secretary and CommitteeSeat.objects.filter(term=term, position=position, end__isnull=True).exists():
         raise ValidationError({"position": _("This committee already has a secretary; end that seat first.")})
     if CommitteeSeat.objects.filter(term=term, member=member, position=position, end__isnull=True).exists():
         raise ValidationError({"member": _("This person already holds this position.")})
-    if votes is not None and term.present_voters is not None and votes > term.present_voters:
-        raise ValidationError({"votes": _("Votes cannot exceed the members present.")})
+    problem = elections.elected_problem(votes, term.present_voters)
+    if problem:
+        raise ValidationError({"votes": problem})
     seat = CommitteeSeat.objects.create(term=term, member=member, position=position, start=start, votes=votes)
     add_event(member, EventKind.POSITION_START, date=start, detail=f"{term.organization} {position}", actor=actor)
     audit.record(actor, "seat.create", seat, after=audit.snapshot(seat, SEAT_FIELDS))
@@ -288,168 +298,6 @@ def structure_warnings_many(orgs) -> dict[int, list[Warning]]:
             )
         result[org.pk] = found
     return result
-
-
-# --- Development pipeline ----------------------------------------------------------
-
-# Which step moves a person into which category.
-STEP_CATEGORY = {
-    StepKind.APPLICATION: MemberCategory.APPLICANT,
-    StepKind.ACTIVIST: MemberCategory.ACTIVIST,
-    StepKind.CANDIDATE: MemberCategory.CANDIDATE,
-    StepKind.ADMISSION: MemberCategory.PROBATIONARY,
-    StepKind.CONVERSION: MemberCategory.FULL,
-}
-# Which steps must already exist before a step may be recorded.
-STEP_NEEDS = {
-    StepKind.TALK: StepKind.APPLICATION,
-    StepKind.ACTIVIST: StepKind.APPLICATION,
-    StepKind.CANDIDATE: StepKind.ACTIVIST,
-    StepKind.PUBLIC_NOTICE: StepKind.CANDIDATE,
-    StepKind.ADMISSION: StepKind.PUBLIC_NOTICE,
-    StepKind.APPROVAL: StepKind.ADMISSION,
-    StepKind.EXTENSION: StepKind.ADMISSION,
-    StepKind.CONVERSION: StepKind.ADMISSION,
-}
-
-
-@transaction.atomic
-def record_step(
-    *,
-    actor,
-    member: Member,
-    kind: str,
-    date: datetime.date,
-    note: str = "",
-    months: int | None = None,
-    today: datetime.date | None = None,
-) -> DevelopmentStep:
-    """Record one development step with its date; moves the category when the step says so."""
-    member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
-    _require(actor, "member.change", member.organization)
-    today = today or timezone.localdate()
-    if kind not in StepKind.values:
-        raise ValidationError({"kind": _("Unknown development step.")})
-    if date > today:
-        raise ValidationError({"date": _("A step cannot be dated in the future.")})
-    steps = {s.kind: s for s in DevelopmentStep.objects.filter(member=member)}
-    if kind in steps:
-        raise ValidationError(
-            {"kind": _("This step has already been recorded (%(date)s).") % {"date": steps[kind].date}}
-        )
-    needed = STEP_NEEDS.get(kind)
-    if needed and needed not in steps:
-        raise ValidationError({"kind": _("Record the step “%(step)s” first.") % {"step": StepKind(needed).label}})
-    if needed and date < steps[needed].date:
-        raise ValidationError({"date": _("This step cannot be dated before the previous step.")})
-    values = rules.all_values()
-    if kind == StepKind.CANDIDATE:
-        earliest = rules.add_months(steps[StepKind.ACTIVIST].date, values["development.cultivation.min_months"])
-        if date < earliest:
-            raise ValidationError(
-                {
-                    "date": _("An activist needs at least %(n)s months of cultivation: not before %(date)s.")
-                    % {"n": values["development.cultivation.min_months"], "date": earliest}
-                }
-            )
-    if kind == StepKind.EXTENSION:
-        low, high = values["development.extension.min_months"], values["development.extension.max_months"]
-        if months is None or not low <= months <= high:
-            raise ValidationError(
-                {"months": _("Probation may be extended by %(low)s to %(high)s months.") % {"low": low, "high": high}}
-            )
-        if StepKind.CONVERSION in steps:
-            raise ValidationError({"kind": _("This person is already a full member.")})
-    if kind == StepKind.CONVERSION:
-        end = probation_end(steps[StepKind.ADMISSION].date, steps.get(StepKind.EXTENSION), values)
-        if date < end:
-            raise ValidationError(
-                {"date": _("Probation ends on %(date)s; conversion cannot be earlier.") % {"date": end}}
-            )
-    step = DevelopmentStep.objects.create(
-        member=member,
-        kind=kind,
-        date=date,
-        note=note,
-        months=months if kind == StepKind.EXTENSION else None,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
-    )
-    add_event(member, EventKind.DEVELOPMENT, date=date, detail=str(StepKind(kind).label), actor=actor)
-    audit.record(actor, "development.step", step, after={"kind": kind, "date": date, "months": months, "note": note})
-    category = STEP_CATEGORY.get(kind)
-    if category and category != member.category:
-        changes = {"category": category}
-        if kind == StepKind.ADMISSION:
-            changes["join_date"] = date
-        if kind == StepKind.CONVERSION:
-            changes["full_date"] = date
-        update_member(actor=actor, member=member, **changes)
-    return step
-
-
-def probation_end(admission: datetime.date, extension: DevelopmentStep | None, values: dict) -> datetime.date:
-    end = rules.add_months(admission, values["development.probation.months"])
-    if extension is not None and extension.months:
-        end = rules.add_months(end, extension.months)
-    return end
-
-
-@dataclass(frozen=True)
-class NextStep:
-    kind: str
-    label: str
-    due: datetime.date | None  # deadline (overdue after it)
-    earliest: datetime.date | None  # not before this date
-    overdue: bool
-
-
-def next_steps(member: Member, steps: list[DevelopmentStep], today: datetime.date, values: dict) -> list[NextStep]:
-    """What is due next for one person, from their steps and the rule data (no queries)."""
-    done = {s.kind: s for s in steps}
-    result: list[NextStep] = []
-
-    def add(kind, due=None, earliest=None):
-        result.append(NextStep(kind, str(StepKind(kind).label), due, earliest, bool(due and due < today)))
-
-    if StepKind.CONVERSION in done:
-        return result
-    if StepKind.APPLICATION in done and StepKind.TALK not in done:
-        add(
-            StepKind.TALK,
-            due=rules.add_months(done[StepKind.APPLICATION].date, values["development.talk.within_months"]),
-        )
-    if StepKind.APPLICATION in done and StepKind.ACTIVIST not in done:
-        add(StepKind.ACTIVIST)
-    elif StepKind.ACTIVIST in done and StepKind.CANDIDATE not in done:
-        add(
-            StepKind.CANDIDATE,
-            earliest=rules.add_months(done[StepKind.ACTIVIST].date, values["development.cultivation.min_months"]),
-        )
-    elif StepKind.CANDIDATE in done and StepKind.PUBLIC_NOTICE not in done:
-        add(StepKind.PUBLIC_NOTICE)
-    elif StepKind.PUBLIC_NOTICE in done and StepKind.ADMISSION not in done:
-        add(
-            StepKind.ADMISSION,
-            earliest=done[StepKind.PUBLIC_NOTICE].date
-            + datetime.timedelta(days=values["development.public_notice.min_days"]),
-        )
-    if StepKind.ADMISSION in done:
-        admission = done[StepKind.ADMISSION].date
-        if StepKind.APPROVAL not in done:
-            add(StepKind.APPROVAL, due=rules.add_months(admission, values["development.approval.within_months"]))
-        end = probation_end(admission, done.get(StepKind.EXTENSION), values)
-        add(StepKind.CONVERSION, due=end, earliest=end)
-    return result
-
-
-def pipeline(members, today: datetime.date) -> dict[int, list[NextStep]]:
-    """``{member.pk: next steps}`` for many people in two queries."""
-    members = list(members)
-    values = rules.all_values()
-    by_member: dict[int, list[DevelopmentStep]] = {m.pk: [] for m in members}
-    for step in DevelopmentStep.objects.filter(member_id__in=by_member.keys()).order_by("date"):
-        by_member[step.member_id].append(step)
-    return {m.pk: next_steps(m, by_member[m.pk], today, values) for m in members}
 
 
 # --- Transfers ---------------------------------------------------------------------

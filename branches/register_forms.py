@@ -173,9 +173,20 @@ class TermForm(forms.Form):
         help_text=_("Empty: the regular length for this kind of organisation."),
     )
     election_date = forms.DateField(label=_("Election date"), widget=DATE, required=False)
-    expected_voters = forms.IntegerField(label=_("Members entitled to vote (应到)"), min_value=0, required=False)
+    expected_voters = forms.IntegerField(
+        label=_("Members entitled to vote (应到)"),
+        min_value=0,
+        required=False,
+        help_text=_("Full members only: probationary members have no vote."),
+    )
     present_voters = forms.IntegerField(label=_("Members present (实到)"), min_value=0, required=False)
     change = forms.ChoiceField(label=_("Schedule"), choices=TermChange.choices, initial=TermChange.REGULAR)
+    approval_authority = forms.CharField(
+        label=_("Approved by"),
+        max_length=100,
+        required=False,
+        help_text=_("The higher committee that approved an early or late election."),
+    )
     approval_reference = forms.CharField(
         label=_("Approval document"),
         max_length=100,

@@ -1,15 +1,6 @@
 from django.contrib import admin
 
-from .models import CalendarDay, EscalationRule, FindingCategory
-
-
-@admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
-    """Operators confirm each year's holiday and make-up days (调休) against the State Council notice."""
-
-    list_display = ["date", "kind", "name", "confirmed"]
-    list_filter = ["kind", "confirmed"]
-    date_hierarchy = "date"
+from .models import EscalationRule, FindingCategory
 
 
 @admin.register(FindingCategory)

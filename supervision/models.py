@@ -1,11 +1,11 @@
-"""Supervision tasks, findings, rectifications, cards and the working-day calendar."""
+"""Supervision tasks, findings, rectifications and cards (the working-day calendar is ``branches.CalendarDay``)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from branches.models import Organization
+from branches.models import CalendarDay, Organization  # noqa: F401  (CalendarDay: the shared calendar)
 from branches.uploads import AttachmentBase
 
 from .querysets import (
@@ -15,27 +15,6 @@ from .querysets import (
     TargetQuerySet,
     TaskQuerySet,
 )
-
-
-class CalendarDay(models.Model):
-    """An exception to the Monday–Friday week: a public holiday or a make-up working day (调休)."""
-
-    class Kind(models.TextChoices):
-        HOLIDAY = "holiday", _("Public holiday")
-        WORKDAY = "workday", _("Make-up working day")
-
-    date = models.DateField(_("date"), unique=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=50, blank=True)
-    confirmed = models.BooleanField(_("confirmed by the official schedule"), default=True)
-
-    class Meta:
-        ordering = ["date"]
-        verbose_name = _("calendar day")
-        verbose_name_plural = _("calendar days")
-
-    def __str__(self):
-        return f"{self.date} {self.get_kind_display()} {self.name}"
 
 
 class FindingCategory(models.Model):

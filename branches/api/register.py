@@ -105,6 +105,7 @@ class TermSerializer(serializers.ModelSerializer):
             "expected_voters",
             "present_voters",
             "change",
+            "approval_authority",
             "approval_reference",
             "approval_date",
             "seats",

@@ -131,6 +131,30 @@ def _rules():
     return rules
 
 
+def committee_orgs(ids) -> set[int]:
+    """Which of these organisations have a committee (支部工作条例): one recorded with a current seat,
+    or enough full members that one is required (``structure.branch.committee_at_full_members``).
+    A branch below that threshold has a secretary only and owes no committee meetings. Two queries."""
+    from .. import rules as register_rules
+    from ..models import CommitteeSeat, Member, MemberCategory
+    from ..models.members import ACTIVE_STATUSES
+
+    threshold = register_rules.all_values().get("structure.branch.committee_at_full_members", 7)
+    found = set(
+        CommitteeSeat.objects.filter(term__organization_id__in=ids, end__isnull=True)
+        .values_list("term__organization_id", flat=True)
+        .distinct()
+    )
+    found |= set(
+        Member.objects.filter(organization_id__in=ids, category=MemberCategory.FULL, status__in=ACTIVE_STATUSES)
+        .values("organization_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=threshold)
+        .values_list("organization_id", flat=True)
+    )
+    return found
+
+
 def first_topic_kinds() -> set[str]:
     return set(MeetingKindRule.objects.filter(requires_first_topic=True).values_list("kind", flat=True))
 
@@ -148,6 +172,8 @@ def compute(organizations, period_list, *, today: datetime.date | None = None) -
     with_groups = set(
         Organization.objects.filter(parent_id__in=ids, kind="group", is_active=True).values_list("parent_id", flat=True)
     )
+    needs_committee = any(r.only_with_committee for rule_list in rules.values() for r in rule_list)
+    with_committee = committee_orgs(ids) if needs_committee else set()
     # All slots of all periods: the span of dates to count.
     all_slots = {}
     for period in period_list:
@@ -190,6 +216,8 @@ def compute(organizations, period_list, *, today: datetime.date | None = None) -
             oc = OrgCompliance(org.pk, period)
             for rule in rules.get(org.kind, ()):
                 if rule.only_with_groups and org.pk not in with_groups:
+                    continue
+                if rule.only_with_committee and org.pk not in with_committee:
                     continue
                 for slot_period in all_slots[(period.key, rule.period)]:
                     held, _ft = count_in(org.pk, rule.kind, slot_period)

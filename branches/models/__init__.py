@@ -13,12 +13,14 @@ __all__ = [
     "RoleGrant",
     "Unit",
 ]
+from .calendar import CalendarDay  # noqa: E402
 from .development import DevelopmentStep, StepKind  # noqa: E402
 from .rules import RegisterRule  # noqa: E402
 from .terms import CommitteePosition, CommitteeSeat, Term, TermChange  # noqa: E402
 from .transfers import EventKind, MemberEvent, Transfer, TransferScope, TransferStatus  # noqa: E402
 
 __all__ += [
+    "CalendarDay",
     "CommitteePosition",
     "CommitteeSeat",
     "DevelopmentStep",

@@ -77,6 +77,9 @@ class FrequencyRule(models.Model):
     period = models.CharField(_("period"), max_length=10, choices=PeriodKind.choices)
     min_count = models.PositiveSmallIntegerField(_("minimum count"), default=1)
     only_with_groups = models.BooleanField(_("only for organisations with party groups"), default=False)
+    # 支部工作条例: a branch committee is required from 7 full members; a branch below that has a
+    # secretary only and owes no committee meetings unless a committee is recorded.
+    only_with_committee = models.BooleanField(_("only for organisations with a committee"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

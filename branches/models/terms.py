@@ -44,6 +44,7 @@ class Term(models.Model):
     expected_voters = models.PositiveIntegerField(_("members entitled to vote"), null=True, blank=True)
     present_voters = models.PositiveIntegerField(_("members present"), null=True, blank=True)
     change = models.CharField(_("schedule"), max_length=10, choices=TermChange.choices, default=TermChange.REGULAR)
+    approval_authority = models.CharField(_("approved by"), max_length=100, blank=True)
     approval_reference = models.CharField(_("approval document"), max_length=100, blank=True)
     approval_date = models.DateField(_("approval date"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)

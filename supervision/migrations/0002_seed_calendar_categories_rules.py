@@ -59,9 +59,12 @@ RULES = [
 
 
 def seed(apps, schema_editor):
-    CalendarDay = apps.get_model("supervision", "CalendarDay")
     FindingCategory = apps.get_model("supervision", "FindingCategory")
     EscalationRule = apps.get_model("supervision", "EscalationRule")
+    try:
+        CalendarDay = apps.get_model("supervision", "CalendarDay")
+    except LookupError:  # called with today's apps: the calendar is branches.CalendarDay (0005)
+        CalendarDay = apps.get_model("branches", "CalendarDay")
     rows = [
         CalendarDay(date=day, kind="holiday", name=name, confirmed=ok)
         for start, end, name, ok in HOLIDAYS

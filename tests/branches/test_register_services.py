@@ -67,6 +67,7 @@ def test_an_early_election_without_approval_is_refused(world):
         organization=world.branch_a1,
         start=D(2024, 3, 1),
         change=TermChange.EARLY,
+        approval_authority="甲局机关党委",
         approval_reference="甲局党委〔2024〕3号",
         approval_date=D(2024, 2, 20),
     )

@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
+from branches.models import CalendarDay
 from supervision.calendar import WorkCalendar, add_working_days, is_working_day, working_days_between
-from supervision.models import CalendarDay
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
