@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("assessment.api.urls")),
     path("", include("training.api.urls")),
     path("", include("branches.meetings.api_urls")),
+    path("", include("notices.api_urls")),
 ]
 
 urlpatterns = [
@@ -33,6 +34,7 @@ urlpatterns = [
     path("assessment/", include("assessment.urls")),
     path("training/", include("training.urls")),
     path("meetings/", include("branches.meetings.urls")),
+    path("notices/", include("notices.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
