@@ -27,5 +27,10 @@ class SupervisionConfig(AppConfig):
                     Role.SECRETARY,
                     Role.BRANCH_COMMITTEE,
                 },
+                # 述职评议 (supervision/accountability): see the rounds and reporters of one's organisations,
+                # open and close rounds, file one's organisation's written report.
+                "accountability.view": {Role.COMMITTEE_STAFF, Role.UNIT_ADMIN, Role.SECRETARY},
+                "accountability.manage": {Role.COMMITTEE_STAFF},
+                "accountability.report": {Role.SECRETARY, Role.UNIT_ADMIN},
             }
         )

@@ -164,3 +164,6 @@ metric_registry.register(
         higher_is_better=False,
     )
 )
+
+
+from .accountability import metrics as _accountability  # noqa: E402, F401  (registers accountability.*)

@@ -385,3 +385,17 @@ class Attachment(AttachmentBase):
         ordering = ["pk"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+
+
+# Sub-packages keep their models beside their services; importing them here registers them with the app.
+from .accountability.models import (  # noqa: E402, F401
+    Rater,
+    Rating,
+    RatingDimension,
+    RatingGrade,
+    RatingScore,
+    RecordIndicator,
+    Reporter,
+    ReviewProblem,
+    ReviewRound,
+)

@@ -15,4 +15,11 @@ NAV_ITEMS = [
         "permission": "supervision.manage",
         "order": 51,
     },
+    {
+        "label": _("Accountability review"),
+        "url": "accountability:round_list",
+        "icon": "person-check",
+        "permission": "accountability.view",
+        "order": 52,
+    },
 ]

@@ -1,0 +1,67 @@
+"""Read-side helpers of 述职评议: rating progress (aggregates only) and the daily record of a reporter."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count
+
+from . import figures
+from .models import Rater, Rating, Reporter, ReviewRound
+
+
+def progress(rnd: ReviewRound) -> dict:
+    """How many ratings each reporter has, and which raters have not rated everyone of their panel.
+
+    Never which grades anyone gave: counts only. Three queries.
+    """
+    reporters = list(rnd.reporters.select_related("organization", "secretary").order_by("organization__path"))
+    per_panel = defaultdict(int)
+    for r in reporters:
+        per_panel[r.panel_id] += 1
+    seats = list(Rater.objects.filter(round=rnd).select_related("user", "panel").annotate(given=Count("ratings")))
+    seats_per_panel = defaultdict(int)
+    for s in seats:
+        seats_per_panel[s.panel_id] += 1
+    counts = dict(
+        Rating.objects.filter(reporter__round=rnd)
+        .values("reporter_id")
+        .annotate(n=Count("pk"))
+        .values_list("reporter_id", "n")
+    )
+    rows = [
+        {
+            "reporter": r,
+            "ratings": counts.get(r.pk, 0),
+            "expected": seats_per_panel[r.panel_id],
+            "filed": bool(r.filed_at),
+        }
+        for r in reporters
+    ]
+    missing = [
+        {"rater": s, "given": s.given, "expected": per_panel[s.panel_id]}
+        for s in seats
+        if s.given < per_panel[s.panel_id]
+    ]
+    return {"rows": rows, "not_rated": missing, "raters": len(seats)}
+
+
+def live_figures(reporter: Reporter) -> dict:
+    """The figures as they stand now (the registry), or as stored at closing once the round is closed."""
+    rnd = reporter.round
+    if rnd.results_ready:
+        return reporter.record_figures
+    return figures.figures_for(rnd.indicators.all(), [reporter.organization], rnd.year)[reporter.organization_id]
+
+
+def figure_rows(indicators, values: dict) -> list[dict]:
+    return [
+        {
+            "label": i.label,
+            "metric": i.metric,
+            "value": values.get(i.metric),
+            "points": figures.indicator_points(i, values.get(i.metric)),
+            "weight": i.weight,
+        }
+        for i in indicators
+    ]
