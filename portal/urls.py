@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("assessment.api.urls")),
     path("", include("training.api.urls")),
     path("", include("branches.meetings.api_urls")),
+    path("", include("practice.api_urls")),
 ]
 
 urlpatterns = [
@@ -32,6 +33,7 @@ urlpatterns = [
     path("assessment/", include("assessment.urls")),
     path("training/", include("training.urls")),
     path("meetings/", include("branches.meetings.urls")),
+    path("practice/", include("practice.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,0 +1,5 @@
+from .pairing.urls import urlpatterns as pairing
+
+app_name = "practice"
+
+urlpatterns = [*pairing]
