@@ -1,30 +1,18 @@
 """/api/v1/pairings/ and /api/v1/joint-activities/: read and write through the same services, same scope."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from branches.api.base import ScopedModelViewSet
 from branches.models import Member, Organization
 
+from ..api_common import call
 from . import services
 from .models import ActivityKind, ActivityPhoto, JointActivity, Pairing, PartnerKind
-
-
-def call(fn, **kwargs):
-    """Run a service; its Django errors become the API's 400/403 with the same messages."""
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
 
 
 class PairingSerializer(serializers.ModelSerializer):

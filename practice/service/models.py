@@ -125,7 +125,7 @@ class VolunteerService(models.Model):
     date = models.DateField(_("date"), db_index=True)
     community = models.CharField(_("community"), max_length=100)
     activity = models.CharField(_("service activity"), max_length=200)
-    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
+    hours = models.DecimalField(pgettext_lazy("practice", "hours"), max_digits=4, decimal_places=1)
     status = models.CharField(
         _("status"), max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.PENDING, db_index=True
     )
