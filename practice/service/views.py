@@ -140,6 +140,10 @@ class ServiceListView(ScopedMixin, PaginatedMixin, ListView):
         ctx["f"] = self.request.GET
         ctx["statuses"] = ServiceStatus.choices
         ctx["total_hours"] = self.object_list.aggregate(h=Sum("hours"))["h"] or Decimal(0)
+        # Behind the hours-per-member figure: the organisation's party members (the figure's denominator).
+        org, _named = org_filter(self.request)
+        members = stats.member_counts([org])[org.pk] if org else 0
+        ctx["per_member"] = round(float(ctx["total_hours"]) / members, 1) if members else None
         ctx["can_confirm"] = has_permission(self.request.user, "practice.change")
         ctx["confirm_form"] = ConfirmForm()
         return ctx

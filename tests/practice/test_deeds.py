@@ -88,10 +88,10 @@ def test_completion_metrics_equal_their_lists(world, client_for):
     assert done.value(world.root, period) == 1
     assert rate.value(world.group_a1, period) is None
     c = client_for(world.committee)
-    assert 'data-count="3" data-done="1"' in c.get(rate.drill_url(world.unit_a, period)).content.decode()
-    assert 'data-count="1"' in c.get(done.drill_url(world.root, period)).content.decode()
+    assert 'data-total="3" data-numerator="1"' in c.get(rate.drill_url(world.unit_a, period)).content.decode()
+    assert 'data-total="1"' in c.get(done.drill_url(world.root, period)).content.decode()
     late = overdue.value(world.root, period)
-    assert f'data-count="{late}"' in c.get(overdue.drill_url(world.root, period)).content.decode()
+    assert f'data-total="{late}"' in c.get(overdue.drill_url(world.root, period)).content.decode()
     assert b.pk
 
 

@@ -56,8 +56,8 @@ def test_research_metrics_equal_their_lists(world, client_for):
     topics, reports = metric_registry.get("practice.research_topics"), metric_registry.get("practice.research_reports")
     assert topics.value(world.root, period) == 2 and reports.value(world.root, period) == 1
     c = client_for(world.committee)
-    assert 'data-count="2"' in c.get(topics.drill_url(world.root, period)).content.decode()
-    assert 'data-count="1"' in c.get(reports.drill_url(world.root, period)).content.decode()
+    assert 'data-total="2"' in c.get(topics.drill_url(world.root, period)).content.decode()
+    assert 'data-total="1"' in c.get(reports.drill_url(world.root, period)).content.decode()
 
 
 def posting(world, **kw):
@@ -93,7 +93,7 @@ def test_roster_and_reports(world, client_for):
     metric = metric_registry.get("practice.village_reports")
     period = periods.parse("2026")
     assert metric.value(world.root, period) == 1
-    assert 'data-count="1"' in client_for(world.committee).get(metric.drill_url(world.root, period)).content.decode()
+    assert 'data-total="1"' in client_for(world.committee).get(metric.drill_url(world.root, period)).content.decode()
 
 
 def test_reminders_for_term_ends_and_missing_reports(world):

@@ -95,7 +95,7 @@ def test_hours_metrics_count_only_confirmed_service_and_equal_the_list(world, cl
     assert hours.value(world.unit_b, period) == 0
     assert per_member.value(world.branch_a1, period) == round(5.5 / 2, 1)  # two party members in branch a1
     page = client_for(world.committee).get(hours.drill_url(world.root, period)).content.decode()
-    assert 'data-count="2"' in page and 'data-hours="5.5"' in page
+    assert 'data-count="2"' in page and 'data-total="5.5"' in page and 'data-per-member="1.8"' in page
 
 
 def test_member_page_logs_and_registers(world, client_for):
