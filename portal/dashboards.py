@@ -30,7 +30,14 @@ from .models import MetricSnapshot, PortalState
 # refreshed and read for the current month only.
 CURRENT_STATE_PREFIXES = ("structure.", "org.", "members.")
 # Metrics of a whole year (the published assessment results): refreshed and read for years only.
-ANNUAL_PREFIXES = ("assessment.grade.", "assessment.dimension.", "assessment.results_year")
+ANNUAL_PREFIXES = (
+    "assessment.grade.",
+    "assessment.dimension.",
+    "assessment.results_year",
+    # Yearly lists of the practice app (办实事, research topics): a month shows the year's figure.
+    "practice.deeds_",
+    "practice.research_",
+)
 # Metrics that only feed a chart (member structure, grade distribution, dimension radar): not headline figures.
 CHART_ONLY_PREFIXES = ("structure.", "assessment.grade.", "assessment.dimension.", "assessment.results_year")
 GRADE_PREFIX = "assessment.grade."
@@ -62,6 +69,17 @@ HEADLINE_ORDER = [
     "supervision.yellow_cards",
     "supervision.red_cards",
     "assessment.progress",
+    # Party building in practice (practice/): pairing, community service, 办实事, research, first secretaries.
+    "practice.pairing_coverage",
+    "practice.pairing_activities",
+    "practice.volunteer_hours",
+    "practice.volunteer_hours_per_member",
+    "practice.deeds_completion",
+    "practice.deeds_done",
+    "practice.deeds_overdue",
+    "practice.research_topics",
+    "practice.research_reports",
+    "practice.village_reports",
 ]
 # The first registered of these fills the heatmap (units × months) and the ranking.
 HEATMAP_METRICS = ["meetings.compliance_rate", "meetings.first_topic_rate", "study.completion_rate"]

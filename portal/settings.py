@@ -171,6 +171,7 @@ INSTALLED_APPS = [
     "assessment",
     "supervision",
     "notices",
+    "practice",
     "portal",
 ]
 

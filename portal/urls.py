@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("branches.meetings.api_urls")),
     path("", include("notices.api_urls")),
     path("", include("supervision.accountability.api_urls")),
+    path("", include("practice.api_urls")),
 ]
 
 urlpatterns = [
@@ -37,6 +38,7 @@ urlpatterns = [
     path("meetings/", include("branches.meetings.urls")),
     path("notices/", include("notices.urls")),
     path("accountability/", include("supervision.accountability.urls")),
+    path("practice/", include("practice.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

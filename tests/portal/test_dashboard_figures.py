@@ -25,7 +25,10 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "dashboards.md"
 # Headline figures without a list behind them, each explained in docs/dashboards.md.
 WITHOUT_LIST = {"assessment.progress"}
 # Figures that are neither a count nor a percentage: compared with the value the linked page shows.
-VALUE_ATTRIBUTES = {"study.hours_per_capita": "data-hours"}
+VALUE_ATTRIBUTES = {
+    "study.hours_per_capita": "data-hours",
+    "practice.volunteer_hours_per_member": "data-per-member",
+}
 
 
 class Tags(HTMLParser):

@@ -1,0 +1,57 @@
+"""Volunteer hours: per member and per organisation subtree, in a fixed number of queries. Only hours the
+community confirmed count."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from branches.models import Member
+from branches.rollup import subtree_sums
+
+from .models import ServiceStatus, VolunteerService
+
+
+def confirmed(period):
+    return VolunteerService.objects.filter(status=ServiceStatus.CONFIRMED, date__gte=period.start, date__lte=period.end)
+
+
+def member_totals(member_ids, period) -> dict[int, tuple[int, Decimal]]:
+    """``{member id: (activities, hours)}`` confirmed in the period (one query)."""
+    out = {pk: (0, Decimal(0)) for pk in member_ids}
+    rows = (
+        confirmed(period)
+        .filter(member_id__in=list(member_ids))
+        .values_list("member_id")
+        .annotate(n=Count("id"), h=Sum("hours"))
+    )
+    for pk, n, h in rows:
+        out[pk] = (n, h or Decimal(0))
+    return out
+
+
+def hours_sums(orgs, period) -> dict[int, float]:
+    rows = confirmed(period).values_list("member__organization__path").annotate(h=Sum("hours"))
+    return {pk: float(v) for pk, v in subtree_sums(((p, float(h or 0)) for p, h in rows), orgs).items()}
+
+
+def member_counts(orgs) -> dict[int, int]:
+    rows = Member.objects.party_members().values_list("organization__path").annotate(n=Count("id"))
+    return subtree_sums(rows, orgs)
+
+
+def hours_per_member(orgs, period) -> dict[int, float | None]:
+    hours, people = hours_sums(orgs, period), member_counts(orgs)
+    return {o.pk: round(hours[o.pk] / people[o.pk], 1) if people[o.pk] else None for o in orgs}
+
+
+def totals_of(members, period) -> dict[int, tuple[int, Decimal]]:
+    """``{member id: (activities, hours)}`` for the members of a queryset who served (one query)."""
+    rows = (
+        confirmed(period)
+        .filter(member__in=members.order_by().values("pk"))
+        .values_list("member_id")
+        .annotate(n=Count("id"), h=Sum("hours"))
+    )
+    return {pk: (n, h or Decimal(0)) for pk, n, h in rows}

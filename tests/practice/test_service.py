@@ -1,0 +1,198 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from branches import metric_registry, periods
+from branches.models import AuditEntry
+from practice.service import reminders, services
+from practice.service.models import ServiceSettings, ServiceStatus, VolunteerService
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.date(2026, 5, 10)
+
+
+def log(world, who="member", hours=2, actor=None, day=DAY):
+    member = world.members[who]
+    return services.log_service(
+        actor=actor or world.users[who],
+        member=member,
+        date=day,
+        community="幸福社区",
+        activity="助老",
+        hours=hours,
+        today=day,
+    )
+
+
+def test_member_registers_their_community_and_changes_it(world):
+    m = world.members["member"]
+    services.register_residence(actor=world.member, member=m, community="幸福社区")
+    services.register_residence(actor=world.member, member=m, community="和平社区", district="东城区")
+    m.residence.refresh_from_db()
+    assert m.residence.community == "和平社区"
+    assert AuditEntry.objects.filter(action="service.residence").count() == 2
+
+
+def test_a_member_cannot_register_someone_else(world):
+    with pytest.raises(PermissionDenied):
+        services.register_residence(actor=world.member, member=world.members["outsider"], community="x")
+
+
+def test_member_logs_hours_and_the_secretary_confirms(world):
+    s = log(world)
+    assert s.status == ServiceStatus.PENDING
+    services.confirm_service(actor=world.secretary, service=s, confirmer="社区书记王某")
+    s.refresh_from_db()
+    assert s.status == ServiceStatus.CONFIRMED and s.confirmer == "社区书记王某"
+    with pytest.raises(ValidationError):
+        services.confirm_service(actor=world.secretary, service=s, confirmer="again")
+
+
+def test_member_cannot_confirm_and_outsider_cannot_either(world):
+    s = log(world)
+    for user in (world.member, world.outsider):
+        with pytest.raises(PermissionDenied):
+            services.confirm_service(actor=user, service=s, confirmer="x")
+
+
+def test_confirmation_names_the_contact(world):
+    with pytest.raises(ValidationError):
+        services.confirm_service(actor=world.secretary, service=log(world), confirmer=" ")
+
+
+@pytest.mark.parametrize("hours", [0, -1, 25, "abc"])
+def test_bad_hours_are_refused(world, hours):
+    with pytest.raises(ValidationError):
+        log(world, hours=hours)
+    assert not VolunteerService.objects.exists()
+
+
+def test_future_service_is_refused(world):
+    with pytest.raises(ValidationError):
+        services.log_service(
+            actor=world.member,
+            member=world.members["member"],
+            date=DAY,
+            community="x",
+            activity="y",
+            hours=1,
+            today=DAY - datetime.timedelta(days=1),
+        )
+
+
+def test_hours_metrics_count_only_confirmed_service_and_equal_the_list(world, client_for):
+    a, b = log(world, hours=3), log(world, hours=2.5)
+    log(world, hours=4)  # pending: not counted
+    for s in (a, b):
+        services.confirm_service(actor=world.secretary, service=s, confirmer="社区")
+    period = periods.parse("2026")
+    hours = metric_registry.get("practice.volunteer_hours")
+    per_member = metric_registry.get("practice.volunteer_hours_per_member")
+    assert hours.value(world.root, period) == 5.5
+    assert hours.value(world.unit_b, period) == 0
+    assert per_member.value(world.branch_a1, period) == round(5.5 / 2, 1)  # two party members in branch a1
+    page = client_for(world.committee).get(hours.drill_url(world.root, period)).content.decode()
+    assert 'data-count="2"' in page and 'data-total="5.5"' in page and 'data-per-member="1.8"' in page
+
+
+def test_member_page_logs_and_registers(world, client_for):
+    c = client_for(world.member)
+    url = reverse("practice:service_mine")
+    assert c.get(url).status_code == 200
+    assert c.post(url, {"action": "residence", "community": "幸福社区"}).status_code == 302
+    today = periods.today().isoformat()
+    r = c.post(url, {"action": "service", "date": today, "community": "幸福社区", "activity": "助老", "hours": "2"})
+    assert r.status_code == 302
+    r = c.post(url, {"action": "service", "date": "2099-01-01", "community": "x", "activity": "y", "hours": "2"})
+    assert r.status_code == 200 and VolunteerService.objects.count() == 1
+    assert client_for(world.committee).get(url).status_code == 404  # no register entry of their own
+
+
+def test_secretary_confirms_on_the_page_and_outsiders_get_404(world, client_for):
+    s = log(world)
+    url = reverse("practice:service_confirm", args=[s.pk])
+    assert client_for(world.outsider).post(url, {"confirmer": "x", "decision": "confirm"}).status_code == 404
+    assert client_for(world.member).post(url, {"confirmer": "x", "decision": "confirm"}).status_code == 404
+    c = client_for(world.secretary)
+    assert "confirm-form" in c.get(reverse("practice:service_list") + "?status=pending").content.decode()
+    c.post(url, {"confirmer": "社区书记", "decision": "confirm"})
+    s.refresh_from_db()
+    assert s.status == ServiceStatus.CONFIRMED
+
+
+def test_member_hours_page_shows_totals_and_scope(world, client_for):
+    s = log(world, hours=3, day=periods.today())
+    services.confirm_service(actor=world.secretary, service=s, confirmer="社区")
+    body = client_for(world.secretary).get(reverse("practice:service_members")).content.decode()
+    assert 'data-hours="3.0"' in body
+    url = reverse("practice:service_members") + f"?org={world.branch_a1.pk}"
+    assert client_for(world.outsider).get(url).status_code == 404
+
+
+def test_q4_reminder_goes_to_members_below_target_only(world):
+    ok = log(world, who="secretary", hours=8, day=datetime.date(2026, 3, 1))
+    services.confirm_service(actor=world.unit_admin, service=ok, confirmer="社区")
+    log(world, hours=8, day=datetime.date(2026, 3, 1))  # pending: does not count
+    assert not list(reminders.due(datetime.datetime(2026, 9, 30, 12)))
+    items = list(reminders.due(datetime.datetime(2026, 10, 2, 12)))
+    recipients = {i.recipient_id for i in items}
+    assert world.member.pk in recipients and world.secretary.pk not in recipients
+    assert all(i.step == "2026" for i in items)
+
+
+def test_the_target_is_data(world):
+    ServiceSettings.objects.create(target_activities=1, target_hours=Decimal("0"), remind_from_month=11)
+    s = log(world, hours=1, day=datetime.date(2026, 3, 1))
+    services.confirm_service(actor=world.secretary, service=s, confirmer="社区")
+    assert not list(reminders.due(datetime.datetime(2026, 10, 15, 12)))
+    recipients = {i.recipient_id for i in reminders.due(datetime.datetime(2026, 11, 15, 12))}
+    assert world.member.pk not in recipients and world.outsider.pk in recipients
+
+
+def test_api_logs_confirms_and_keeps_scope(world, api_for):
+    me = api_for(world.member)
+    member = world.members["member"]
+    today = periods.today().isoformat()
+    r = me.post(
+        "/api/v1/volunteer-services/",
+        {"member": member.pk, "date": today, "community": "幸福社区", "activity": "助老", "hours": "2.0"},
+        format="json",
+    )
+    assert r.status_code == 201, r.content
+    pk = r.json()["id"]
+    assert me.get(f"/api/v1/volunteer-services/{pk}/").status_code == 200
+    assert me.post(f"/api/v1/volunteer-services/{pk}/confirm/", {"confirmer": "x"}, format="json").status_code == 404
+    assert api_for(world.outsider).get(f"/api/v1/volunteer-services/{pk}/").status_code == 404
+    r = api_for(world.secretary).post(
+        f"/api/v1/volunteer-services/{pk}/confirm/", {"confirmer": "社区书记"}, format="json"
+    )
+    assert r.status_code == 200 and r.json()["status"] == "confirmed"
+    r = me.post("/api/v1/residences/", {"member": member.pk, "community": "幸福社区"}, format="json")
+    assert r.status_code == 201, r.content
+    r = me.post(
+        "/api/v1/volunteer-services/",
+        {"member": world.members["outsider"].pk, "date": today, "community": "x", "activity": "y", "hours": "1"},
+        format="json",
+    )
+    assert r.status_code == 400  # not a member they may choose
+    r = api_for(world.unit_admin).post(
+        "/api/v1/community-reports/",
+        {"organization": world.unit_a.pk, "community": "幸福社区", "reported_on": today},
+        format="json",
+    )
+    assert r.status_code == 201, r.content
+    assert AuditEntry.objects.filter(action="service.unit_report").exists()
+
+
+def test_unit_report_page(world, client_for):
+    c = client_for(world.unit_admin)
+    r = c.post(
+        reverse("practice:community_report_create"),
+        {"organization": world.unit_a.pk, "community": "幸福社区", "reported_on": "2026-03-01"},
+    )
+    assert r.status_code == 302
+    assert "幸福社区" in c.get(reverse("practice:community_report_list")).content.decode()
+    assert client_for(world.secretary).get(reverse("practice:community_report_create")).status_code == 404
