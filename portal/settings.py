@@ -170,6 +170,7 @@ INSTALLED_APPS = [
     "training",
     "assessment",
     "supervision",
+    "dues",
     "portal",
 ]
 
