@@ -32,6 +32,7 @@ urlpatterns = [
     path("assessment/", include("assessment.urls")),
     path("training/", include("training.urls")),
     path("meetings/", include("branches.meetings.urls")),
+    path("dues/", include("dues.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
