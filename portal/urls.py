@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("assessment.api.urls")),
     path("", include("training.api.urls")),
     path("", include("branches.meetings.api_urls")),
+    path("", include("dues.api_urls")),
 ]
 
 urlpatterns = [
