@@ -172,6 +172,7 @@ INSTALLED_APPS = [
     "supervision",
     "notices",
     "practice",
+    "dues",
     "portal",
 ]
 
@@ -490,6 +491,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "BranchAssessmentStatusEnum": "assessment.models.AssessmentStatus",
         "AssessmentCycleStatusEnum": "assessment.models.CycleStatus",
+        "DuesCategoryEnum": "dues.models.DuesCategory",
+        "DuesPaymentKindEnum": "dues.models.PaymentKind",
+        "DuesReductionKindEnum": "dues.models.ReductionKind",
+        "DuesArrearsActionKindEnum": "dues.models.ArrearsActionKind",
     },
 }
 

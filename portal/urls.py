@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("notices.api_urls")),
     path("", include("supervision.accountability.api_urls")),
     path("", include("practice.api_urls")),
+    path("", include("dues.api_urls")),
 ]
 
 urlpatterns = [
@@ -39,6 +40,7 @@ urlpatterns = [
     path("notices/", include("notices.urls")),
     path("accountability/", include("supervision.accountability.urls")),
     path("practice/", include("practice.urls")),
+    path("dues/", include("dues.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,0 +1,80 @@
+"""Collection figures: how many member-months owed dues and how many were paid in full.
+
+The collection rate of an organisation for a period is settled member-months / owed member-months over
+its whole subtree, for the period's months up to the current one. The list behind it
+(``dues:collection``) shows exactly those member-months.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from branches.models import Member
+from branches.rollup import subtree_sums
+
+from .ledger import MonthLine, dues_members, first_of, ledger
+
+
+@dataclass
+class Row:
+    member: Member
+    line: MonthLine
+
+
+def period_months(period, today: datetime.date | None = None) -> tuple[datetime.date, datetime.date] | None:
+    """First and last month of ``period`` that have begun by ``today`` (None if none has)."""
+    today = today or timezone.localdate()
+    last = min(first_of(period.end), first_of(today))
+    first = first_of(period.start)
+    return (first, last) if first <= last else None
+
+
+def subtree_members(org):
+    return Member.objects.filter(organization__path__startswith=org.path)
+
+
+def rows(org, period, *, unpaid_only: bool = False, today=None) -> list[Row]:
+    """Every member-month of ``org``'s subtree owing dues in ``period``: the list behind the figures."""
+    span = period_months(period, today)
+    if span is None:
+        return []
+    members = subtree_members(org)
+    lines = ledger(members, *span)
+    people = {
+        m.pk: m
+        for m in dues_members(members)
+        .filter(pk__in=list(lines))
+        .select_related("organization")
+        .defer("id_number", "phone")
+    }
+    out = [Row(people[pk], line) for pk, ls in lines.items() for line in ls if not (unpaid_only and line.settled)]
+    out.sort(key=lambda r: (r.line.month, r.member.organization.path, r.member.name, r.member.pk))
+    return out
+
+
+def _common_members(orgs):
+    prefix = os.path.commonprefix([o.path for o in orgs])
+    prefix = prefix[: prefix.rfind("/") + 1] or "/"
+    return Member.objects.filter(organization__path__startswith=prefix)
+
+
+def counts(orgs, period, today=None) -> dict[int, tuple[int, int]]:
+    """``{org.pk: (settled, owed)}`` member-months over each subtree, fixed number of queries."""
+    orgs = list(orgs)
+    span = period_months(period, today) if orgs else None
+    if span is None:
+        return {o.pk: (0, 0) for o in orgs}
+    members = _common_members(orgs)
+    lines = ledger(members, *span)
+    paths = dict(dues_members(members).values_list("pk", "organization__path"))
+    owed = subtree_sums(((paths[pk], len(ls)) for pk, ls in lines.items()), orgs)
+    settled = subtree_sums(((paths[pk], sum(1 for x in ls if x.settled)) for pk, ls in lines.items()), orgs)
+    return {o.pk: (settled[o.pk], owed[o.pk]) for o in orgs}
+
+
+def rate(settled: int, owed: int) -> float | None:
+    return round(100.0 * settled / owed, 1) if owed else None

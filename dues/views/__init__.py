@@ -1,0 +1,1 @@
+"""Dues pages, one module per concept; ``urls.py`` names them."""

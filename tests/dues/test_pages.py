@@ -1,0 +1,118 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from branches.models import AuditEntry
+from dues import payments, statements
+from dues.models import Payment
+
+from .helpers import member, with_base, xlsx
+
+JAN = datetime.date(2026, 1, 1)
+
+
+@pytest.fixture
+def payer(world):
+    return with_base(world, member(world, "王小明"), "5000", JAN)
+
+
+@pytest.mark.django_db
+def test_every_dues_page_opens_for_the_secretary(world, client_for, payer):
+    p = payments.record_payment(
+        actor=world.secretary, member=payer, month=JAN, amount=Decimal("50"), method="cash", paid_on=JAN
+    )
+    s = statements.submit_statement(actor=world.secretary, organization=world.branch_a1, month=JAN)
+    client = client_for(world.secretary)
+    for name, args in [
+        ("dues:home", []),
+        ("dues:collection", []),
+        ("dues:payment_list", []),
+        ("dues:payment_new", []),
+        ("dues:payroll_import", []),
+        ("dues:base_list", []),
+        ("dues:base_new", []),
+        ("dues:base_import", []),
+        ("dues:reduction_list", []),
+        ("dues:reduction_new", []),
+        ("dues:statement_list", []),
+        ("dues:arrears", []),
+        ("dues:mine", []),
+        ("dues:payment_detail", [p.pk]),
+        ("dues:statement_detail", [s.pk]),
+        ("dues:arrears_member", [payer.pk]),
+    ]:
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200, name
+
+
+@pytest.mark.django_db
+def test_recording_a_payment_on_the_page_gives_a_receipt(world, client_for, payer):
+    response = client_for(world.secretary).post(
+        reverse("dues:payment_new"),
+        {
+            "member": payer.pk,
+            "month": "2026-01",
+            "amount": "50.00",
+            "kind": "regular",
+            "method": "cash",
+            "paid_on": "2026-01-10",
+        },
+    )
+    payment = Payment.objects.get()
+    assert response.status_code == 302 and payment.receipt_no == "2026-00001"
+    assert AuditEntry.objects.filter(action="dues.payment_recorded", object_id=str(payment.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_a_bad_amount_gets_a_message_not_a_500(world, client_for, payer):
+    response = client_for(world.secretary).post(
+        reverse("dues:payment_new"),
+        {
+            "member": payer.pk,
+            "month": "2026-13",
+            "amount": "abc",
+            "kind": "regular",
+            "method": "cash",
+            "paid_on": "2026-01-10",
+        },
+    )
+    assert response.status_code == 200 and not Payment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_bases_import_page_checks_then_applies(world, client_for):
+    member(world, "张三")
+    client = client_for(world.secretary)
+    header = ["姓名*", "公民身份号码", "人员类别*", "月缴费基数*", "起始月份*"]
+    content = xlsx(header, [["张三", None, "在职", "4000", "2026-01"]])
+
+    url = reverse("dues:base_import") + f"?org={world.branch_a1.pk}"
+    response = client.post(url, {"file": SimpleUploadedFile("b.xlsx", content), "org": world.branch_a1.pk})
+    assert b'data-testid="import-ok"' in response.content
+    response = client.post(url, {"apply": "1", "org": world.branch_a1.pk})
+    assert response.status_code == 302
+    assert world.branch_a1.members.get(name="张三").dues_bases.get().base == Decimal("4000.00")
+
+
+@pytest.mark.django_db
+def test_a_member_sees_only_their_own_dues(world, client_for):
+    with_base(world, world.members["member"], "5000", JAN)
+    other = with_base(world, member(world, "别人"), "5000", JAN)
+    payments.record_payment(
+        actor=world.secretary, member=other, month=JAN, amount=Decimal("50"), method="cash", paid_on=JAN
+    )
+    client = client_for(world.member)
+    body = client.get(reverse("dues:mine")).content.decode()
+    assert "2026-00001" not in body
+    assert b'data-testid="my-months"' in client.get(reverse("dues:home")).content
+    assert client.get(reverse("dues:collection")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_outsider_gets_404_for_another_branch(world, client_for, payer):
+    client = client_for(world.outsider)
+    assert client.get(reverse("dues:collection") + f"?org={world.branch_a1.pk}").status_code == 404
+    assert client.get(reverse("dues:arrears_member", args=[payer.pk])).status_code == 404
