@@ -21,7 +21,19 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 _ROOT = Path(__file__).resolve().parent.parent
-PLAN_WORDS = ("deadline", "due", "end", "until", "expires", "expiry", "valid", "publish", "scheduled", "planned")
+PLAN_WORDS = (
+    "deadline",
+    "due",
+    "end",
+    "until",
+    "expires",
+    "expiry",
+    "valid",
+    "publish",
+    "scheduled",
+    "planned",
+    "cutoff",
+)
 
 
 def _ours(model) -> bool:
