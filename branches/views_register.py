@@ -3,14 +3,12 @@ development and transfers. Each view fetches through ``visible_to`` and calls on
 
 from __future__ import annotations
 
-import base64
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +19,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from . import audit, excel, idnumbers, register, services
 from .access import has_permission
-from .crypto import blind_index
+from .crypto import blind_index, mask
 from .mixins import PaginatedMixin, ScopedMixin, breadcrumbs_for
 from .models import (
     CommitteeSeat,
@@ -48,9 +46,10 @@ from .register_forms import (
     TermForm,
     TransferForm,
 )
+from .roster import staging
+from .roster import values as roster_values
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-IMPORT_SESSION_KEY = "register_import"
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -84,6 +83,8 @@ def filtered_members(request):
     if form.is_valid():
         data = form.cleaned_data
         q = data.get("q", "").strip()
+        if data.get("idh"):
+            qs = qs.filter(id_number_hash=data["idh"])
         if q:
             normalised = idnumbers.normalise(q)
             if len(normalised) == 18:
@@ -108,6 +109,35 @@ def filtered_members(request):
     return form, qs.order_by(*order, "id")
 
 
+def looks_like_id_number(text: str) -> bool:
+    normalised = roster_values.compact(text).upper()
+    return len(normalised) >= 15 and normalised[:15].isdigit()
+
+
+def search_query(data) -> str:
+    """The list's query string from posted filters, an ID number replaced by its keyed hash."""
+    params = QueryDict(mutable=True)
+    for key in ("q", "org", "category", "status", "stage", "sort"):
+        value = (data.get(key) or "").strip()
+        if value:
+            params[key] = value
+    q = params.get("q", "")
+    if q and looks_like_id_number(q):
+        del params["q"]
+        params["idh"] = blind_index(roster_values.compact(q).upper())
+    return params.urlencode()
+
+
+def masked_filters(params) -> dict:
+    """Filters for an audit row: an ID number in them is masked (F10)."""
+    out = {}
+    for key, value in params.items():
+        if key == "q" and looks_like_id_number(value):
+            value = mask(roster_values.compact(value), 3, 4)
+        out[key] = value
+    return out
+
+
 class MemberListView(ScopedMixin, PaginatedMixin, ListView):
     model = Member
     template_name = "branches/member_list.html"
@@ -116,6 +146,11 @@ class MemberListView(ScopedMixin, PaginatedMixin, ListView):
     def get_queryset(self):
         self.filter_form, qs = filtered_members(self.request)
         return qs
+
+    def post(self, request, *args, **kwargs):
+        """The search form posts here so an ID number never sits in a URL (F10): it is replaced by its
+        keyed hash and the browser is sent to the GET list with the other filters."""
+        return redirect(f"{reverse('branches:member_list')}?{search_query(request.POST)}")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -158,7 +193,7 @@ class MemberExportView(ScopedMixin, View):
             "member.export" + (".unmasked" if unmasked else ""),
             None,
             object_type="branches.member",
-            after={"rows": len(people), "unmasked": len(unmasked), "filters": request.GET.dict()},
+            after={"rows": len(people), "unmasked": len(unmasked), "filters": masked_filters(request.GET.dict())},
             ip=request.META.get("REMOTE_ADDR"),
         )
         response = HttpResponse(content, content_type=XLSX)
@@ -329,11 +364,14 @@ def import_template(request):
 
 
 class MemberImportView(LoginRequiredMixin, View):
+    """Upload → dry run (mapping, problems, warnings, added/changed/missing) → confirm what is ticked.
+
+    The checked file waits on the server, encrypted, referenced by an id (never in the session)."""
+
     template_name = "branches/member_import.html"
 
     def get(self, request):
         _require_change(request)
-        request.session.pop(IMPORT_SESSION_KEY, None)
         return render(request, self.template_name, {"form": ImportForm()})
 
     def post(self, request):
@@ -343,31 +381,46 @@ class MemberImportView(LoginRequiredMixin, View):
         form = ImportForm(request.POST, request.FILES)
         ctx = {"form": form}
         if form.is_valid():
-            content = form.cleaned_data["file"].read()
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            mode = form.cleaned_data["mode"]
             try:
-                result = excel.dry_run(request.user, content)
+                result = excel.dry_run(request.user, content, mode=mode)
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
                 ctx["result"] = result
                 if result.ok:
-                    request.session[IMPORT_SESSION_KEY] = base64.b64encode(content).decode()
-                    ctx["form"] = ImportForm()
-                else:
-                    request.session.pop(IMPORT_SESSION_KEY, None)
+                    ctx["upload"] = staging.stage(request.user, content, mode=mode, filename=upload.name)
+                    ctx["form"] = ImportForm(initial={"mode": mode})
         return render(request, self.template_name, ctx)
 
     def _apply(self, request):
-        encoded = request.session.pop(IMPORT_SESSION_KEY, None)
-        if not encoded:
-            messages.error(request, _("Upload the file again: the checked file was not found."))
+        found = staging.fetch(request.user, request.POST.get("upload"))
+        if found is None:
+            messages.error(request, _("Upload the file again: the checked file was not found or has expired."))
             return redirect("branches:member_import")
+        upload, content = found
         try:
-            people = excel.import_members(actor=request.user, content=base64.b64decode(encoded))
+            result = excel.import_members(
+                actor=request.user,
+                content=content,
+                mode=upload.mode,
+                selected=set(request.POST.getlist("pick")),
+                confirmed=request.POST.get("confirm") == "1",
+            )
         except ValidationError as exc:
             _flash_errors(request, exc)
             return redirect("branches:member_import")
-        messages.success(request, _("%(n)s people were imported.") % {"n": len(people)})
+        staging.discard(upload)
+        if upload.mode == "update":
+            messages.success(
+                request,
+                _("%(added)s people added and %(changed)s changes applied.")
+                % {"added": len(result["added"]), "changed": result["changed"]},
+            )
+        else:
+            messages.success(request, _("%(n)s people were imported.") % {"n": len(result)})
         return redirect("branches:member_list")
 
 

@@ -1,7 +1,10 @@
 """API of the register: members (ID numbers always masked), terms with their committee, transfers."""
 
 import django_filters
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from ..crypto import blind_index
 from ..idnumbers import normalise
@@ -44,12 +47,14 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class IdSearchSerializer(serializers.Serializer):
+    id_number = serializers.CharField(max_length=40)
+
+
 class MemberFilter(django_filters.FilterSet):
     within = django_filters.NumberFilter(method="filter_within", label="subtree of organisation id")
     name = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
-    id_number = django_filters.CharFilter(
-        method="filter_id_number", label="exact ID number (matched by its keyed hash)"
-    )
+    # F10: an ID number never travels in a URL; look it up with POST /members/search/ instead.
     category = django_filters.ChoiceFilter(choices=MemberCategory.choices)
     status = django_filters.ChoiceFilter(choices=MemberStatus.choices)
     stage = django_filters.ChoiceFilter(choices=[("party", "party"), ("pipeline", "pipeline")], method="filter_stage")
@@ -61,9 +66,6 @@ class MemberFilter(django_filters.FilterSet):
     def filter_within(self, queryset, name, value):
         root = Organization.objects.filter(pk=value).only("path").first()
         return queryset.filter(organization__path__startswith=root.path) if root else queryset.none()
-
-    def filter_id_number(self, queryset, name, value):
-        return queryset.filter(id_number_hash=blind_index(normalise(value)))
 
     def filter_stage(self, queryset, name, value):
         if value == "party":
@@ -79,6 +81,18 @@ class MemberViewSet(ScopedReadOnlyViewSet):
     filterset_class = MemberFilter
     search_fields = ["name"]
     ordering_fields = ["name", "join_date", "category", "id"]
+
+    @extend_schema(request=IdSearchSerializer, responses=MemberSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def search(self, request):
+        """Members (in the caller's scope) with this exact ID number, sent in the body, never the URL."""
+        data = IdSearchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        digest = blind_index(normalise(data.validated_data["id_number"]))
+        qs = (
+            Member.objects.visible_to(request.user, "view").filter(id_number_hash=digest).select_related("organization")
+        )
+        return Response(MemberSerializer(qs, many=True).data)
 
 
 class SeatSerializer(serializers.ModelSerializer):
