@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from . import audit, excel, idnumbers, register, services
 from .access import has_permission
-from .crypto import blind_index, mask
+from .crypto import blind_index
 from .mixins import PaginatedMixin, ScopedMixin, breadcrumbs_for
 from .models import (
     CommitteeSeat,
@@ -34,7 +34,6 @@ from .models import (
 )
 from .models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
 from .register_forms import (
-    ImportForm,
     MemberFilterForm,
     MemberForm,
     MoveForm,
@@ -46,8 +45,8 @@ from .register_forms import (
     TermForm,
     TransferForm,
 )
-from .roster import staging
-from .roster import values as roster_values
+from .roster.search import masked_filters, search_query
+from .roster.views import MemberImportView, import_template  # noqa: F401  (urls use this module)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -107,35 +106,6 @@ def filtered_members(request):
         qs = qs.none()
     order = {"organization": ["organization__path", "name"], "category": ["category", "name"]}.get(sort, [sort])
     return form, qs.order_by(*order, "id")
-
-
-def looks_like_id_number(text: str) -> bool:
-    normalised = roster_values.compact(text).upper()
-    return len(normalised) >= 15 and normalised[:15].isdigit()
-
-
-def search_query(data) -> str:
-    """The list's query string from posted filters, an ID number replaced by its keyed hash."""
-    params = QueryDict(mutable=True)
-    for key in ("q", "org", "category", "status", "stage", "sort"):
-        value = (data.get(key) or "").strip()
-        if value:
-            params[key] = value
-    q = params.get("q", "")
-    if q and looks_like_id_number(q):
-        del params["q"]
-        params["idh"] = blind_index(roster_values.compact(q).upper())
-    return params.urlencode()
-
-
-def masked_filters(params) -> dict:
-    """Filters for an audit row: an ID number in them is masked (F10)."""
-    out = {}
-    for key, value in params.items():
-        if key == "q" and looks_like_id_number(value):
-            value = mask(roster_values.compact(value), 3, 4)
-        out[key] = value
-    return out
 
 
 class MemberListView(ScopedMixin, PaginatedMixin, ListView):
@@ -345,83 +315,6 @@ def member_transfer(request, pk):
             for e in errors:
                 messages.error(request, e)
     return redirect("branches:member_detail", member.pk)
-
-
-# --- Import ------------------------------------------------------------------------
-
-
-def _require_change(request):
-    if not _can(request, "member.change"):
-        raise PermissionDenied
-
-
-@login_required
-def import_template(request):
-    _require_change(request)
-    response = HttpResponse(excel.template_workbook(request.user), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="member-import-template.xlsx"'
-    return response
-
-
-class MemberImportView(LoginRequiredMixin, View):
-    """Upload → dry run (mapping, problems, warnings, added/changed/missing) → confirm what is ticked.
-
-    The checked file waits on the server, encrypted, referenced by an id (never in the session)."""
-
-    template_name = "branches/member_import.html"
-
-    def get(self, request):
-        _require_change(request)
-        return render(request, self.template_name, {"form": ImportForm()})
-
-    def post(self, request):
-        _require_change(request)
-        if "apply" in request.POST:
-            return self._apply(request)
-        form = ImportForm(request.POST, request.FILES)
-        ctx = {"form": form}
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            content = upload.read()
-            mode = form.cleaned_data["mode"]
-            try:
-                result = excel.dry_run(request.user, content, mode=mode)
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                ctx["result"] = result
-                if result.ok:
-                    ctx["upload"] = staging.stage(request.user, content, mode=mode, filename=upload.name)
-                    ctx["form"] = ImportForm(initial={"mode": mode})
-        return render(request, self.template_name, ctx)
-
-    def _apply(self, request):
-        found = staging.fetch(request.user, request.POST.get("upload"))
-        if found is None:
-            messages.error(request, _("Upload the file again: the checked file was not found or has expired."))
-            return redirect("branches:member_import")
-        upload, content = found
-        try:
-            result = excel.import_members(
-                actor=request.user,
-                content=content,
-                mode=upload.mode,
-                selected=set(request.POST.getlist("pick")),
-                confirmed=request.POST.get("confirm") == "1",
-            )
-        except ValidationError as exc:
-            _flash_errors(request, exc)
-            return redirect("branches:member_import")
-        staging.discard(upload)
-        if upload.mode == "update":
-            messages.success(
-                request,
-                _("%(added)s people added and %(changed)s changes applied.")
-                % {"added": len(result["added"]), "changed": result["changed"]},
-            )
-        else:
-            messages.success(request, _("%(n)s people were imported.") % {"n": len(result)})
-        return redirect("branches:member_list")
 
 
 # --- Development -------------------------------------------------------------------
