@@ -404,3 +404,26 @@ def test_the_template_keeps_id_and_phone_as_text_with_drop_downs(world):
     category_letter = ws.cell(row=1, column=headers.index("人员类别*") + 1).column_letter
     assert f"{category_letter}2" in ranges
     assert len(ws.data_validations.dataValidation) >= 5
+
+
+def test_the_api_checks_and_applies_like_the_page(world, api_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = api_for(world.unit_admin)
+    bad = client.post(
+        "/api/v1/members/import/check/",
+        {"file": SimpleUploadedFile("m.xlsx", xlsx([person(1, 民族="火星族")])), "mode": "create"},
+        format="multipart",
+    ).json()
+    assert bad["upload"] is None and "火星族" in bad["rows"][0]["reasons"][0] and bad["header_row"] == 3
+    good = client.post(
+        "/api/v1/members/import/check/",
+        {"file": SimpleUploadedFile("m.xlsx", xlsx([person(1), person(2)])), "mode": "create"},
+        format="multipart",
+    ).json()
+    assert good["upload"] and good["added"] == [4, 5]
+    other = api_for(world.other_admin).post("/api/v1/members/import/apply/", {"upload": good["upload"]}, format="json")
+    assert other.status_code == 400 and not Member.objects.filter(name="党员001").exists()
+    done = client.post("/api/v1/members/import/apply/", {"upload": good["upload"]}, format="json")
+    assert done.json() == {"added": 2, "changed": 0}
+    assert api_for(world.member).post("/api/v1/members/import/apply/", {"upload": good["upload"]}).status_code == 403
