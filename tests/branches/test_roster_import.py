@@ -427,3 +427,12 @@ def test_the_api_checks_and_applies_like_the_page(world, api_for):
     done = client.post("/api/v1/members/import/apply/", {"upload": good["upload"]}, format="json")
     assert done.json() == {"added": 2, "changed": 0}
     assert api_for(world.member).post("/api/v1/members/import/apply/", {"upload": good["upload"]}).status_code == 403
+
+
+def test_the_dry_run_costs_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    small = xlsx([person(i) for i in range(1, 4)])
+    large = xlsx([person(i) for i in range(1, 120)])
+    _import(world, xlsx([person(i) for i in range(200, 260)]))
+    for content in (small, large):
+        with django_assert_max_num_queries(6):
+            _run(world, content, mode="update")
