@@ -69,6 +69,8 @@ HEADERS = {
     "status": "党员状态",
 }
 DATE_FIELDS = ("birth_date", "join_date", "full_date")
+EARLIEST_BIRTH = datetime.date(1900, 1, 1)
+EARLIEST_PARTY_DATE = datetime.date(1921, 1, 1)  # the party was founded in 1921
 ADULT_YEARS = 18  # 党章 第一条: 年满十八岁
 # F11: never say where else a person is registered.
 NOT_ADDABLE = gettext_noop("This person cannot be added here; ask the unit admin or start a transfer.")
@@ -141,6 +143,12 @@ def check_row(number: int, raw: dict, *, orgs: dict, today: datetime.date, value
             )
         if d[f] and d[f] > today:
             r.reasons.append(_("%(col)s %(date)s is in the future.") % {"col": HEADERS[f], "date": d[f]})
+        earliest = EARLIEST_BIRTH if f == "birth_date" else EARLIEST_PARTY_DATE
+        if d[f] and d[f] < earliest:
+            r.reasons.append(
+                _("%(col)s %(date)s is before %(earliest)s: check the year.")
+                % {"col": HEADERS[f], "date": d[f], "earliest": earliest}
+            )
     # Gender and birth date agree with the ID number.
     gender_text = values.compact(raw.get("gender"))
     d["gender"] = GENDER_NAMES.get(gender_text, "")

@@ -436,3 +436,7 @@ def test_the_dry_run_costs_a_fixed_number_of_queries(world, django_assert_max_nu
     for content in (small, large):
         with django_assert_max_num_queries(6):
             _run(world, content, mode="update")
+
+
+def test_a_date_before_the_party_existed_is_refused(world):
+    assert "1921" in _reasons(_run(world, xlsx([person(1, 入党时间="1911-07-01", 转正时间="1912-07-01")])))[4]
