@@ -1,6 +1,7 @@
 """API of the register: members (ID numbers always masked), terms with their committee, transfers."""
 
 import django_filters
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -8,7 +9,16 @@ from rest_framework.response import Response
 
 from ..crypto import blind_index
 from ..idnumbers import normalise
-from ..models import CommitteeSeat, Member, MemberCategory, MemberStatus, Organization, Term, Transfer
+from ..models import (
+    CommitteeSeat,
+    Member,
+    MemberCategory,
+    MemberStatus,
+    Organization,
+    Term,
+    TermChange,
+    Transfer,
+)
 from ..models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES, Gender
 from .base import ScopedReadOnlyViewSet
 
@@ -134,6 +144,22 @@ class TermFilter(django_filters.FilterSet):
         fields = ["organization", "change"]
 
 
+class TermRecordSerializer(serializers.Serializer):
+    """The page's term form: an election record, refused with the rule named when invalid."""
+
+    organization = serializers.IntegerField()
+    start = serializers.DateField()
+    end = serializers.DateField(required=False, allow_null=True, default=None)
+    election_date = serializers.DateField(required=False, allow_null=True, default=None)
+    expected_voters = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    present_voters = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    change = serializers.ChoiceField(choices=TermChange.choices, default=TermChange.REGULAR)
+    approval_authority = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    approval_reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    approval_date = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class TermViewSet(ScopedReadOnlyViewSet):
     queryset = (
         Term.objects.select_related("organization")
@@ -142,6 +168,21 @@ class TermViewSet(ScopedReadOnlyViewSet):
     )
     serializer_class = TermSerializer
     filterset_class = TermFilter
+
+    @extend_schema(request=TermRecordSerializer, responses=TermSerializer)
+    @action(detail=False, methods=["post"])
+    def record(self, request):
+        """Record a new term (election) for an organisation in the caller's scope (404 outside)."""
+        from .. import register
+
+        data = TermRecordSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        org = get_object_or_404(
+            Organization.objects.visible_to(request.user, "member.change"), pk=fields.pop("organization")
+        )
+        term = register.record_term(actor=request.user, organization=org, **fields)
+        return Response(TermSerializer(term).data, status=201)
 
 
 class TransferSerializer(serializers.ModelSerializer):
