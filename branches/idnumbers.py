@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import unicodedata
 
 _WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _CHECK = "10X98765432"
@@ -13,7 +14,9 @@ def check_digit(first17: str) -> str:
 
 
 def normalise(value: str) -> str:
-    return (value or "").strip().upper()
+    """The one form an ID number is stored, compared and hashed in: half-width (NFKC), no spaces
+    (U+3000 included), upper-case X. ``１１０１…ｘ`` and ``1101… x`` are the same person."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value or ""))).upper()
 
 
 def problem(value: str) -> str | None:

@@ -109,6 +109,8 @@ class MemberFilterForm(forms.Form):
         ("join_date", _("Join date (oldest)")),
     ]
     q = forms.CharField(label=_("Name or ID number"), required=False)
+    # An ID number searched for travels as its keyed hash, never in clear in a URL (F10).
+    idh = forms.RegexField(regex=r"^[0-9a-f]{64}$", required=False, widget=forms.HiddenInput)
     org = OrgChoiceField(
         label=_("Organisation (with its subtree)"), queryset=Organization.objects.none(), required=False
     )
@@ -248,4 +250,13 @@ class RejectForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    file = forms.FileField(label=_("Excel file (.xlsx or .xls)"))
+    mode = forms.ChoiceField(
+        label=_("Import as"),
+        choices=[
+            ("create", _("New people only")),
+            ("update", _("Update: add new people and change existing ones")),
+        ],
+        initial="create",
+        widget=forms.RadioSelect,
+    )

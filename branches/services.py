@@ -159,7 +159,10 @@ def set_id_number(member: Member, value: str) -> None:
     digest = blind_index(value)
     clash = Member.objects.filter(id_number_hash=digest).exclude(pk=member.pk)
     if clash.exists():
-        raise ValidationError({"id_number": _("This ID number is already registered for another person.")})
+        # F11: the person may be registered in another unit; never say where.
+        raise ValidationError(
+            {"id_number": _("This person cannot be added here; ask the unit admin or start a transfer.")}
+        )
     member.id_number, member.id_number_hash = value, digest
     if member.birth_date is None:
         member.birth_date = idnumbers.birth_date(value)

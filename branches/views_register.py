@@ -3,8 +3,6 @@ development and transfers. Each view fetches through ``visible_to`` and calls on
 
 from __future__ import annotations
 
-import base64
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -36,7 +34,6 @@ from .models import (
 )
 from .models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
 from .register_forms import (
-    ImportForm,
     MemberFilterForm,
     MemberForm,
     MoveForm,
@@ -48,9 +45,10 @@ from .register_forms import (
     TermForm,
     TransferForm,
 )
+from .roster.search import masked_filters, search_query
+from .roster.views import MemberImportView, import_template  # noqa: F401  (urls use this module)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-IMPORT_SESSION_KEY = "register_import"
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -84,6 +82,8 @@ def filtered_members(request):
     if form.is_valid():
         data = form.cleaned_data
         q = data.get("q", "").strip()
+        if data.get("idh"):
+            qs = qs.filter(id_number_hash=data["idh"])
         if q:
             normalised = idnumbers.normalise(q)
             if len(normalised) == 18:
@@ -116,6 +116,11 @@ class MemberListView(ScopedMixin, PaginatedMixin, ListView):
     def get_queryset(self):
         self.filter_form, qs = filtered_members(self.request)
         return qs
+
+    def post(self, request, *args, **kwargs):
+        """The search form posts here so an ID number never sits in a URL (F10): it is replaced by its
+        keyed hash and the browser is sent to the GET list with the other filters."""
+        return redirect(f"{reverse('branches:member_list')}?{search_query(request.POST)}")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -158,7 +163,7 @@ class MemberExportView(ScopedMixin, View):
             "member.export" + (".unmasked" if unmasked else ""),
             None,
             object_type="branches.member",
-            after={"rows": len(people), "unmasked": len(unmasked), "filters": request.GET.dict()},
+            after={"rows": len(people), "unmasked": len(unmasked), "filters": masked_filters(request.GET.dict())},
             ip=request.META.get("REMOTE_ADDR"),
         )
         response = HttpResponse(content, content_type=XLSX)
@@ -310,65 +315,6 @@ def member_transfer(request, pk):
             for e in errors:
                 messages.error(request, e)
     return redirect("branches:member_detail", member.pk)
-
-
-# --- Import ------------------------------------------------------------------------
-
-
-def _require_change(request):
-    if not _can(request, "member.change"):
-        raise PermissionDenied
-
-
-@login_required
-def import_template(request):
-    _require_change(request)
-    response = HttpResponse(excel.template_workbook(request.user), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="member-import-template.xlsx"'
-    return response
-
-
-class MemberImportView(LoginRequiredMixin, View):
-    template_name = "branches/member_import.html"
-
-    def get(self, request):
-        _require_change(request)
-        request.session.pop(IMPORT_SESSION_KEY, None)
-        return render(request, self.template_name, {"form": ImportForm()})
-
-    def post(self, request):
-        _require_change(request)
-        if "apply" in request.POST:
-            return self._apply(request)
-        form = ImportForm(request.POST, request.FILES)
-        ctx = {"form": form}
-        if form.is_valid():
-            content = form.cleaned_data["file"].read()
-            try:
-                result = excel.dry_run(request.user, content)
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                ctx["result"] = result
-                if result.ok:
-                    request.session[IMPORT_SESSION_KEY] = base64.b64encode(content).decode()
-                    ctx["form"] = ImportForm()
-                else:
-                    request.session.pop(IMPORT_SESSION_KEY, None)
-        return render(request, self.template_name, ctx)
-
-    def _apply(self, request):
-        encoded = request.session.pop(IMPORT_SESSION_KEY, None)
-        if not encoded:
-            messages.error(request, _("Upload the file again: the checked file was not found."))
-            return redirect("branches:member_import")
-        try:
-            people = excel.import_members(actor=request.user, content=base64.b64decode(encoded))
-        except ValidationError as exc:
-            _flash_errors(request, exc)
-            return redirect("branches:member_import")
-        messages.success(request, _("%(n)s people were imported.") % {"n": len(people)})
-        return redirect("branches:member_list")
 
 
 # --- Development -------------------------------------------------------------------

@@ -497,7 +497,10 @@ class RectificationDetailView(ScopedMixin, DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user, rect = self.request.user, self.object
-        annotate_overdue([rect], timezone.localdate(), WorkCalendar())
+        calendar = WorkCalendar()
+        annotate_overdue([rect], timezone.localdate(), calendar)
+        # Overdue days are working days: say so when the deadline's year has no holiday data.
+        ctx["calendar_warning"] = calendar.warning(rect.effective_deadline, timezone.localdate())
         ctx["is_owner"] = Rectification.objects.visible_to(user, "respond").filter(pk=rect.pk).exists()
         ctx["is_inspector"] = Rectification.objects.visible_to(user, "inspect").filter(pk=rect.pk).exists()
         S = Rectification.Status

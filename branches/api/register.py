@@ -1,11 +1,24 @@
 """API of the register: members (ID numbers always masked), terms with their committee, transfers."""
 
 import django_filters
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from ..crypto import blind_index
 from ..idnumbers import normalise
-from ..models import CommitteeSeat, Member, MemberCategory, MemberStatus, Organization, Term, Transfer
+from ..models import (
+    CommitteeSeat,
+    Member,
+    MemberCategory,
+    MemberStatus,
+    Organization,
+    Term,
+    TermChange,
+    Transfer,
+)
 from ..models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES, Gender
 from .base import ScopedReadOnlyViewSet
 
@@ -44,12 +57,14 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class IdSearchSerializer(serializers.Serializer):
+    id_number = serializers.CharField(max_length=40)
+
+
 class MemberFilter(django_filters.FilterSet):
     within = django_filters.NumberFilter(method="filter_within", label="subtree of organisation id")
     name = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
-    id_number = django_filters.CharFilter(
-        method="filter_id_number", label="exact ID number (matched by its keyed hash)"
-    )
+    # F10: an ID number never travels in a URL; look it up with POST /members/search/ instead.
     category = django_filters.ChoiceFilter(choices=MemberCategory.choices)
     status = django_filters.ChoiceFilter(choices=MemberStatus.choices)
     stage = django_filters.ChoiceFilter(choices=[("party", "party"), ("pipeline", "pipeline")], method="filter_stage")
@@ -61,9 +76,6 @@ class MemberFilter(django_filters.FilterSet):
     def filter_within(self, queryset, name, value):
         root = Organization.objects.filter(pk=value).only("path").first()
         return queryset.filter(organization__path__startswith=root.path) if root else queryset.none()
-
-    def filter_id_number(self, queryset, name, value):
-        return queryset.filter(id_number_hash=blind_index(normalise(value)))
 
     def filter_stage(self, queryset, name, value):
         if value == "party":
@@ -79,6 +91,18 @@ class MemberViewSet(ScopedReadOnlyViewSet):
     filterset_class = MemberFilter
     search_fields = ["name"]
     ordering_fields = ["name", "join_date", "category", "id"]
+
+    @extend_schema(request=IdSearchSerializer, responses=MemberSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def search(self, request):
+        """Members (in the caller's scope) with this exact ID number, sent in the body, never the URL."""
+        data = IdSearchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        digest = blind_index(normalise(data.validated_data["id_number"]))
+        qs = (
+            Member.objects.visible_to(request.user, "view").filter(id_number_hash=digest).select_related("organization")
+        )
+        return Response(MemberSerializer(qs, many=True).data)
 
 
 class SeatSerializer(serializers.ModelSerializer):
@@ -120,6 +144,22 @@ class TermFilter(django_filters.FilterSet):
         fields = ["organization", "change"]
 
 
+class TermRecordSerializer(serializers.Serializer):
+    """The page's term form: an election record, refused with the rule named when invalid."""
+
+    organization = serializers.IntegerField()
+    start = serializers.DateField()
+    end = serializers.DateField(required=False, allow_null=True, default=None)
+    election_date = serializers.DateField(required=False, allow_null=True, default=None)
+    expected_voters = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    present_voters = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    change = serializers.ChoiceField(choices=TermChange.choices, default=TermChange.REGULAR)
+    approval_authority = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    approval_reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    approval_date = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class TermViewSet(ScopedReadOnlyViewSet):
     queryset = (
         Term.objects.select_related("organization")
@@ -128,6 +168,21 @@ class TermViewSet(ScopedReadOnlyViewSet):
     )
     serializer_class = TermSerializer
     filterset_class = TermFilter
+
+    @extend_schema(request=TermRecordSerializer, responses=TermSerializer)
+    @action(detail=False, methods=["post"])
+    def record(self, request):
+        """Record a new term (election) for an organisation in the caller's scope (404 outside)."""
+        from .. import register
+
+        data = TermRecordSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        org = get_object_or_404(
+            Organization.objects.visible_to(request.user, "member.change"), pk=fields.pop("organization")
+        )
+        term = register.record_term(actor=request.user, organization=org, **fields)
+        return Response(TermSerializer(term).data, status=201)
 
 
 class TransferSerializer(serializers.ModelSerializer):

@@ -15,6 +15,7 @@ __all__ = [
 ]
 from .calendar import CalendarDay  # noqa: E402
 from .development import DevelopmentStep, StepKind  # noqa: E402
+from .imports import RosterUpload  # noqa: E402
 from .rules import RegisterRule  # noqa: E402
 from .terms import CommitteePosition, CommitteeSeat, Term, TermChange  # noqa: E402
 from .transfers import EventKind, MemberEvent, Transfer, TransferScope, TransferStatus  # noqa: E402
@@ -27,6 +28,7 @@ __all__ += [
     "EventKind",
     "MemberEvent",
     "RegisterRule",
+    "RosterUpload",
     "StepKind",
     "Term",
     "TermChange",

@@ -96,6 +96,7 @@ class EventKind(models.TextChoices):
     DEVELOPMENT = "development", _("Development step")
     POSITION_START = "position_start", _("Took up a position")
     POSITION_END = "position_end", _("Left a position")
+    IMPORTED = "imported", _("Changed by a roster import")
 
 
 class MemberEvent(models.Model):

@@ -33,7 +33,8 @@ def good_row(serial: int, organization="甲局第一党支部", **extra) -> dict
         "id_number": unique_id(serial),
         "organization": organization,
         "category": "正式党员",
-        "gender": "男",
+        "gender": "男" if int(unique_id(serial)[16]) % 2 else "女",
         "join_date": "2010-07-01",
+        "full_date": "2011-07-01",
         **extra,
     }

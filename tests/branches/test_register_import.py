@@ -110,15 +110,15 @@ def test_the_import_page_shows_errors_then_applies_the_fixed_file(world, client_
     bad = [good_row(1), good_row(2, organization="不存在的支部")]
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client.post(url, {"file": SimpleUploadedFile("m.xlsx", workbook(bad))})
+    response = client.post(url, {"file": SimpleUploadedFile("m.xlsx", workbook(bad)), "mode": "create"})
     assert response.status_code == 200
     assert "不存在的支部" in response.content.decode()
     assert client.post(url, {"apply": "1"}).status_code == 302
     assert Member.objects.filter(name__startswith="导入").count() == 0
     good = [good_row(1), good_row(2)]
-    response = client.post(url, {"file": SimpleUploadedFile("m.xlsx", workbook(good))})
+    response = client.post(url, {"file": SimpleUploadedFile("m.xlsx", workbook(good)), "mode": "create"})
     assert 'data-testid="import-apply"' in response.content.decode()
-    response = client.post(url, {"apply": "1"})
+    response = client.post(url, {"apply": "1", "upload": response.context["upload"].pk})
     assert response.status_code == 302
     assert Member.objects.filter(name__startswith="导入").count() == 2
 
@@ -127,7 +127,7 @@ def test_a_garbage_upload_gets_a_message_not_a_500(world, client_for):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = client_for(world.secretary).post(
-        reverse("branches:member_import"), {"file": SimpleUploadedFile("m.xlsx", b"\x00garbage")}
+        reverse("branches:member_import"), {"file": SimpleUploadedFile("m.xlsx", b"\x00garbage"), "mode": "create"}
     )
     assert response.status_code == 200
     assert "xlsx" in response.content.decode()

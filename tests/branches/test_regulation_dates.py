@@ -269,3 +269,22 @@ def test_rules_above_the_branch_exist_as_data():
     assert ("party_committee", "party_committee") in rows
     assert ("committee", "general_branch") in rows
     assert ("central_group", "party_committee") in rows
+
+
+def test_the_api_records_a_term_with_the_same_rules_as_the_page(world, api_for):
+    client = api_for(world.secretary)
+    url = "/api/v1/terms/record/"
+    invalid = client.post(
+        url,
+        {"organization": world.branch_a1.pk, "start": "2025-03-01", "expected_voters": 10, "present_voters": 8},
+        format="json",
+    )
+    assert invalid.status_code == 400 and "五分之四" in str(invalid.json())
+    ok = client.post(
+        url,
+        {"organization": world.branch_a1.pk, "start": "2025-03-01", "expected_voters": 10, "present_voters": 9},
+        format="json",
+    )
+    assert ok.status_code == 201 and ok.json()["end"] == "2028-03-01"
+    outside = client.post(url, {"organization": world.branch_b1.pk, "start": "2025-03-01"}, format="json")
+    assert outside.status_code == 404

@@ -56,6 +56,7 @@ def test_unit_admin_imports_a_file_with_two_bad_rows_then_the_fixed_file(world, 
     assert "入党日期" in text and "丙局党支部" in text
     page.screenshot(path=f"{SHOTS}/import-errors-desktop.png", full_page=True)
     rows[2]["join_date"] = "2010-02-28"
+    rows[2]["full_date"] = "2011-02-28"  # one year on: no probation warning to confirm
     rows[4]["organization"] = "甲局第二党支部"
     fixed = tmp_path / "fixed.xlsx"
     fixed.write_bytes(workbook(rows))
@@ -105,3 +106,56 @@ def test_secretary_shows_a_full_id_number_and_it_is_audited(world, login, live_s
     page.get_by_test_id("unmask").click()
     page.get_by_text(number).first.wait_for()  # locator waits: no eval, so CSP stays strict
     assert AuditEntry.objects.filter(action="member.unmask.id_number", actor=world.secretary).exists()
+
+
+def test_unit_admin_imports_a_national_export_fixes_two_rows_and_updates_it(world, login, live_server, tmp_path):
+    from tests.branches.roster_files import person, xls, xlsx
+
+    page = login("unit_admin")
+    page.goto(f"{live_server.url}/orgs/members/import/")
+    people = [person(i) for i in range(1, 6)]
+    good_ids = [p["公民身份证号码"] for p in people]
+    people[1]["公民身份证号码"] = float(int(good_ids[1][:15]) * 1000)  # Excel rounded it
+    people[3]["性别"] = "女" if people[3]["性别"] == "男" else "男"
+    first = tmp_path / "national.xls"
+    first.write_bytes(xls(people))
+    page.set_input_files("#id_file", str(first))
+    page.get_by_test_id("import-check").click()
+    mapping = page.get_by_test_id("import-mapping").inner_text()
+    assert "第 3 行" in mapping and "所在党支部" in mapping and "入党时间" in mapping
+    assert "序号" in page.get_by_test_id("import-ignored").inner_text()
+    errors = page.get_by_test_id("import-errors").inner_text()
+    assert "Excel 已将身份证号按数字存储并丢失末位" in errors and "性别" in errors
+    assert page.get_by_test_id("import-error-row").count() == 2
+    page.screenshot(path=f"{SHOTS}/import-national-errors.png", full_page=True)
+    people[1]["公民身份证号码"] = good_ids[1]
+    people[3]["性别"] = person(4)["性别"]
+    fixed = tmp_path / "fixed.xls"
+    fixed.write_bytes(xls(people))
+    page.set_input_files("#id_file", str(fixed))
+    page.get_by_test_id("import-check").click()
+    page.get_by_test_id("import-apply").click()
+    page.wait_for_load_state("networkidle")
+    assert "已导入 5 人" in page.content()
+    assert Member.objects.filter(name__startswith="党员").count() == 5
+
+    page.goto(f"{live_server.url}/orgs/members/import/")
+    people[0]["工作单位及职务"] = "甲局办公室副主任"
+    people[2]["民族"] = "回族"
+    updated = tmp_path / "updated.xlsx"
+    updated.write_bytes(xlsx(people))
+    page.set_input_files("#id_file", str(updated))
+    page.get_by_label("更新：新增人员并修改已在册人员").check()
+    page.get_by_test_id("import-check").click()
+    diff = page.get_by_test_id("import-diff").inner_text()
+    assert "甲局办公室科员" in diff and "甲局办公室副主任" in diff and "回族" in diff
+    page.get_by_label("应用 党员003 民族").uncheck()
+    page.screenshot(path=f"{SHOTS}/import-update-diff.png", full_page=True)
+    page.get_by_test_id("import-apply").click()
+    page.wait_for_load_state("networkidle")
+    assert "应用 1 项修改" in page.content()
+    one = Member.objects.get(name="党员001")
+    assert one.job_title == "甲局办公室副主任" and Member.objects.get(name="党员003").ethnicity == "汉族"
+    page.goto(f"{live_server.url}/orgs/members/{one.pk}/")
+    history = page.get_by_test_id("member-history").inner_text()
+    assert "名册导入更新" in history and "甲局办公室副主任" in history
