@@ -99,6 +99,11 @@ def _try_reverse(names, kwargs_options):
     return None
 
 
+def _practice_path(name, root):
+    path = _try_reverse([name], [{}])
+    return f"{path}?org={root.pk}" if path else None
+
+
 def resolve_targets() -> tuple[list[dict], list[str]]:
     """(targets, skipped): each target {name, persona, path}."""
     from django.contrib.auth import get_user_model
@@ -148,6 +153,17 @@ def resolve_targets() -> tuple[list[dict], list[str]]:
                 ["meetings:compliance", "meetings:compliance_matrix", "branches:meeting_compliance"],
                 [{}, {"pk": root.pk}],
             ),
+        ),
+        # Party building in practice: the lists the dashboard's practice figures open, city-wide.
+        *(
+            (f"practice {name} (committee)", "committee", _practice_path(url, root))
+            for name, url in [
+                ("pairing coverage", "practice:pairing_coverage"),
+                ("joint activities", "practice:activity_list"),
+                ("volunteer service", "practice:service_list"),
+                ("deeds", "practice:deed_list"),
+                ("deed completion", "practice:deed_completion"),
+            ]
         ),
         ("API organizations (committee)", "committee", "/api/v1/organizations/"),
         ("API members (committee)", "committee", "/api/v1/members/"),

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("deeds/export.xlsx", views.DeedExportView.as_view(), name="deed_export"),
     path("deeds/", views.DeedListView.as_view(), name="deed_list"),
     path("deeds/new/", views.DeedCreateView.as_view(), name="deed_create"),
     path("deeds/completion/", views.CompletionView.as_view(), name="deed_completion"),

@@ -17,8 +17,9 @@ from branches.access import has_permission, primary_grant
 from branches.mixins import PaginatedMixin, ScopedMixin, breadcrumbs_for
 from branches.models import Organization
 
+from .. import exports as exports_common
 from ..common import ScopedAction, error_messages, org_filter, year_from
-from . import services, stats
+from . import exports, services, stats
 from .forms import DeedForm, ProgressForm
 from .models import Deed, DeedStatus
 
@@ -197,3 +198,33 @@ class ShowcaseView(LoginRequiredMixin, PaginatedMixin, View):
             .order_by("-published_at", "-id")
         )
         return render(request, self.template_name, {"page_obj": self.paginate(qs)})
+
+
+class DeedExportView(DeedListView):
+    """The list with the same filters, as Excel."""
+
+    # Same queryset as the list (visible_to); the walk reads page bodies as text, so tests/practice/test_exports.py
+    # checks this binary export\'s scope instead.
+    scoped = False
+
+    def get(self, request, *args, **kwargs):
+        qs = self.get_queryset().select_related("responsible_organization").only(*DEED_EXPORT_FIELDS)
+        return exports_common.response(exports.deeds_xlsx(qs, self.year), f"我为群众办实事{self.year}.xlsx")
+
+
+DEED_EXPORT_FIELDS = (
+    "id",
+    "title",
+    "problem",
+    "deadline",
+    "status",
+    "result",
+    "satisfaction",
+    "completed_on",
+    "organization__id",
+    "organization__name",
+    "responsible_person__id",
+    "responsible_person__name",
+    "responsible_organization__id",
+    "responsible_organization__name",
+)

@@ -105,7 +105,7 @@ class JointActivity(models.Model):
         "branches.Member", verbose_name=_("our participants"), blank=True, related_name="+"
     )
     outside_count = models.PositiveIntegerField(_("outside participants"), default=0)
-    results = models.TextField(_("results"), blank=True)
+    results = models.TextField(pgettext_lazy("practice", "results"), blank=True)
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

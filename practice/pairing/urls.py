@@ -10,6 +10,7 @@ urlpatterns = [
     path("pairings/<int:pk>/", views.PairingDetailView.as_view(), name="pairing_detail"),
     path("pairings/<int:pk>/end/", views.PairingEndView.as_view(), name="pairing_end"),
     path("pairings/<int:pk>/log/", views.ActivityCreateView.as_view(), name="activity_create"),
+    path("activities/export.xlsx", views.ActivityExportView.as_view(), name="activity_export"),
     path("activities/", views.ActivityListView.as_view(), name="activity_list"),
     path("activities/<int:pk>/", views.ActivityDetailView.as_view(), name="activity_detail"),
     path("activities/<int:pk>/photo/", views.PhotoUploadView.as_view(), name="activity_photo_add"),

@@ -18,9 +18,10 @@ from branches.mixins import PaginatedMixin, ScopedMixin, breadcrumbs_for
 from branches.models import Organization
 from branches.uploads import serve
 
+from .. import exports as exports_common
 from ..common import ScopedAction, error_messages, half_year_start, org_filter, period_from, year_from
 from ..forms import UploadForm
-from . import services, stats
+from . import exports, services, stats
 from .forms import ActivityForm, EndForm, PairingForm
 from .models import ActivityPhoto, JointActivity, Pairing, PartnerKind
 
@@ -303,3 +304,15 @@ class QuarterView(ScopedMixin, PaginatedMixin, View):
         counts = stats.quarter_counts([p.pk for p in page], year)
         rows = [(p, counts[p.pk], sum(counts[p.pk])) for p in page]
         return render(request, self.template_name, {"page_obj": page, "rows": rows, "year": year, "f": request.GET})
+
+
+class ActivityExportView(ActivityListView):
+    """The activity list with the same filters, as Excel."""
+
+    # Same queryset as the list (visible_to); the walk reads page bodies as text, so tests/practice/test_exports.py
+    # checks this binary export\'s scope instead.
+    scoped = False
+
+    def get(self, request, *args, **kwargs):
+        qs = self.get_queryset().select_related("pairing__organization").defer("pairing__goals", "pairing__annual_plan")
+        return exports_common.response(exports.activities_xlsx(qs, self.period), f"联学联建活动{self.period.key}.xlsx")

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("service/mine/", views.MyServiceView.as_view(), name="service_mine"),
+    path("service/export.xlsx", views.ServiceExportView.as_view(), name="service_export"),
     path("service/", views.ServiceListView.as_view(), name="service_list"),
     path("service/members/", views.MemberHoursView.as_view(), name="service_members"),
     path("service/<int:pk>/confirm/", views.ConfirmView.as_view(), name="service_confirm"),

@@ -19,8 +19,9 @@ from branches.access import has_permission, primary_grant
 from branches.mixins import PaginatedMixin, ScopedMixin
 from branches.models import Member, Organization
 
+from .. import exports as exports_common
 from ..common import ScopedAction, error_messages, member_of, org_filter, period_from, year_from
-from . import services, stats
+from . import exports, services, stats
 from .forms import CommunityReportForm, ConfirmForm, ResidenceForm, ServiceForm
 from .models import CommunityReport, ResidenceRegistration, ServiceSettings, ServiceStatus, VolunteerService
 
@@ -263,3 +264,15 @@ class CommunityReportCreateView(LoginRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("The unit's report to the community is recorded."))
         return redirect("practice:community_report_list")
+
+
+class ServiceExportView(ServiceListView):
+    """The service records with the same filters, as Excel."""
+
+    # Same queryset as the list (visible_to); the walk reads page bodies as text, so tests/practice/test_exports.py
+    # checks this binary export\'s scope instead.
+    scoped = False
+
+    def get(self, request, *args, **kwargs):
+        qs = self.get_queryset()
+        return exports_common.response(exports.services_xlsx(qs, self.period), f"志愿服务{self.period.key}.xlsx")

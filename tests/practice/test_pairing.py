@@ -11,6 +11,7 @@ from practice.pairing.models import JointActivity, Pairing
 from tests.samples.practice import png
 
 pytestmark = pytest.mark.django_db
+FUTURE = (periods.today() + datetime.timedelta(days=30)).isoformat()  # inside the date bounds, after today
 START = datetime.date(2026, 1, 5)
 DAY = datetime.date(2026, 3, 10)
 
@@ -171,7 +172,7 @@ def test_secretary_logs_an_activity_on_the_page(world, client_for):
 def test_a_bad_page_submission_says_why_and_saves_nothing(world, client_for):
     p = make_pairing(world)
     r = client_for(world.secretary).post(
-        reverse("practice:activity_create", args=[p.pk]), {"kind": "project", "title": "x", "date": "2099-01-01"}
+        reverse("practice:activity_create", args=[p.pk]), {"kind": "project", "title": "x", "date": FUTURE}
     )
     assert r.status_code == 200 and not JointActivity.objects.exists()
 
@@ -221,7 +222,7 @@ def test_api_writes_through_the_same_services(world, api_for):
     assert r.status_code == 201, r.content
     r = sec.post(
         "/api/v1/joint-activities/",
-        {"pairing": pk, "kind": "project", "title": "x", "date": "2099-01-01"},
+        {"pairing": pk, "kind": "project", "title": "x", "date": FUTURE},
         format="json",
     )
     assert r.status_code == 400 and "date" in r.json() or "detail" in r.json()

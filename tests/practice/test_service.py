@@ -11,6 +11,7 @@ from practice.service import reminders, services
 from practice.service.models import ServiceSettings, ServiceStatus, VolunteerService
 
 pytestmark = pytest.mark.django_db
+FUTURE = (periods.today() + datetime.timedelta(days=30)).isoformat()  # inside the date bounds, after today
 DAY = datetime.date(2026, 5, 10)
 
 
@@ -106,7 +107,7 @@ def test_member_page_logs_and_registers(world, client_for):
     today = periods.today().isoformat()
     r = c.post(url, {"action": "service", "date": today, "community": "幸福社区", "activity": "助老", "hours": "2"})
     assert r.status_code == 302
-    r = c.post(url, {"action": "service", "date": "2099-01-01", "community": "x", "activity": "y", "hours": "2"})
+    r = c.post(url, {"action": "service", "date": FUTURE, "community": "x", "activity": "y", "hours": "2"})
     assert r.status_code == 200 and VolunteerService.objects.count() == 1
     assert client_for(world.committee).get(url).status_code == 404  # no register entry of their own
 
