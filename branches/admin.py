@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEntry, Organization, RoleGrant, Unit
+from .models import AuditEntry, DocumentNumberRule, Organization, RoleGrant, Unit
 
 
 @admin.register(Unit)
@@ -51,3 +51,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DocumentNumberRule)
+class DocumentNumberRuleAdmin(admin.ModelAdmin):
+    """The 机关代字 of 发文字号, per organisation and kind (docs/documents.md)."""
+
+    list_display = ("organization", "kind", "prefix")
+    search_fields = ("organization__name", "prefix")
+    raw_id_fields = ("organization",)
