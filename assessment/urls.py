@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_documents
 
 app_name = "assessment"
 
@@ -14,6 +14,12 @@ urlpatterns = [
     path("cycles/new/", views.CycleCreateView.as_view(), name="cycle_create"),
     path("cycles/<int:pk>/", views.CycleDetailView.as_view(), name="cycle_detail"),
     path("cycles/<int:pk>/export.xlsx", views.CycleExportView.as_view(), name="cycle_export"),
+    path("cycles/<int:pk>/result-notice.docx", views_documents.ResultNoticeView.as_view(), name="result_notice"),
+    path(
+        "cycles/<int:pk>/result-notice.pdf",
+        views_documents.ResultNoticeView.as_view(fmt="pdf"),
+        name="result_notice_pdf",
+    ),
     path("cycles/<int:pk>/windows/", views.CycleWindowsView.as_view(), name="cycle_windows"),
     path("cycles/<int:pk>/<str:action>/", views.CycleActionView.as_view(), name="cycle_action"),
     path("branch/<int:pk>/", views.AssessmentDetailView.as_view(), name="assessment_detail"),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEntry, CalendarDay, Organization, RoleGrant, Unit
+from .models import AuditEntry, CalendarDay, DocumentNumberRule, Organization, RoleGrant, Unit
 
 
 @admin.register(Unit)
@@ -60,3 +60,11 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_display = ["date", "kind", "name", "confirmed"]
     list_filter = ["kind", "confirmed"]
     date_hierarchy = "date"
+
+
+@admin.register(DocumentNumberRule)
+class DocumentNumberRuleAdmin(admin.ModelAdmin):
+    """The 机关代字 of 发文字号, per organisation and kind (docs/documents.md)."""
+    list_display = ("organization", "kind", "prefix")
+    search_fields = ("organization__name", "prefix")
+    raw_id_fields = ("organization",)

@@ -30,3 +30,20 @@ urlpatterns += [
     path("transfers/", views_register.TransferListView.as_view(), name="transfer_list"),
     path("transfers/<int:pk>/", views_register.TransferDetailView.as_view(), name="transfer_detail"),
 ]
+
+from .documents import views as document_views  # noqa: E402
+
+urlpatterns += [
+    path("transfers/<int:pk>/letter.docx", document_views.TransferLetterView.as_view(), name="transfer_letter"),
+    path(
+        "transfers/<int:pk>/letter.pdf",
+        document_views.TransferLetterView.as_view(fmt="pdf"),
+        name="transfer_letter_pdf",
+    ),
+    path("members/<int:pk>/public-notice.docx", document_views.PublicNoticeView.as_view(), name="public_notice"),
+    path(
+        "members/<int:pk>/public-notice.pdf",
+        document_views.PublicNoticeView.as_view(fmt="pdf"),
+        name="public_notice_pdf",
+    ),
+]

@@ -343,6 +343,8 @@ MEDIA_URL = "/media-not-served/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Per kind of file, within UPLOAD_MAX_BYTES (branches.uploads.max_bytes): photos need less than documents.
 UPLOAD_MAX_BYTES_BY_KIND = {"image": env_int("UPLOAD_MAX_IMAGE_BYTES", 10 * 1024 * 1024, minimum=1024)}
+# 发文字号 prefix (机关代字) when an organisation has no DocumentNumberRule (admin): e.g. 杭直工发.
+DOCUMENT_NUMBER_PREFIX = env_str("DOCUMENT_NUMBER_PREFIX", "市直工发")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000

@@ -196,6 +196,22 @@ class AnnualSummaryView(OrgDashboardMixin, DetailView):
         return ctx
 
 
+class AnnualSummaryDocumentView(AnnualSummaryView):
+    """The annual summary as .docx or PDF (the document layer), every column of the ranking included."""
+
+    fmt = "docx"
+
+    def render_to_response(self, context, **kwargs):
+        from branches.documents import respond
+
+        from .documents import annual_summary_document
+
+        fmt = self.fmt
+        board = context["board"]
+        doc = annual_summary_document(self.object, board)
+        return respond(doc, fmt, f"{self.object.name}-{board.period.start.year}年度党建工作情况")
+
+
 @login_required
 def todo(request):
     items = dashboards.todo_for(request.user, timezone.now())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_ledger
 
 app_name = "meetings"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("missing/", views.MissingListView.as_view(), name="missing_list"),
     path("org/<int:org>/calendar/", views.CalendarView.as_view(), name="calendar"),
     path("org/<int:org>/ledger.xlsx", views.LedgerView.as_view(), name="ledger"),
+    path("org/<int:org>/ledger/", views_ledger.LedgerPageView.as_view(), name="ledger_page"),
     path("org/<int:org>/compliance/", views.ComplianceCardView.as_view(), name="compliance_card"),
     path("<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
     path("<int:pk>/record/", views.MeetingRecordView.as_view(), name="meeting_record"),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/upload/", views.UploadView.as_view(), name="meeting_upload"),
     path("<int:pk>/cancel/", views.CancelView.as_view(), name="meeting_cancel"),
     path("<int:pk>/minutes.docx", views.MinutesDocxView.as_view(), name="minutes_docx"),
+    path("<int:pk>/minutes.pdf", views.MinutesDocxView.as_view(fmt="pdf"), name="minutes_pdf"),
     path("<int:pk>/signin-qr.svg", views.SignInQrView.as_view(), name="signin_qr"),
     path("<int:pk>/files/<int:file_id>/", views.AttachmentView.as_view(), name="attachment"),
     path(

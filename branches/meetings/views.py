@@ -386,15 +386,16 @@ class AttachmentView(MeetingQueryMixin, View):
 
 
 class MinutesDocxView(MeetingQueryMixin, View):
+    """The minutes as .docx (or PDF with ``fmt=pdf``), both from ``documents.minutes_document``."""
+
+    fmt = "docx"
+
     def get(self, request, pk):
+        from ..documents import respond
+        from .documents import minutes_document, minutes_filename
+
         meeting = get_object_or_404(_detail_queryset(self.get_queryset()), pk=pk)
-        data = exports.minutes_docx(meeting)
-        response = HttpResponse(
-            data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        )
-        name = f"{timezone.localtime(meeting.start):%Y%m%d}-{meeting.get_kind_display()}-会议记录.docx"
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-        return response
+        return respond(minutes_document(meeting), self.fmt, minutes_filename(meeting))
 
 
 class SignInQrView(MeetingQueryMixin, View):

@@ -64,3 +64,7 @@ __all__ += [
     "MeetingVersion",
     "Topic",
 ]
+
+from .documents import DocumentNumberRule, IssuedNumber  # noqa: E402
+
+__all__ += ["DocumentNumberRule", "IssuedNumber"]

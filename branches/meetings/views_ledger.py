@@ -1,0 +1,34 @@
+"""The meeting ledger (组织生活台账) as a page that prints on landscape A4 with every column."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.views import View
+
+from ..mixins import breadcrumbs_for
+from ..models import MeetingStatus
+from . import exports
+from .views import OrgScopedMixin, _period_from
+
+
+class LedgerPageView(OrgScopedMixin, View):
+    """The same lines as the Excel ledger, for the organisation's subtree and a year (or any period)."""
+
+    def get(self, request, org):
+        organization = self.get_org()
+        p = _period_from(request, "year")
+        qs = (
+            self.get_queryset()
+            .filter(organization__path__startswith=organization.path)
+            .filter(start__gte=p.start_datetime(), start__lt=p.end_datetime())
+            .exclude(status=MeetingStatus.CANCELLED)
+        )
+        rows = [exports.ledger_row(i, m) for i, m in enumerate(exports.ledger_queryset(qs), start=1)]
+        ctx = {
+            "org": organization,
+            "period": p,
+            "head": exports.LEDGER_HEAD,
+            "rows": rows,
+            "breadcrumbs": breadcrumbs_for(request.user, organization) + [organization],
+        }
+        return render(request, "meetings/meeting_ledger.html", ctx)
