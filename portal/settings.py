@@ -547,7 +547,8 @@ MIDDLEWARE += [
 ]
 AUTHENTICATION_BACKENDS = [
     "portal.security.backends.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend that also checks the HMAC-SM3 of group memberships (branches/integrity.py, issue 24).
+    "branches.auth_backends.SealedGroupsBackend",
 ]
 # Login lockout: N failures per account and, separately, per IP address lock for M minutes.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
