@@ -15,4 +15,7 @@ class BranchesConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401
+        from .integrity import connect_signals
+
+        connect_signals()
         from .meetings import permissions  # noqa: F401

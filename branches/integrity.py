@@ -105,3 +105,49 @@ class AccountIntegrityMiddleware:
 
             request.user = AnonymousUser()
         return self.get_response(request)
+
+
+# --- Group memberships (三员 groups and every other group carrying permissions) -------------
+
+
+def groups_content(user_id, group_ids) -> bytes:
+    return json.dumps(["groups", user_id, sorted(group_ids)]).encode()
+
+
+def seal_groups(user_ids) -> dict[int, str]:
+    """Re-seal the group memberships of these users (after the application changed them)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    memberships: dict[int, list[int]] = {pk: [] for pk in user_ids}
+    column = f"{User._meta.model_name}_id"
+    rows = User.groups.through.objects.filter(**{f"{column}__in": user_ids}).values_list(column, "group_id")
+    for user_id, group_id in rows:
+        memberships[user_id].append(group_id)
+    macs = {}
+    for user_id, group_ids in memberships.items():
+        macs[user_id] = crypto.integrity_mac(groups_content(user_id, group_ids)) if group_ids else ""
+        User.objects.filter(pk=user_id).update(groups_mac=macs[user_id])
+    return macs
+
+
+def _memberships_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse and action == "pre_clear":  # group.user_set.clear(): remember who loses the group
+        instance._clearing_user_ids = list(instance.user_set.values_list("pk", flat=True))
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if not reverse:
+        instance.groups_mac = seal_groups([instance.pk])[instance.pk]
+        instance.__dict__.pop("_group_perm_cache", None)
+        instance.__dict__.pop("_perm_cache", None)
+        return
+    user_ids = list(pk_set) if pk_set else getattr(instance, "_clearing_user_ids", [])
+    if user_ids:
+        seal_groups(user_ids)
+
+
+def connect_signals() -> None:
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import m2m_changed
+
+    m2m_changed.connect(_memberships_changed, sender=get_user_model().groups.through, dispatch_uid="seal-groups")

@@ -22,6 +22,8 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(_("must change password at next login"), default=False)
     # HMAC-SM3 over username, is_active, is_staff, is_superuser; checked on every request (issue 24).
     integrity_mac = models.CharField(max_length=80, blank=True, editable=False)
+    # HMAC-SM3 over the user's group ids (三员 groups among them), re-sealed when memberships change.
+    groups_mac = models.CharField(max_length=80, blank=True, editable=False)
 
     objects = SealedUserManager()
 
@@ -43,6 +45,16 @@ class User(AbstractUser):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "integrity_mac"}
         super().save(*args, **kwargs)
+
+    def has_perm(self, perm, obj=None):
+        from branches.integrity import account_ok
+
+        return account_ok(self) and super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label):
+        from branches.integrity import account_ok
+
+        return account_ok(self) and super().has_module_perms(app_label)
 
     class Meta:
         verbose_name = _("user")

@@ -603,7 +603,8 @@ MIDDLEWARE += [
 ]
 AUTHENTICATION_BACKENDS = [
     "portal.security.backends.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend that also checks the HMAC-SM3 of group memberships (branches/integrity.py, issue 24).
+    "branches.auth_backends.SealedGroupsBackend",
 ]
 # Login lockout: N failures lock the account (counted per username and per username + address) for
 # M minutes. An address alone is only throttled at a much higher count, because a whole office sits

@@ -9,8 +9,13 @@ def seal_accounts(apps, schema_editor):
 
     User = apps.get_model("portal", "User")
     db = schema_editor.connection.alias
+    from branches import crypto
+    from branches.integrity import groups_content
+
     for user in User.objects.using(db).filter(integrity_mac="").iterator(chunk_size=2000):
-        User.objects.using(db).filter(pk=user.pk).update(integrity_mac=account_mac(user))
+        group_ids = list(user.groups.values_list("pk", flat=True))
+        groups_mac = crypto.integrity_mac(groups_content(user.pk, group_ids)) if group_ids else ""
+        User.objects.using(db).filter(pk=user.pk).update(integrity_mac=account_mac(user), groups_mac=groups_mac)
 
 
 class Migration(migrations.Migration):
@@ -29,6 +34,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='integrity_mac',
+            field=models.CharField(blank=True, editable=False, max_length=80),
+        ),
+        migrations.AddField(
+            model_name='user',
+            name='groups_mac',
             field=models.CharField(blank=True, editable=False, max_length=80),
         ),
         migrations.RunPython(seal_accounts, migrations.RunPython.noop),

@@ -118,3 +118,31 @@ def test_a_checked_account_is_resealed_by_the_command_and_audited(world):
     call_command("reseal_access_control", "--user", "repaired", "--reason", "approved by the security officer")
     assert integrity.account_ok(_fresh(user))
     assert AuditEntry.objects.get(action="integrity.resealed").after["reason"].startswith("approved")
+
+
+def test_a_group_membership_added_in_sql_grants_nothing_and_is_alerted(world):
+    from django.contrib.auth.models import Group
+
+    auditor_group = Group.objects.get(name="审计管理员")
+    insider = make_user("insider")
+    insider.groups.add(Group.objects.get(name="安全管理员"))
+    assert _fresh(insider).has_perm("portal.manage_security")
+    _sql("INSERT INTO portal_user_groups (user_id, group_id) VALUES (%s, %s)", [insider.pk, auditor_group.pk])
+    forged = _fresh(insider)
+    assert not forged.has_perm("portal.view_audit_log") and not forged.has_perm("portal.manage_security")
+    assert AuditEntry.objects.filter(action="integrity.violation", after__kind="groups").exists()
+    insider.groups.remove(auditor_group)  # the application's own change re-seals
+    assert _fresh(insider).has_perm("portal.manage_security")
+
+
+def test_memberships_changed_from_the_group_side_are_sealed_too(world):
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.get(name="审计管理员")
+    users = [make_user(f"auditor{i}") for i in range(2)]
+    group.user_set.add(*users)
+    assert all(_fresh(u).has_perm("portal.view_audit_log") for u in users)
+    users[0].groups.add(Group.objects.get(name="安全管理员"))
+    group.user_set.clear()
+    assert _fresh(users[0]).has_perm("portal.manage_security")
+    assert not _fresh(users[1]).has_perm("portal.view_audit_log")
