@@ -492,6 +492,12 @@ SPECTACULAR_SETTINGS = {
     # Several models have a field called "status"; name their enums so the schema is stable.
     "ENUM_NAME_OVERRIDES": {
         "BranchAssessmentStatusEnum": "assessment.models.AssessmentStatus",
+        "NoticeCategoryEnum": "notices.notice_models.NoticeCategory",
+        "NoticeAudienceKindEnum": "notices.notice_models.AudienceKind",
+        "PairingActivityKindEnum": "practice.pairing.models.ActivityKind",
+        "ResearchOutcomeKindEnum": "practice.research.models.OutcomeKind",
+        "DeedStatusEnum": "practice.deeds.models.DeedStatus",
+        "YesNoEnum": ["1", "0"],  # the 1/0 decisions of supervision forms (accept, passed)
         "AssessmentCycleStatusEnum": "assessment.models.CycleStatus",
         "DuesCategoryEnum": "dues.models.DuesCategory",
         "DuesPaymentKindEnum": "dues.models.PaymentKind",

@@ -20,7 +20,7 @@ class OutcomeSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "description", "date"]
 
 
-class TopicSerializer(serializers.ModelSerializer):
+class ResearchTopicSerializer(serializers.ModelSerializer):
     members = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     outcomes = OutcomeSerializer(many=True, read_only=True)
 
@@ -63,15 +63,15 @@ class ReportUploadSerializer(serializers.Serializer):
 
 class ResearchTopicViewSet(ScopedModelViewSet):
     queryset = ResearchTopic.objects.prefetch_related("members", "outcomes").order_by("organization_id", "-year", "id")
-    serializer_class = TopicSerializer
+    serializer_class = ResearchTopicSerializer
     http_method_names = ["get", "post", "head", "options"]
 
-    @extend_schema(request=TopicCreateSerializer, responses={201: TopicSerializer})
+    @extend_schema(request=TopicCreateSerializer, responses={201: ResearchTopicSerializer})
     def create(self, request, *args, **kwargs):
         s = TopicCreateSerializer(data=request.data, context={"request": request})
         s.is_valid(raise_exception=True)
         topic = call(services.create_topic, actor=request.user, **s.validated_data)
-        return Response(TopicSerializer(self.queryset.get(pk=topic.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(ResearchTopicSerializer(self.queryset.get(pk=topic.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=OutcomeCreateSerializer, responses={201: OutcomeSerializer})
     @action(detail=True, methods=["post"])
@@ -82,11 +82,11 @@ class ResearchTopicViewSet(ScopedModelViewSet):
         outcome = call(services.add_outcome, actor=request.user, topic=topic, **s.validated_data)
         return Response(OutcomeSerializer(outcome).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request={"multipart/form-data": ReportUploadSerializer}, responses={200: TopicSerializer})
+    @extend_schema(request={"multipart/form-data": ReportUploadSerializer}, responses={200: ResearchTopicSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
     def report(self, request, pk=None):
         topic = self.get_object()
         s = ReportUploadSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         call(services.file_report, actor=request.user, topic=topic, uploaded=s.validated_data["file"])
-        return Response(TopicSerializer(self.queryset.get(pk=topic.pk)).data)
+        return Response(ResearchTopicSerializer(self.queryset.get(pk=topic.pk)).data)

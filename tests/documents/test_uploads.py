@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from branches.documents import filetypes
-from branches.uploads import AttachmentBase, detect_upload, serve, store_upload
+from branches.models import MeetingAttachment
+from branches.uploads import detect_upload, serve, store_upload
 from tests.documents import samples
 
 OFFICE_TYPES = [
@@ -88,10 +89,9 @@ def test_size_limits_per_kind(settings):
     assert detect_upload(pdf, kinds=("document",)).ext == "pdf"  # documents keep the general limit
 
 
-class _Attachment(AttachmentBase):
-    class Meta:
-        app_label = "branches"
-        managed = False
+# A real attachment model, never saved here: a model class defined in a test would join the app
+# registry and break deletions elsewhere in the same run (its table does not exist).
+_Attachment = MeetingAttachment
 
 
 @pytest.mark.django_db
