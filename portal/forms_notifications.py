@@ -35,3 +35,7 @@ class PreferenceForm(forms.ModelForm):
                     _("This robot address cannot be used: %(reason)s") % {"reason": "; ".join(exc.messages)}
                 ) from None
         return url
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(label=_("New e-mail address"), max_length=254)

@@ -466,6 +466,7 @@ def env_rates(name: str, default: dict[str, int]) -> dict[str, int]:
 NOTIFY_RATE_LIMITS = env_rates(
     "NOTIFY_RATE_LIMITS", {"robot": 20, "webhook": 20, "email": 60, "wecom_app": 300, "dingtalk_app": 300}
 )
+EMAIL_VERIFY_MAX_AGE_SECONDS = env_int("EMAIL_VERIFY_MAX_AGE_SECONDS", 24 * 3600, minimum=300)
 NOTIFY_WEBHOOK_URL = env_url("NOTIFY_WEBHOOK_URL")
 NOTIFY_BASE_URL = env_url("NOTIFY_BASE_URL")
 NOTIFY_CHANNEL_TIMEOUT_SECONDS = env_int("NOTIFY_CHANNEL_TIMEOUT_SECONDS", 10, minimum=1)

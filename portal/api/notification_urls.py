@@ -1,5 +1,7 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from .email import EmailChangeView, EmailConfirmView
 from .notifications import NotificationViewSet
 from .robots import GroupRobotViewSet
 
@@ -8,4 +10,7 @@ router.include_root_view = False
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("group-robots", GroupRobotViewSet, basename="group-robot")
 
-urlpatterns = router.urls
+urlpatterns = router.urls + [
+    path("me/email/", EmailChangeView.as_view(), name="me-email"),
+    path("me/email/confirm/", EmailConfirmView.as_view(), name="me-email-confirm"),
+]
