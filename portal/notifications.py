@@ -32,6 +32,7 @@ from .models_notifications import (
     Channel,
     Delivery,
     DeliveryState,
+    ExternalIdentity,
     Notification,
     NotificationPreference,
     Reminder,
@@ -68,7 +69,7 @@ def preferences_for(user_ids) -> dict[int, NotificationPreference]:
     return {uid: own.get(uid) or base for uid in user_ids}
 
 
-PREF_FIELDS = ["email", "webhook", "webhook_url", "digest_hour", "quiet_start", "quiet_end"]
+PREF_FIELDS = ["email", "webhook", "webhook_url", "messenger", "digest_hour", "quiet_start", "quiet_end"]
 
 
 def _check_preferences(pref: NotificationPreference) -> None:
@@ -179,8 +180,13 @@ def _digest_body(items: list[Reminder]) -> str:
     return "\n".join(f"· {r.title}（{step_label(r.step)}）{(' ' + r.url) if r.url else ''}" for r in items)
 
 
-def _deliveries_for(notification, user, pref, now) -> list[Delivery]:
+def _deliveries_for(notification, user, pref, now, messenger_ids=None) -> list[Delivery]:
     rows = []
+    messenger_id = (messenger_ids or {}).get(user.pk)
+    if pref.messenger and messenger_id:
+        rows.append(
+            Delivery(notification=notification, channel=_messenger_channel(), target=messenger_id, next_attempt_at=now)
+        )
     if pref.email and user.email:
         rows.append(Delivery(notification=notification, channel=Channel.EMAIL, target=user.email, next_attempt_at=now))
     webhook_url = pref.webhook_url or settings.NOTIFY_WEBHOOK_URL
@@ -189,6 +195,26 @@ def _deliveries_for(notification, user, pref, now) -> list[Delivery]:
             Delivery(notification=notification, channel=Channel.WEBHOOK, target=webhook_url, next_attempt_at=now)
         )
     return rows
+
+
+def _messenger_channel() -> str:
+    from .messenger import configured_channel
+
+    return configured_channel()
+
+
+def _messenger_ids(user_ids) -> dict[int, str]:
+    """{user id: their id on the configured messenger}, one query (none when no messenger is set up)."""
+    from .messenger import PROVIDER_OF
+
+    channel = _messenger_channel()
+    if not channel:
+        return {}
+    return dict(
+        ExternalIdentity.objects.filter(user_id__in=user_ids, provider=PROVIDER_OF[channel]).values_list(
+            "user_id", "subject"
+        )
+    )
 
 
 @transaction.atomic
@@ -287,9 +313,10 @@ def build_notifications(user_ids, *, now: datetime.datetime, enqueue: bool = Tru
     urgent_items = [r for n, items in made if not n.is_digest for r in items]
     Reminder.objects.bulk_update(urgent_items, ["notification"], batch_size=500)
     deliveries = []
+    messenger_ids = _messenger_ids(list(by_user))
     for notification, _items in made:
         uid = notification.recipient_id
-        deliveries += _deliveries_for(notification, users[uid], prefs[uid], now)
+        deliveries += _deliveries_for(notification, users[uid], prefs[uid], now, messenger_ids)
     Delivery.objects.bulk_create(deliveries, batch_size=1000)
     ids = [n.pk for n, _items in made]
     audit.record(
@@ -365,7 +392,7 @@ def rate_target(delivery: Delivery) -> str:
         return "smtp"
     if delivery.channel == Channel.WEBHOOK:
         return hashlib.sha256(delivery.target.encode()).hexdigest()[:16]
-    return "app"
+    return "app"  # one messenger application's send quota
 
 
 def _postpone(delivery: Delivery, *, until: datetime.datetime) -> bool:
