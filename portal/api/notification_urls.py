@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from .email import EmailChangeView, EmailConfirmView
 from .notifications import NotificationViewSet
+from .preferences import PreferenceView
 from .robots import GroupRobotViewSet
 
 router = DefaultRouter()
@@ -13,4 +14,5 @@ router.register("group-robots", GroupRobotViewSet, basename="group-robot")
 urlpatterns = router.urls + [
     path("me/email/", EmailChangeView.as_view(), name="me-email"),
     path("me/email/confirm/", EmailConfirmView.as_view(), name="me-email-confirm"),
+    path("me/notification-preferences/", PreferenceView.as_view(), name="me-notification-preferences"),
 ]

@@ -202,3 +202,21 @@ def test_failures_are_visible_to_committee_staff_only(world, client_for, setting
     page = client_for(world.committee).get("/notifications/failures/")
     assert page.status_code == 200 and "10.0.0.1" in page.content.decode()
     assert client_for(world.secretary).get("/notifications/failures/").status_code == 403
+
+
+def test_preferences_through_the_api_use_the_same_service_and_checks(world, client_for):
+    client = client_for(world.member)
+    assert client.get("/api/v1/me/notification-preferences/").json()["digest_hour"] == 8
+    response = client.patch(
+        "/api/v1/me/notification-preferences/", {"digest_hour": 18, "messenger": False},
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 200 and response.json()["digest_hour"] == 18
+    pref = NotificationPreference.objects.get(user=world.member)
+    assert (pref.digest_hour, pref.messenger) == (18, False)
+    assert AuditEntry.objects.filter(action="notifications.preferences_changed").exists()
+    bad = client.patch(
+        "/api/v1/me/notification-preferences/", {"webhook": True, "webhook_url": "http://localhost:6379/"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert bad.status_code == 400 and "该机器人地址不能使用" in bad.content.decode()
