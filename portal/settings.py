@@ -436,6 +436,8 @@ def env_url(name: str, default: str = "") -> str:
 # Outbound requests (robots, messenger APIs, identity providers): portal/outbound.py, docs/security.md F3.
 OUTBOUND_REQUIRE_HTTPS = env_bool("OUTBOUND_REQUIRE_HTTPS", not (DEBUG or TESTING))
 OUTBOUND_ALLOWED_NETWORKS = env_list("OUTBOUND_ALLOWED_NETWORKS", [])
+# A PEM bundle of the certificate authorities to trust (e.g. a government private CA); default: certifi's.
+OUTBOUND_CA_BUNDLE = env_str("OUTBOUND_CA_BUNDLE", "")
 for _network in OUTBOUND_ALLOWED_NETWORKS:
     try:
         import ipaddress as _ipaddress
