@@ -6,7 +6,9 @@ The inbox is not a channel here: the ``Notification`` row *is* the inbox entry.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
 
 
 class ChannelError(Exception):
@@ -33,15 +35,30 @@ def text_of(notification) -> str:
     return "\n".join(lines)
 
 
+def email_context(notification) -> dict:
+    items = [(r.title, absolute(r.url)) for r in notification.reminders.all()] if notification.pk else []
+    return {
+        "portal_name": settings.PORTAL_NAME,
+        "notification": notification,
+        "items": items,
+        "link": absolute(notification.url),
+        "preferences_link": absolute(reverse("notifications:preferences")),
+    }
+
+
 def send_email(notification, address: str) -> None:
+    """HTML with a plain-text alternative: the portal's name, the items, a link to the portal."""
+    context = email_context(notification)
     try:
         with get_connection(timeout=settings.NOTIFY_CHANNEL_TIMEOUT_SECONDS) as connection:
-            EmailMessage(
-                subject=f"[机关党建门户] {notification.title}"[:250],
-                body=text_of(notification),
+            message = EmailMultiAlternatives(
+                subject=f"[{settings.PORTAL_NAME}] {notification.title}"[:250],
+                body=render_to_string("portal/email/notification.txt", context),
                 to=[address],
                 connection=connection,
-            ).send()
+            )
+            message.attach_alternative(render_to_string("portal/email/notification.html", context), "text/html")
+            message.send()
     except Exception as exc:  # SMTP, socket and DNS errors all mean: try again later
         raise ChannelError(f"{exc.__class__.__name__}: {exc}"[:500]) from exc
 
@@ -67,4 +84,21 @@ def send_webhook(notification, url: str) -> None:
         raise ChannelError(str(exc), permanent=exc.permanent) from exc
 
 
-SENDERS = {"email": send_email, "webhook": send_webhook}
+def send_wecom_app(notification, userid: str) -> None:
+    from .messenger import send_wecom
+
+    send_wecom(notification, userid)
+
+
+def send_dingtalk_app(notification, userid: str) -> None:
+    from .messenger import send_dingtalk
+
+    send_dingtalk(notification, userid)
+
+
+SENDERS = {
+    "email": send_email,
+    "webhook": send_webhook,
+    "wecom_app": send_wecom_app,
+    "dingtalk_app": send_dingtalk_app,
+}

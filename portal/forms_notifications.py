@@ -18,11 +18,12 @@ class PreferenceForm(forms.ModelForm):
 
     class Meta:
         model = NotificationPreference
-        fields = ["email", "webhook", "webhook_url", "digest_hour", "quiet_start", "quiet_end"]
+        fields = ["email", "webhook", "webhook_url", "messenger", "digest_hour", "quiet_start", "quiet_end"]
         help_texts = {
             "email": _("Send reminders to the email address of your account."),
             "webhook": _("Post reminders to a WeCom or DingTalk group robot."),
             "webhook_url": _("Leave empty to use the portal's group robot."),
+            "messenger": _("Send your reminders to you personally in WeCom or DingTalk, where the office uses them."),
         }
 
     def clean_webhook_url(self):
@@ -35,3 +36,7 @@ class PreferenceForm(forms.ModelForm):
                     _("This robot address cannot be used: %(reason)s") % {"reason": "; ".join(exc.messages)}
                 ) from None
         return url
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(label=_("New e-mail address"), max_length=254)

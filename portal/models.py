@@ -83,6 +83,8 @@ from .models_notifications import (  # noqa: E402,F401  (notification engine tab
     Channel,
     Delivery,
     DeliveryState,
+    ExternalIdentity,
+    IdentityProvider,
     Notification,
     NotificationPreference,
     Reminder,

@@ -107,6 +107,8 @@ class Reminder(models.Model):
 class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
     WEBHOOK = "webhook", _("Webhook (WeCom / DingTalk robot)")
+    WECOM_APP = "wecom_app", _("WeCom application message")
+    DINGTALK_APP = "dingtalk_app", _("DingTalk work notification")
 
 
 class DeliveryState(models.TextChoices):
@@ -150,6 +152,7 @@ class NotificationPreference(models.Model):
     email = models.BooleanField(_("email"), default=True)
     webhook = models.BooleanField(_("webhook (WeCom / DingTalk robot)"), default=False)
     webhook_url = models.URLField(_("personal webhook URL"), blank=True)
+    messenger = models.BooleanField(_("work notifications in WeCom / DingTalk"), default=True)
     digest_hour = models.PositiveSmallIntegerField(
         _("daily digest hour"), default=8, validators=[MinValueValidator(0), MaxValueValidator(23)]
     )
@@ -183,3 +186,34 @@ class NotificationPreference(models.Model):
         if self.quiet_start < self.quiet_end:
             return self.quiet_start <= hour < self.quiet_end
         return hour >= self.quiet_start or hour < self.quiet_end
+
+
+class IdentityProvider(models.TextChoices):
+    WECOM = "wecom", _("WeCom")
+    DINGTALK = "dingtalk", _("DingTalk")
+    OIDC = "oidc", _("Unified identity platform (OIDC)")
+    CAS = "cas", _("Unified identity platform (CAS)")
+
+
+class ExternalIdentity(models.Model):
+    """A person's id on an outside platform, matched once (by employee number, mobile or username) and kept.
+
+    Work notifications go to this id; single sign-on finds the account by it.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="external_identities")
+    provider = models.CharField(_("platform"), max_length=20, choices=IdentityProvider.choices)
+    subject = models.CharField(_("user id on the platform"), max_length=200)
+    matched_by = models.CharField(_("matched by"), max_length=30, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="external_identity_unique_subject"),
+            models.UniqueConstraint(fields=["provider", "user"], name="external_identity_one_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.provider}:{self.subject} → {self.user_id}"

@@ -49,8 +49,8 @@ class GroupRobot(models.Model):
 
 class RobotPost(models.Model):
     robot = models.ForeignKey(GroupRobot, on_delete=models.CASCADE, related_name="posts")
-    day = models.DateField(_("day"))
-    text = models.TextField(_("message"))
+    day = models.DateField(pgettext_lazy("integrations", "day"))
+    text = models.TextField(pgettext_lazy("integrations", "message"))
     parts_sent = models.PositiveSmallIntegerField(default=0)
     state = models.CharField(max_length=20, choices=DeliveryState.choices, default=DeliveryState.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -7,6 +7,7 @@ commit). The worker calls them with ``actor=branches.audit.SYSTEM``.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
 
 from django.conf import settings
@@ -31,12 +32,22 @@ from .models_notifications import (
     Channel,
     Delivery,
     DeliveryState,
+    ExternalIdentity,
     Notification,
     NotificationPreference,
     Reminder,
 )
+from .rate_limits import RateLimited, take
 
 DIGEST_KIND = "digest"
+URGENT_BUNDLE_KIND = "urgent_bundle"
+# Steps of notices a person issued (a card, a task, a security notice): these alone, when marked
+# urgent, go out at once and through quiet hours. Deadline steps (overdue, last day) fold into the digest.
+ISSUED_STEPS = frozenset({"notice", "on_issue"})
+
+
+def is_marked_urgent(reminder) -> bool:
+    return reminder.urgent and reminder.step in ISSUED_STEPS
 
 
 def step_label(step: str) -> str:
@@ -58,7 +69,7 @@ def preferences_for(user_ids) -> dict[int, NotificationPreference]:
     return {uid: own.get(uid) or base for uid in user_ids}
 
 
-PREF_FIELDS = ["email", "webhook", "webhook_url", "digest_hour", "quiet_start", "quiet_end"]
+PREF_FIELDS = ["email", "webhook", "webhook_url", "messenger", "digest_hour", "quiet_start", "quiet_end"]
 
 
 def _check_preferences(pref: NotificationPreference) -> None:
@@ -169,8 +180,13 @@ def _digest_body(items: list[Reminder]) -> str:
     return "\n".join(f"· {r.title}（{step_label(r.step)}）{(' ' + r.url) if r.url else ''}" for r in items)
 
 
-def _deliveries_for(notification, user, pref, now) -> list[Delivery]:
+def _deliveries_for(notification, user, pref, now, messenger_ids=None) -> list[Delivery]:
     rows = []
+    messenger_id = (messenger_ids or {}).get(user.pk)
+    if pref.messenger and messenger_id:
+        rows.append(
+            Delivery(notification=notification, channel=_messenger_channel(), target=messenger_id, next_attempt_at=now)
+        )
     if pref.email and user.email:
         rows.append(Delivery(notification=notification, channel=Channel.EMAIL, target=user.email, next_attempt_at=now))
     webhook_url = pref.webhook_url or settings.NOTIFY_WEBHOOK_URL
@@ -179,6 +195,26 @@ def _deliveries_for(notification, user, pref, now) -> list[Delivery]:
             Delivery(notification=notification, channel=Channel.WEBHOOK, target=webhook_url, next_attempt_at=now)
         )
     return rows
+
+
+def _messenger_channel() -> str:
+    from .messenger import configured_channel
+
+    return configured_channel()
+
+
+def _messenger_ids(user_ids) -> dict[int, str]:
+    """{user id: their id on the configured messenger}, one query (none when no messenger is set up)."""
+    from .messenger import PROVIDER_OF
+
+    channel = _messenger_channel()
+    if not channel:
+        return {}
+    return dict(
+        ExternalIdentity.objects.filter(user_id__in=user_ids, provider=PROVIDER_OF[channel]).values_list(
+            "user_id", "subject"
+        )
+    )
 
 
 @transaction.atomic
@@ -212,21 +248,40 @@ def build_notifications(user_ids, *, now: datetime.datetime, enqueue: bool = Tru
     made: list[tuple[Notification, list[Reminder]]] = []
     for uid, items in by_user.items():
         pref = prefs[uid]
-        for r in items:
-            if r.urgent:
-                notice = Notification(
-                    recipient_id=uid,
-                    kind=r.kind,
-                    title=r.title,
-                    url=r.url,
-                    object_type=r.object_type,
-                    object_id=r.object_id,
-                    urgent=True,
-                    created_at=now,
-                )
-                made.append((notice, [r]))
-        regular = [r for r in items if not r.urgent]
-        if regular and uid not in digested and hour >= pref.digest_hour and not pref.is_quiet(hour):
+        immediate = [r for r in items if is_marked_urgent(r)]
+        if len(immediate) == 1:
+            r = immediate[0]
+            notice = Notification(
+                recipient_id=uid,
+                kind=r.kind,
+                title=r.title,
+                url=r.url,
+                object_type=r.object_type,
+                object_id=r.object_id,
+                urgent=True,
+                created_at=now,
+            )
+            made.append((notice, [r]))
+        elif immediate:  # several at once (one person, several targets): one message
+            title = ngettext("%(count)d urgent notice", "%(count)d urgent notices", len(immediate)) % {
+                "count": len(immediate)
+            }
+            notice = Notification(
+                recipient_id=uid,
+                kind=URGENT_BUNDLE_KIND,
+                title=title,
+                body=_digest_body(immediate),
+                url=inbox_url,
+                urgent=True,
+                created_at=now,
+            )
+            made.append((notice, immediate))
+        regular = [r for r in items if not is_marked_urgent(r)]
+        # Deadline items flagged urgent (overdue, last day) do not wait for the digest hour, but they
+        # still respect quiet hours and fold into the person's one digest of the day.
+        pressing = any(r.urgent for r in regular)
+        window = not pref.is_quiet(hour) and (hour >= pref.digest_hour or pressing)
+        if regular and uid not in digested and window:
             title = ngettext(
                 "Daily digest: %(count)d item needs your attention",
                 "Daily digest: %(count)d items need your attention",
@@ -258,9 +313,10 @@ def build_notifications(user_ids, *, now: datetime.datetime, enqueue: bool = Tru
     urgent_items = [r for n, items in made if not n.is_digest for r in items]
     Reminder.objects.bulk_update(urgent_items, ["notification"], batch_size=500)
     deliveries = []
+    messenger_ids = _messenger_ids(list(by_user))
     for notification, _items in made:
         uid = notification.recipient_id
-        deliveries += _deliveries_for(notification, users[uid], prefs[uid], now)
+        deliveries += _deliveries_for(notification, users[uid], prefs[uid], now, messenger_ids)
     Delivery.objects.bulk_create(deliveries, batch_size=1000)
     ids = [n.pk for n, _items in made]
     audit.record(
@@ -307,12 +363,42 @@ def deliver_one(delivery_id: int, *, now: datetime.datetime | None = None) -> bo
     if not claimed:
         return False  # someone else has it, or it is done: never send twice
     delivery = Delivery.objects.select_related("notification").get(pk=delivery_id)
+    notification = delivery.notification
+    if not notification.urgent:  # quiet hours hold back everything not marked urgent, retries included
+        pref = preferences_for([notification.recipient_id])[notification.recipient_id]
+        local = timezone.localtime(now)
+        if pref.is_quiet(local.hour):
+            return _postpone(delivery, until=quiet_end_after(local, pref))
+    try:
+        take(delivery.channel, rate_target(delivery), now=now)
+    except RateLimited as exc:
+        return _postpone(delivery, until=exc.until)
     error, permanent = "", False
     try:
-        SENDERS[delivery.channel](delivery.notification, delivery.target)
+        SENDERS[delivery.channel](notification, delivery.target)
     except ChannelError as exc:
         error, permanent = str(exc), exc.permanent
     return _record_outcome(delivery, error=error, now=now, permanent=permanent)
+
+
+def quiet_end_after(local: datetime.datetime, pref: NotificationPreference) -> datetime.datetime:
+    end = local.replace(hour=pref.quiet_end, minute=0, second=0, microsecond=0)
+    return end if end > local else end + datetime.timedelta(days=1)
+
+
+def rate_target(delivery: Delivery) -> str:
+    """Whose limit a send counts against: the mail server, one robot, one messenger application."""
+    if delivery.channel == Channel.EMAIL:
+        return "smtp"
+    if delivery.channel == Channel.WEBHOOK:
+        return hashlib.sha256(delivery.target.encode()).hexdigest()[:16]
+    return "app"  # one messenger application's send quota
+
+
+def _postpone(delivery: Delivery, *, until: datetime.datetime) -> bool:
+    """Not an attempt: the delivery waits (quiet hours, rate limit) and is picked up again then."""
+    Delivery.objects.filter(pk=delivery.pk).update(state=DeliveryState.PENDING, next_attempt_at=until, claimed_at=None)
+    return False
 
 
 @transaction.atomic

@@ -236,7 +236,7 @@ def _pool(target: Target, address: IPAddress, timeout: float):
             server_hostname=target.host,
             assert_hostname=target.host,
             cert_reqs="CERT_REQUIRED",
-            ca_certs=certifi.where(),
+            ca_certs=getattr(settings, "OUTBOUND_CA_BUNDLE", "") or certifi.where(),
             **common,
         )
     return urllib3.HTTPConnectionPool(str(address), **common)

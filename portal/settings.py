@@ -539,6 +539,8 @@ def env_url(name: str, default: str = "") -> str:
 # Outbound requests (robots, messenger APIs, identity providers): portal/outbound.py, docs/security.md F3.
 OUTBOUND_REQUIRE_HTTPS = env_bool("OUTBOUND_REQUIRE_HTTPS", not (DEBUG or TESTING))
 OUTBOUND_ALLOWED_NETWORKS = env_list("OUTBOUND_ALLOWED_NETWORKS", [])
+# A PEM bundle of the certificate authorities to trust (e.g. a government private CA); default: certifi's.
+OUTBOUND_CA_BUNDLE = env_str("OUTBOUND_CA_BUNDLE", "")
 for _network in OUTBOUND_ALLOWED_NETWORKS:
     try:
         import ipaddress as _ipaddress
@@ -569,6 +571,16 @@ def env_rates(name: str, default: dict[str, int]) -> dict[str, int]:
 NOTIFY_RATE_LIMITS = env_rates(
     "NOTIFY_RATE_LIMITS", {"robot": 20, "webhook": 20, "email": 60, "wecom_app": 300, "dingtalk_app": 300}
 )
+EMAIL_VERIFY_MAX_AGE_SECONDS = env_int("EMAIL_VERIFY_MAX_AGE_SECONDS", 24 * 3600, minimum=300)
+# Personal work notifications: 企业微信 应用消息 or 钉钉 工作通知 (docs/configuration.md).
+WECOM_CORP_ID = env_str("WECOM_CORP_ID", "")
+WECOM_AGENT_ID = env_str("WECOM_AGENT_ID", "")
+WECOM_SECRET = env_str("WECOM_SECRET", "")
+WECOM_API_BASE = env_url("WECOM_API_BASE", "https://qyapi.weixin.qq.com")
+DINGTALK_APP_KEY = env_str("DINGTALK_APP_KEY", "")
+DINGTALK_APP_SECRET = env_str("DINGTALK_APP_SECRET", "")
+DINGTALK_AGENT_ID = env_str("DINGTALK_AGENT_ID", "")
+DINGTALK_API_BASE = env_url("DINGTALK_API_BASE", "https://oapi.dingtalk.com")
 NOTIFY_WEBHOOK_URL = env_url("NOTIFY_WEBHOOK_URL")
 NOTIFY_BASE_URL = env_url("NOTIFY_BASE_URL")
 NOTIFY_CHANNEL_TIMEOUT_SECONDS = env_int("NOTIFY_CHANNEL_TIMEOUT_SECONDS", 10, minimum=1)

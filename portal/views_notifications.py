@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from branches.access import has_permission
 
 from . import notifications as service
-from .forms_notifications import PreferenceForm
+from .forms_notifications import EmailChangeForm, PreferenceForm
 from .models_notifications import Notification, Reminder
 
 FILTERS = {
@@ -111,6 +111,82 @@ def _preferences_page(request, *, defaults: bool):
             "form": form,
             "defaults": defaults,
             "can_set_defaults": has_permission(request.user, "notifications.defaults"),
+            "can_manage_robots": has_permission(request.user, "robots.manage"),
             "has_email": bool(request.user.email),
         },
     )
+
+
+# --- Own e-mail address --------------------------------------------------------------
+
+
+@login_required
+def email_change(request):
+    from . import email_addresses
+
+    form = EmailChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            email_addresses.request_change(actor=request.user, address=form.cleaned_data["email"])
+        except ValidationError as exc:
+            form.add_error("email", exc.messages)
+        else:
+            messages.success(
+                request,
+                _("A confirmation link was sent to %(email)s. Open it within a day to use this address.")
+                % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("notifications:preferences")
+    return render(request, "portal/email_change.html", {"form": form})
+
+
+@login_required
+def email_verify(request, token):
+    from . import email_addresses
+
+    error = ""
+    if request.method == "POST":
+        try:
+            email_addresses.confirm_change(actor=request.user, token=token)
+        except (ValidationError, PermissionDenied) as exc:
+            error = " ".join(getattr(exc, "messages", [str(exc)]))
+        else:
+            messages.success(request, _("Your e-mail address is confirmed."))
+            return redirect("notifications:preferences")
+    else:
+        try:
+            data = email_addresses.read_token(token)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            if data.get("u") != request.user.pk:
+                error = _("This confirmation link belongs to another account.")
+    return render(request, "portal/email_verify.html", {"error": error}, status=400 if error else 200)
+
+
+# --- Delivery failures (committee staff) ------------------------------------------------
+
+
+@login_required
+def delivery_failures(request):
+    if not has_permission(request.user, "notifications.defaults"):
+        raise PermissionDenied
+    from .models_notifications import Delivery, DeliveryState
+    from .models_robots import RobotPost
+
+    failed = (
+        Delivery.objects.filter(state=DeliveryState.FAILED)
+        .select_related("notification__recipient")
+        .only("channel", "attempts", "last_error", "next_attempt_at", "notification__title",
+              "notification__recipient__username", "notification__recipient__full_name")
+        .order_by("-next_attempt_at", "-id")
+    )  # fmt: skip
+    waiting = Delivery.objects.filter(state=DeliveryState.PENDING, attempts__gt=0).count()
+    posts = (
+        RobotPost.objects.filter(state=DeliveryState.FAILED)
+        .select_related("robot__organization")
+        .only("day", "attempts", "last_error", "robot__name", "robot__organization__name")
+        .order_by("-day", "-id")[:50]
+    )
+    page_obj = Paginator(failed, 30).get_page(request.GET.get("page"))
+    return render(request, "portal/delivery_failures.html", {"page_obj": page_obj, "posts": posts, "retrying": waiting})

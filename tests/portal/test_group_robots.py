@@ -249,3 +249,36 @@ def test_the_api_binds_with_the_same_service_and_hides_credentials(world, client
     )
     assert bad.status_code in (400, 403)
     assert client_for(world.outsider).get(f"/api/v1/group-robots/{response.json()['id']}/").status_code == 404
+
+
+def test_the_robots_page_and_api_take_a_fixed_number_of_queries(world, client_for, django_assert_max_num_queries):
+    from branches import services as org_services
+    from branches.models import OrganizationKind
+
+    client = client_for(world.committee)
+
+    def add(n):
+        for i in range(n):
+            org = org_services.create_organization(
+                actor=world.committee, name=f"支部{GroupRobot.objects.count()}-{i}", kind=OrganizationKind.BRANCH,
+                parent=world.unit_b,
+            )  # fmt: skip
+            robot = GroupRobot.objects.create(
+                organization=org,
+                name=f"群{org.pk}",
+                platform="wecom",
+                webhook_url="https://qyapi.example.com/send?key=k",
+            )
+            RobotPost.objects.create(robot=robot, day=MORNING.date(), text="x", next_attempt_at=MORNING,
+                                     created_at=MORNING, state="failed", last_error="HTTP 500")  # fmt: skip
+
+    add(2)
+    with django_assert_max_num_queries(30) as before:
+        assert client.get("/notifications/robots/").status_code == 200
+        assert client.get("/api/v1/group-robots/").status_code == 200
+        assert client.get("/notifications/failures/").status_code == 200
+    add(8)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        assert client.get("/notifications/robots/").status_code == 200
+        assert client.get("/api/v1/group-robots/").status_code == 200
+        assert client.get("/notifications/failures/").status_code == 200

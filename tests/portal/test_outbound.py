@@ -264,3 +264,78 @@ def test_the_preferences_service_refuses_it_too(world):
 
     with pytest.raises(ValidationError):
         update_preferences(actor=world.member, data={"webhook": True, "webhook_url": "http://2130706433/"})
+
+
+# --- https: the connection goes to the checked address, the certificate is checked for the name ---
+
+
+def _tls_receiver(tmp_path, name):
+    import datetime as dt
+    import ssl
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    seen = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            seen.append(self.headers.get("Host"))
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            body = b'{"errcode": 0}'
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_path, key_path)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, cert_path, seen
+
+
+def test_https_is_pinned_to_the_checked_address_and_verifies_the_name(tmp_path, settings):
+    settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1/32"]  # test-only allowance
+    settings.OUTBOUND_REQUIRE_HTTPS = True
+    server, cert_path, seen = _tls_receiver(tmp_path, "robot.example")
+    settings.OUTBOUND_CA_BUNDLE = str(cert_path)
+    port = server.server_address[1]
+    try:
+        dns = fake_dns({"robot.example": ["127.0.0.1"], "other.example": ["127.0.0.1"]})
+        reply = outbound.send("POST", f"https://robot.example:{port}/send", json={}, resolver=dns)
+        assert reply.status == 200 and seen == [f"robot.example:{port}"]
+        with pytest.raises(outbound.SendError):  # the certificate does not name other.example
+            outbound.send("POST", f"https://other.example:{port}/send", json={}, resolver=dns)
+        assert len(seen) == 1
+    finally:
+        server.shutdown()
+        server.server_close()

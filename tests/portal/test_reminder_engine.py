@@ -95,7 +95,10 @@ def test_no_digest_is_built_in_quiet_hours(world):
 
 
 def test_urgent_items_go_out_at_once_even_before_the_digest_hour(world):
-    with provider([due(world.member, urgent=True, kind="supervision.red_card"), due(world.member, object_id=9)]):
+    # Issued and marked urgent (a red card): at once. Deadline steps marked urgent fold into the digest
+    # instead (tests/portal/test_email_and_flood.py).
+    red_card = due(world.member, urgent=True, kind="supervision.red_card", step="on_issue")
+    with provider([red_card, due(world.member, object_id=9)]):
         run_sweep(at(2026, 3, 2, 6, 0), run_inline=True)
     notices = Notification.objects.filter(recipient=world.member)
     assert [(n.kind, n.urgent) for n in notices] == [("supervision.red_card", True)]

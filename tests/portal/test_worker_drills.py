@@ -79,6 +79,8 @@ class Drill:
             "OUTBOUND_ALLOWED_NETWORKS": "127.0.0.1/32",
             "OUTBOUND_REQUIRE_HTTPS": "false",
             "NOTIFY_BASE_URL": "https://djportal.example.gov.cn",
+            # The drill checks exactly-once delivery of 120 messages to one robot, not its rate limit.
+            "NOTIFY_RATE_LIMITS": "webhook=0",
             "REMINDER_SWEEP_SECONDS": "2",
             "NOTIFY_DISPATCH_SECONDS": "2",
             "NOTIFY_DELIVERY_LEASE_SECONDS": "3",
