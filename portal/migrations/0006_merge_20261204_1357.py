@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('portal', '0005_account_integrity_mac'),
-        ('portal', '0005_group_robots'),
+        ('portal', '0005_integrations_robots_messenger'),
         ('portal', '0005_security_admin_grants_roles'),
     ]
 
