@@ -165,3 +165,17 @@ def test_the_plan_api_files_and_reviews(world, api_for):
         f"/api/v1/plan-reports/{pk}/review/", {"approve": False, "comment": "补充"}, format="json"
     )
     assert r.json()["status"] == "returned"
+
+
+def test_plan_and_collection_reminders_are_due_for_those_who_have_not_filed(world):
+    from notices import reminders
+
+    items = [d for d in reminders.due(at(2026, 3, 26)) if d.kind == "plans.annual_plan_due"]
+    assert world.secretary.pk in {d.recipient_id for d in items}
+    plan(world, world.branch_a1, now=at(2026, 3, 20))
+    items = [d for d in reminders.due(at(2026, 3, 26)) if d.kind == "plans.annual_plan_due"]
+    assert world.secretary.pk not in {d.recipient_id for d in items if d.object_id == world.branch_a1.pk}
+    req = request(world, deadline=timezone.localdate() + datetime.timedelta(days=1))
+    now = datetime.datetime.combine(req.deadline + datetime.timedelta(days=1), datetime.time(9), tzinfo=TZ)
+    due = [d for d in reminders.due(now) if d.kind == "collection.submission_due"]
+    assert {d.step for d in due} == {"overdue"} and world.secretary.pk in {d.recipient_id for d in due}
