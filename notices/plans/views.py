@@ -140,3 +140,20 @@ class PlanFileView(ScopedMixin, View):
         if att is None:
             raise Http404
         return serve(att, inline=False)
+
+
+class OrgPlansPanelView(ScopedMixin, View):
+    """The organisation page's panel (loaded by htmx, so ``branches`` needs no import of this app)."""
+
+    model = PlanReport
+
+    def get(self, request, org):
+        organization = get_object_or_404(Organization.objects.visible_to(request.user, "plan.view"), pk=org)
+        year = timezone.localdate().year
+        reports = (
+            self.get_queryset()
+            .filter(organization=organization, year__gte=year - 1)
+            .only("id", "kind", "year", "title", "status", "due_date", "organization_id")
+            .order_by("-year", "kind")
+        )
+        return render(request, "notices/_org_plans.html", {"reports": reports, "org": organization, "year": year})

@@ -179,3 +179,13 @@ def test_plan_and_collection_reminders_are_due_for_those_who_have_not_filed(worl
     now = datetime.datetime.combine(req.deadline + datetime.timedelta(days=1), datetime.time(9), tzinfo=TZ)
     due = [d for d in reminders.due(now) if d.kind == "collection.submission_due"]
     assert {d.step for d in due} == {"overdue"} and world.secretary.pk in {d.recipient_id for d in due}
+
+
+def test_the_organisation_page_loads_its_plans_panel(world, client_for):
+    plan(world, world.branch_a1)
+    c = client_for(world.secretary)
+    page = c.get(reverse("branches:organization_detail", args=[world.branch_a1.pk])).content.decode()
+    panel = reverse("notices:org_plans", args=[world.branch_a1.pk])
+    assert panel in page
+    assert "2026年工作计划" in c.get(panel).content.decode()
+    assert client_for(world.outsider).get(panel).status_code == 404

@@ -8,7 +8,7 @@ from tests.scoping import MARK, sample
 @sample(
     PlanReport,
     insiders=("committee", "unit_admin", "secretary"),
-    url_kwargs=lambda r: {"file_id": r.files.first().pk},
+    url_kwargs=lambda r: {"file_id": r.files.first().pk, "org": r.organization_id},
 )
 def plan_report(world):
     year = 2026 + PlanReport.objects.filter(organization=world.branch_a1).count()
