@@ -104,6 +104,20 @@ def _practice_path(name, root):
     return f"{path}?org={root.pk}" if path else None
 
 
+def _notice_targets(root) -> list[tuple]:
+    """Issue 17: the statistics of the largest notice and the overview of the committee's collection."""
+    try:
+        from notices.models import MaterialRequest, Notice
+    except ImportError:
+        return []
+    notice = Notice.objects.filter(status="published").order_by("-recipient_count").first()
+    request = MaterialRequest.objects.filter(organization=root).order_by("-id").first()
+    return [
+        ("notice statistics (committee)", "committee", f"/notices/{notice.pk}/stats/" if notice else None),
+        ("collection overview (committee)", "committee", f"/notices/collection/{request.pk}/" if request else None),
+    ]
+
+
 def resolve_targets() -> tuple[list[dict], list[str]]:
     """(targets, skipped): each target {name, persona, path}."""
     from django.contrib.auth import get_user_model
@@ -171,6 +185,7 @@ def resolve_targets() -> tuple[list[dict], list[str]]:
         ("API assignments (member)", "member", "/api/v1/assignments/"),
         ("API rectifications (committee)", "committee", "/api/v1/rectifications/"),
     ]
+    wanted += _notice_targets(root)
     from django.urls import Resolver404, resolve
 
     targets, skipped = [], []

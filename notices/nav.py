@@ -8,4 +8,32 @@ NAV_ITEMS = [
         "permission": "notice.receive",
         "order": 30,
     },
+    {
+        "label": _("Sent notices"),
+        "url": "notices:notice_sent",
+        "icon": "send",
+        "permission": "notice.send",
+        "order": 31,
+    },
+    {
+        "label": _("Material collection"),
+        "url": "notices:request_list",
+        "icon": "inboxes",
+        "permission": "collection.request",
+        "order": 32,
+    },
+    {
+        "label": _("Requests to answer"),
+        "url": "notices:submission_todo",
+        "icon": "upload",
+        "permission": "collection.submit",
+        "order": 33,
+    },
+    {
+        "label": _("Plans and summaries"),
+        "url": "notices:plan_list",
+        "icon": "journal-text",
+        "permission": "plan.view",
+        "order": 34,
+    },
 ]

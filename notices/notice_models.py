@@ -138,6 +138,9 @@ class NoticeAudience(models.Model):
 class NoticeRecipient(models.Model):
     """One person a published notice reaches, with the organisation they are counted under."""
 
+    scope_field = "organization"
+    scope_permissions = {"view": "notice.send", "change": "notice.send"}
+
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="recipients")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -145,6 +148,8 @@ class NoticeRecipient(models.Model):
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     reply = models.CharField(_("reply"), max_length=200, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["notice_id", "id"]
@@ -154,7 +159,7 @@ class NoticeRecipient(models.Model):
         indexes = [models.Index(fields=["user", "notice"]), models.Index(fields=["notice", "organization"])]
 
     def __str__(self):
-        return f"{self.notice_id}:{self.user_id}"
+        return f"{self.notice} · {self.user_id}"
 
 
 class NoticeVersion(models.Model):

@@ -1,12 +1,15 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "notices"
 
 urlpatterns = [
+    path("collection/", include("notices.collection.urls")),
+    path("plans/", include("notices.plans.urls")),
     path("", views.NoticeInboxView.as_view(), name="notice_inbox"),
     path("sent/", views.NoticeSentListView.as_view(), name="notice_sent"),
+    path("receipts/", views.ReceiptListView.as_view(), name="receipt_list"),
     path("new/", views.NoticeCreateView.as_view(), name="notice_create"),
     path("<int:pk>/", views.NoticeDetailView.as_view(), name="notice_detail"),
     path("<int:pk>/stats/", views.NoticeStatsView.as_view(), name="notice_stats"),

@@ -315,3 +315,47 @@ class FileView(ScopedMixin, View):
             raise Http404
         services.log_download(actor=request.user, file=att)
         return serve(att, inline=att.is_image)
+
+
+def _period(request):
+    from branches import periods
+
+    key = request.GET.get("period", "")
+    try:
+        return periods.parse(key) if key else periods.period_containing("year", periods.today())
+    except (ValueError, TypeError):
+        return periods.period_containing("year", periods.today())
+
+
+class ReceiptListView(ScopedMixin, PaginatedMixin, ListView):
+    """Recipients of receipt-required notices in a period under an organisation: the receipt rate's list."""
+
+    model = NoticeRecipient
+    template_name = "notices/receipt_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        from .metrics import receipt_rows
+
+        self.period = _period(self.request)
+        qs = super().get_queryset().filter(pk__in=receipt_rows(self.period).values("pk"))
+        org_id = self.request.GET.get("org", "")
+        self.org = None
+        if org_id.isdigit():
+            self.org = Organization.objects.visible_to(self.request.user, "notice.send").filter(pk=org_id).first()
+            qs = qs.filter(organization__path__startswith=self.org.path) if self.org else qs.none()
+        if self.request.GET.get("signed") in ("0", "1"):
+            qs = qs.filter(signed_at__isnull=self.request.GET["signed"] == "0")
+        return (
+            qs.select_related("notice", "user", "organization")
+            .only(
+                "id", "signed_at", "read_at", "notice__title", "user__full_name", "user__username", "organization__name"
+            )
+            .order_by("organization__path", "notice_id", "id")
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["signed_count"] = self.object_list.filter(signed_at__isnull=False).count()
+        ctx.update(period=self.period, org=self.org, f=self.request.GET)
+        return ctx

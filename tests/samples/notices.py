@@ -1,6 +1,6 @@
 from branches import audit
 from notices import services
-from notices.models import Notice, NoticeFile
+from notices.models import Notice, NoticeFile, NoticeRecipient
 from tests.notices.factories import notice, pdf
 from tests.scoping import MARK, sample
 
@@ -21,3 +21,9 @@ def notice_file(world):
     return services.add_file(
         actor=audit.SYSTEM, notice=n, uploaded=pdf(f"{MARK}.pdf"), doc_number="甲直工发〔2026〕1号"
     )
+
+
+@sample(NoticeRecipient)
+def notice_recipient(world):
+    n = notice(world, org=world.branch_a1, title=f"{MARK}签收")
+    return n.recipients.first()
