@@ -65,6 +65,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 @admin.register(DocumentNumberRule)
 class DocumentNumberRuleAdmin(admin.ModelAdmin):
     """The 机关代字 of 发文字号, per organisation and kind (docs/documents.md)."""
+
     list_display = ("organization", "kind", "prefix")
     search_fields = ("organization__name", "prefix")
     raw_id_fields = ("organization",)

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-import tempfile
 import zipfile
-
-from django.utils import timezone
 
 from .models import MaterialRequest, Submission, SubmissionFile, SubmissionStatus
 
@@ -62,21 +59,15 @@ def zip_stream(request: MaterialRequest):
     yield pipe.take()
 
 
-def _cell(value):
-    # Until the shared document layer (issue 20) offers it: text that Excel would run as a formula is quoted.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def answers_xlsx(request: MaterialRequest) -> bytes:
     """One row per target organisation, one column per field; openpyxl's write-only mode."""
-    from openpyxl import Workbook
+    from branches.documents import xlsx  # formulas neutralised, local times, print setup (F4)
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("报送汇总")
+    book = xlsx.Book()
     fields = [f for f in request.fields if f["type"] != "file"]
-    ws.append(["组织", "状态", "报送时间", "逾期", *[f["label"] for f in fields], "备注"])
+    ws = book.sheet(
+        "报送汇总", ["组织", "状态", "报送时间", "逾期", *[f["label"] for f in fields], "备注"], title=request.title
+    )
     labels = dict(Submission._meta.get_field("status").choices)
     rows = (
         Submission.objects.filter(request=request)
@@ -87,15 +78,12 @@ def answers_xlsx(request: MaterialRequest) -> bytes:
     for s in rows.iterator(chunk_size=500):
         ws.append(
             [
-                _cell(s.organization.name),
+                s.organization.name,
                 str(labels[s.status]),
-                timezone.localtime(s.submitted_at).strftime("%Y-%m-%d %H:%M") if s.submitted_at else "",
+                s.submitted_at,
                 "是" if s.is_late else "",
-                *[_cell(s.answers.get(f["key"], "")) for f in fields],
-                _cell(s.note),
+                *[s.answers.get(f["key"], "") for f in fields],
+                s.note,
             ]
         )
-    with tempfile.TemporaryFile() as out:
-        wb.save(out)
-        out.seek(0)
-        return out.read()
+    return book.bytes()

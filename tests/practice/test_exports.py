@@ -9,6 +9,7 @@ from branches import audit, periods
 from practice.deeds import services as deeds
 from practice.pairing import services as pairing
 from practice.service import services as service
+from tests.documents.test_formula_injection import assert_text_not_formula
 
 pytestmark = pytest.mark.django_db
 TODAY = periods.today()
@@ -35,8 +36,10 @@ def test_exports_follow_scope_and_neutralise_formulas(world, client_for):
     service.confirm_service(actor=audit.SYSTEM, service=s, confirmer="社区")
     deeds.create_deed(actor=audit.SYSTEM, organization=world.branch_a1, title="修路", deadline=TODAY)
     c = client_for(world.secretary)
-    rows = _rows(c.get(reverse("practice:activity_export")))
-    assert len(rows) == 2 and rows[1][2] == "'=HYPERLINK()" and rows[1][9] == 9
+    response = c.get(reverse("practice:activity_export"))
+    rows = _rows(response)
+    assert len(rows) == 2 and rows[1][2] == "=HYPERLINK()" and rows[1][9] == 9
+    assert_text_not_formula(response.content, "=HYPERLINK()")  # the one Excel layer (security review F4)
     assert len(_rows(c.get(reverse("practice:service_export")))) == 2
     assert len(_rows(c.get(reverse("practice:deed_export")))) == 2
     other = client_for(world.outsider)
