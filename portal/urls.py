@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("training.api.urls")),
     path("", include("branches.meetings.api_urls")),
     path("", include("supervision.accountability.api_urls")),
+    path("", include("supervision.campaigns.api_urls")),
 ]
 
 urlpatterns = [
@@ -34,6 +35,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("meetings/", include("branches.meetings.urls")),
     path("accountability/", include("supervision.accountability.urls")),
+    path("campaigns/", include("supervision.campaigns.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
