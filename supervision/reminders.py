@@ -21,6 +21,7 @@ from branches.models import RoleGrant
 from branches.roles import Role
 
 from .accountability import reminders as _accountability
+from .campaigns import reminders as _campaigns
 from .models import Rectification, SupervisionTask, TaskTarget
 
 TASK_STEPS = [(7, "T-7"), (3, "T-3"), (1, "T-1")]
@@ -119,3 +120,4 @@ def due(now=None) -> Iterable[Due]:
             )
 
     yield from _accountability.due(now)
+    yield from _campaigns.due(now)

@@ -124,3 +124,17 @@ def test_brand_registered_reported_reviewed_and_named(world):
     b = brands.committee_decide(actor=world.committee, brand=b, named=True)
     assert b.status == "named" and b.named_at
     assert CampaignEntry.objects.count() == 0
+
+
+def test_progress_and_recheck_reminders(world):
+    from supervision import reminders
+
+    e = named_entry(world)  # progress for 2026-H1 filed on 2026-03-01, named then; re-check due 2027-03-01
+    at = timezone.make_aware(datetime.datetime(2026, 12, 10, 9))
+    progress = [d for d in reminders.due(at) if d.kind == "campaigns.progress_due"]
+    assert {(d.object_id, d.step, d.recipient_id) for d in progress} == {(e.pk, "2026-H2:1m", world.unit_admin.pk)}
+    services.report_progress(actor=world.unit_admin, entry=e, content="下半年", now=at)
+    assert not [d for d in reminders.due(at) if d.kind == "campaigns.progress_due"]
+    recheck_at = timezone.make_aware(datetime.datetime(2027, 2, 25, 9))
+    due = [d for d in reminders.due(recheck_at) if d.kind == "campaigns.recheck_due"]
+    assert {(d.step, d.recipient_id) for d in due} == {("T-7", world.committee.pk)}
