@@ -18,7 +18,7 @@ from branches.mixins import PaginatedMixin, ScopedMixin
 from branches.models import Unit
 from branches.uploads import serve
 
-from . import brands
+from . import brands, exports
 from .forms import BrandForm
 from .models import BrandPhoto, BrandProject, BrandTheme
 from .views import error_text
@@ -141,3 +141,15 @@ class BrandPhotoView(LoginRequiredMixin, View):
         brand = BrandProject.objects.visible_to(request.user).filter(pk=pk).first()
         brand = brand or get_object_or_404(BrandProject.objects.named(), pk=pk)
         return serve(get_object_or_404(BrandPhoto, pk=file_id, brand=brand))
+
+
+class BrandExportView(LoginRequiredMixin, View):
+    """The brand projects the user may see (``visible_to``), as a workbook."""
+
+    def get(self, request):
+        brands_qs = (
+            BrandProject.objects.visible_to(request.user)
+            .select_related("organization", "theme")
+            .order_by("-year", "organization__path")
+        )
+        return exports.brands_workbook(brands_qs)

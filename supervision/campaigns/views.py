@@ -16,7 +16,7 @@ from branches.access import has_permission
 from branches.mixins import PaginatedMixin, ScopedMixin
 from branches.uploads import serve
 
-from . import services
+from . import exports, services
 from .forms import ApplyForm, CampaignForm, ProgressForm
 from .models import Campaign, CampaignEntry, CampaignFile
 
@@ -175,3 +175,21 @@ class EntryFileView(LoginRequiredMixin, View):
     def get(self, request, pk, file_id):
         entry = get_object_or_404(CampaignEntry.objects.visible_to(request.user), pk=pk)
         return serve(get_object_or_404(CampaignFile, pk=file_id, progress__entry=entry))
+
+
+class CampaignExportView(ScopedMixin, DetailView):
+    """The entries the user may see, as a workbook."""
+
+    model = Campaign
+
+    def get_object(self, queryset=None):
+        return _open_or_visible(self.request.user, self.kwargs["pk"])
+
+    def render_to_response(self, context):
+        entries = (
+            CampaignEntry.objects.visible_to(self.request.user)
+            .filter(campaign=self.object)
+            .select_related("organization")
+            .order_by("organization__path")
+        )
+        return exports.campaign_workbook(self.object, entries)

@@ -106,3 +106,12 @@ def test_showcase_shows_named_brands_to_every_member_filtered_by_theme(world, cl
     assert "红心服务站" not in member.get(reverse("campaigns:showcase") + f"?theme={other.pk}").content.decode()
     assert api_for(world.outsider).get(f"/api/v1/brand-projects/{b}/").status_code == 404
     assert brands.BrandProject.objects.get(pk=b).status == "named"
+
+
+def test_exports_are_workbooks_of_what_the_user_may_see(world, client_for):
+    c = _campaign(world)
+    services.apply(actor=world.unit_admin, campaign=c, organization=world.unit_a, plan="方案")
+    r = client_for(world.committee).get(reverse("campaigns:campaign_export", args=[c.pk]))
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    r = client_for(world.secretary).get(reverse("campaigns:brand_export"))
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
