@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("supervision.accountability.api_urls")),
     path("", include("practice.api_urls")),
     path("", include("dues.api_urls")),
+    path("", include("supervision.campaigns.api_urls")),
 ]
 
 urlpatterns = [
@@ -41,6 +42,7 @@ urlpatterns = [
     path("accountability/", include("supervision.accountability.urls")),
     path("practice/", include("practice.urls")),
     path("dues/", include("dues.urls")),
+    path("campaigns/", include("supervision.campaigns.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

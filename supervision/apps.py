@@ -9,6 +9,8 @@ class SupervisionConfig(AppConfig):
     def ready(self):
         from branches.roles import Role, register_permissions
 
+        from .campaigns import receivers  # noqa: F401  (a red card revokes a model-organ title)
+
         register_permissions(
             {
                 # See tasks, findings, rectifications and cards of the organisations covered.
@@ -32,5 +34,11 @@ class SupervisionConfig(AppConfig):
                 "accountability.view": {Role.COMMITTEE_STAFF, Role.UNIT_ADMIN, Role.SECRETARY},
                 "accountability.manage": {Role.COMMITTEE_STAFF},
                 "accountability.report": {Role.SECRETARY, Role.UNIT_ADMIN},
+                # 模范机关创建 and 一支部一品牌 (supervision/campaigns).
+                "campaigns.view": {Role.COMMITTEE_STAFF, Role.UNIT_ADMIN, Role.SECRETARY},
+                "campaigns.manage": {Role.COMMITTEE_STAFF},
+                "campaigns.apply": {Role.UNIT_ADMIN},
+                "campaigns.review": {Role.UNIT_ADMIN},
+                "brands.apply": {Role.SECRETARY, Role.UNIT_ADMIN},
             }
         )

@@ -250,3 +250,9 @@ def seed(ctx):
         f"  supervision: {len(tasks)} tasks, {len(targets)} targets, {len(findings)} findings, "
         f"{len(rects)} rectifications, {len(cards)} cards"
     )
+
+    from .accountability.demo import seed as seed_accountability
+    from .campaigns.demo import seed as seed_campaigns
+
+    seed_accountability(ctx)
+    seed_campaigns(ctx)

@@ -399,3 +399,15 @@ from .accountability.models import (  # noqa: E402, F401
     ReviewProblem,
     ReviewRound,
 )
+from .campaigns.models import (  # noqa: E402, F401
+    BrandPhoto,
+    BrandProject,
+    BrandTheme,
+    Campaign,
+    CampaignEntry,
+    CampaignFile,
+    CampaignProgress,
+    CampaignStandard,
+    EntryScore,
+    TitleEvent,
+)

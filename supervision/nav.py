@@ -22,4 +22,26 @@ NAV_ITEMS = [
         "permission": "accountability.view",
         "order": 52,
     },
+    {
+        "label": _("Model-organ campaign"),
+        "url": "campaigns:campaign_list",
+        "icon": "award",
+        "permission": "campaigns.view",
+        "order": 53,
+    },
+    {
+        "label": _("One branch, one brand"),
+        "url": "campaigns:brand_list",
+        "icon": "stars",
+        "permission": "campaigns.view",
+        "order": 54,
+    },
+    {
+        "label": _("Brand showcase"),
+        "url": "campaigns:showcase",
+        "icon": "images",
+        "permission": "campaigns.view",
+        "always": True,
+        "order": 55,
+    },
 ]

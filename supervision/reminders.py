@@ -20,6 +20,8 @@ from branches.events import Due
 from branches.models import RoleGrant
 from branches.roles import Role
 
+from .accountability import reminders as _accountability
+from .campaigns import reminders as _campaigns
 from .models import Rectification, SupervisionTask, TaskTarget
 
 TASK_STEPS = [(7, "T-7"), (3, "T-3"), (1, "T-1")]
@@ -116,3 +118,6 @@ def due(now=None) -> Iterable[Due]:
                 urgent=step == "overdue",
                 organization_id=rect.owner_org_id,
             )
+
+    yield from _accountability.due(now)
+    yield from _campaigns.due(now)

@@ -39,6 +39,7 @@ from .models import (
     TaskKind,
     TaskTarget,
 )
+from .signals import card_issued
 
 
 def _now(now=None):
@@ -606,6 +607,7 @@ def _issue(
             **lookup,
         )
     audit.record(audit.SYSTEM, "supervision.card_issue", card, after=snapshot(card))
+    card_issued.send(sender=Card, card=card)
     _notify(
         kind=f"supervision.card_{card.colour}",
         obj=card,

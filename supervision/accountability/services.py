@@ -206,6 +206,15 @@ def open_round(
     )
     url = reverse("accountability:round_detail", args=[rnd.pk])
     _notify(
+        kind="accountability.rater_named",
+        obj=rnd,
+        recipients={s.user_id for s in seats},
+        title=_("You are a rater of “%(title)s”: rating is open from %(start)s to %(end)s.")
+        % {"title": rnd.title, "start": rnd.rating_starts, "end": rnd.rating_ends},
+        url=reverse("accountability:rate_list", args=[rnd.pk]),
+        organization_id=organization.pk,
+    )
+    _notify(
         kind="accountability.round_opened",
         obj=rnd,
         recipients=secretaries.values(),
@@ -235,6 +244,15 @@ def add_rater(*, actor, round: ReviewRound, user, panel: Organization | None = N
     if not created:
         raise ValidationError(_("%(name)s is already a rater of this panel.") % {"name": user})
     audit.record(actor, "accountability.rater_add", rater, after=snapshot(rater), organization=rnd.organization)
+    _notify(
+        kind="accountability.rater_named",
+        obj=rnd,
+        recipients=[user.pk],
+        title=_("You are a rater of “%(title)s”: rating is open from %(start)s to %(end)s.")
+        % {"title": rnd.title, "start": rnd.rating_starts, "end": rnd.rating_ends},
+        url=reverse("accountability:rate_list", args=[rnd.pk]),
+        organization_id=rnd.organization_id,
+    )
     return rater
 
 
