@@ -8,3 +8,4 @@ class BranchesConfig(AppConfig):
 
     def ready(self):
         from .meetings import permissions  # noqa: F401
+        from .memberfile import permissions as _memberfile  # noqa: F401

@@ -34,6 +34,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("meetings/", include("branches.meetings.urls")),
     path("dues/", include("dues.urls")),
+    path("memberfile/", include("branches.memberfile.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -59,3 +59,14 @@ __all__ += [
     "MeetingVersion",
     "Topic",
 ]
+
+from ..memberfile.models import (  # noqa: E402
+    AbroadRecord,
+    CareRecord,
+    LostContactRecord,
+    MobileActivity,
+    MobileRecord,
+    RewardDiscipline,
+)
+
+__all__ += ["AbroadRecord", "CareRecord", "LostContactRecord", "MobileActivity", "MobileRecord", "RewardDiscipline"]
