@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("training.api.urls")),
     path("", include("branches.meetings.api_urls")),
     path("", include("dues.api_urls")),
+    path("", include("branches.memberfile.api_urls")),
 ]
 
 urlpatterns = [
