@@ -19,3 +19,4 @@ class BranchesConfig(AppConfig):
 
         connect_signals()
         from .meetings import permissions  # noqa: F401
+        from .memberfile import permissions as _memberfile  # noqa: F401

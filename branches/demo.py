@@ -335,6 +335,10 @@ def seed(ctx) -> None:
 
     seed_meetings(ctx)
 
+    from .memberfile.demo import seed as seed_memberfile
+
+    seed_memberfile(ctx)
+
 
 # --- The register: terms, committees, development, transfers (all bulk) -------------
 

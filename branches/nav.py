@@ -2,6 +2,13 @@ from django.utils.translation import gettext_lazy as _
 
 NAV_ITEMS = [
     {
+        "label": _("Member files"),
+        "url": "memberfile:overview",
+        "icon": "person-vcard",
+        "permission": "memberfile.view",
+        "order": 14,
+    },
+    {
         "label": _("Organisations"),
         "url": "branches:organization_list",
         "icon": "diagram-3",

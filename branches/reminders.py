@@ -22,6 +22,7 @@ from . import register, rules
 from .access import holders
 from .events import Due
 from .meetings import reminders as _meetings
+from .memberfile import reminders as _memberfile
 from .models import Member, MemberCategory, Organization
 from .models.members import ACTIVE_STATUSES
 from .roles import Role
@@ -126,3 +127,4 @@ def due(now):
     yield from term_due(today)
     yield from development_due(today)
     yield from _meetings.due(now)
+    yield from _memberfile.due(now)

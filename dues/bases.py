@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from branches import audit
 from branches.models import Member, Organization
@@ -47,7 +48,7 @@ def record_base(
     require(actor, member.organization)
     _check_member(member)
     if category not in DuesCategory.values:
-        raise ValidationError({"category": _("Choose a category from the list.")})
+        raise ValidationError({"category": pgettext("dues", "Choose a category from the list.")})
     if base is None or base < 0:
         raise ValidationError({"base": _("The base must be zero or more.")})
     return _upsert_base(

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from branches.querysets import ScopedQuerySet
 
@@ -113,7 +114,7 @@ class ReductionKind(models.TextChoices):
 
 class ReductionStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed by the branch")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("dues", "Approved")
     REJECTED = "rejected", _("Rejected")
 
 
@@ -225,7 +226,7 @@ class Statement(models.Model):
     scope_permissions = PERMISSIONS
 
     organization = models.ForeignKey("branches.Organization", on_delete=models.PROTECT, related_name="dues_statements")
-    month = models.DateField(_("month"))
+    month = models.DateField(pgettext_lazy("dues", "month"))
     opening = models.DecimalField(_("opening balance"), **MONEY)
     collected = models.DecimalField(_("dues collected"), **MONEY)
     to_centre = models.DecimalField(_("of which to the centre"), default=Decimal("0"), **MONEY)

@@ -503,6 +503,8 @@ SPECTACULAR_SETTINGS = {
         "DuesPaymentKindEnum": "dues.models.PaymentKind",
         "DuesReductionKindEnum": "dues.models.ReductionKind",
         "DuesArrearsActionKindEnum": "dues.models.ArrearsActionKind",
+        "MemberFileRecordKindEnum": "branches.memberfile.models.RecordKind",
+        "MemberFileCareKindEnum": "branches.memberfile.models.CareKind",
     },
 }
 

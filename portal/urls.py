@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("practice.api_urls")),
     path("", include("dues.api_urls")),
     path("", include("supervision.campaigns.api_urls")),
+    path("", include("branches.memberfile.api_urls")),
 ]
 
 urlpatterns = [
@@ -43,6 +44,7 @@ urlpatterns = [
     path("practice/", include("practice.urls")),
     path("dues/", include("dues.urls")),
     path("campaigns/", include("supervision.campaigns.urls")),
+    path("memberfile/", include("branches.memberfile.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

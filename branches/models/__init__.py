@@ -68,3 +68,14 @@ __all__ += [
 from .documents import DocumentNumberRule, IssuedNumber  # noqa: E402
 
 __all__ += ["DocumentNumberRule", "IssuedNumber"]
+
+from ..memberfile.models import (  # noqa: E402
+    AbroadRecord,
+    CareRecord,
+    LostContactRecord,
+    MobileActivity,
+    MobileRecord,
+    RewardDiscipline,
+)
+
+__all__ += ["AbroadRecord", "CareRecord", "LostContactRecord", "MobileActivity", "MobileRecord", "RewardDiscipline"]
