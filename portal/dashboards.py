@@ -39,7 +39,15 @@ ANNUAL_PREFIXES = (
     "practice.research_",
 )
 # Metrics that only feed a chart (member structure, grade distribution, dimension radar): not headline figures.
-CHART_ONLY_PREFIXES = ("structure.", "assessment.grade.", "assessment.dimension.", "assessment.results_year")
+# Figures read by name elsewhere (charts, the assessment's computed indicators), not shown as headline tiles:
+# a secretary's 述职评议 score and grade are one person's result, with no list behind them.
+CHART_ONLY_PREFIXES = (
+    "structure.",
+    "assessment.grade.",
+    "assessment.dimension.",
+    "assessment.results_year",
+    "accountability.",
+)
 GRADE_PREFIX = "assessment.grade."
 DIMENSION_PREFIX = "assessment.dimension."
 RESULTS_YEAR = "assessment.results_year"
