@@ -493,6 +493,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "BranchAssessmentStatusEnum": "assessment.models.AssessmentStatus",
         "NoticeCategoryEnum": "notices.notice_models.NoticeCategory",
+        "PlanReportKindEnum": "notices.plans.models.ReportKind",
         "NoticeAudienceKindEnum": "notices.notice_models.AudienceKind",
         "PairingActivityKindEnum": "practice.pairing.models.ActivityKind",
         "ResearchOutcomeKindEnum": "practice.research.models.OutcomeKind",
