@@ -58,21 +58,14 @@ def transfer_letter(letter) -> o.OfficialDocument:
     return o.OfficialDocument(kind="transfer_letter", title="", blocks=stub + body + receipt)
 
 
-def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """The last day of ``days`` working days from ``start`` (Mondays to Fridays)."""
-    day, counted = start, 0
-    while True:
-        if day.weekday() < 5:
-            counted += 1
-            if counted == days:
-                return day
-        day += datetime.timedelta(days=1)
-
-
 def public_notice(member, *, start: datetime.date, steps: dict) -> o.OfficialDocument:
     """关于拟发展X同志为中共预备党员的公示 (《中国共产党发展党员工作细则》第二十二条)."""
+    from ..calendar import WorkCalendar
+    from ..development import public_notice_end
+
     days = rules.value("development.public_notice.min_days")
-    end = add_working_days(start, days)
+    # The same end the register enforces: working days on the holiday calendar (holidays, 调休).
+    end = public_notice_end(start, {"development.public_notice.min_days": days}, WorkCalendar())
     org = member.organization
     rows = [
         ["姓名", member.name, "性别", GENDER_TEXT.get(member.gender, "")],

@@ -156,3 +156,29 @@ def _write_png(data: bytes, path: Path) -> None:
         image.save(path, optimize=True)
     finally:
         document.close()
+
+
+@pytest.mark.django_db
+def test_the_public_notice_ends_on_the_holiday_calendar_like_the_register():
+    """Posted Wed 1 April 2026: Apr 1, 2, 3, (4–6 清明), 7, 8 → the notice says it ends 8 April (issue 16's rule)."""
+    import datetime
+    from types import SimpleNamespace as NS
+
+    from branches.calendar import CalendarDay
+    from branches.documents.members import public_notice
+
+    CalendarDay.objects.update_or_create(
+        date=datetime.date(2026, 4, 6), defaults={"kind": CalendarDay.Kind.HOLIDAY, "name": "清明节"}
+    )
+    member = NS(
+        name="陈静",
+        gender="female",
+        ethnicity="汉族",
+        birth_date=datetime.date(1995, 8, 12),
+        education="硕士研究生",
+        unit=NS(name="市发展改革委"),
+        job_title="科员",
+        organization=NS(name="市发展改革委机关第一党支部"),
+    )
+    doc = public_notice(member, start=datetime.date(2026, 4, 1), steps={})
+    assert "至2026年4月8日（5个工作日）" in repr(doc.blocks)
