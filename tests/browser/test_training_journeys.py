@@ -31,7 +31,10 @@ def _module(world):
             choices=[("2022年", True), ("2019年", False)], explanation="党的二十大于2022年10月召开。",
         )  # fmt: skip
     services.assign_module(
-        actor=audit.SYSTEM, module=module, organization=world.branch_a1, due_date=datetime.date(2099, 1, 1)
+        actor=audit.SYSTEM,
+        module=module,
+        organization=world.branch_a1,
+        due_date=datetime.date(datetime.date.today().year + 5, 1, 1),
     )
     return module, reading, quiz
 

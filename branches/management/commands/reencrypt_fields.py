@@ -113,19 +113,19 @@ class Command(BaseCommand):
             label = model._meta.label
             columns = _columns(pairs)
             pk = q(model._meta.pk.column)
-            select = (
-                f"SELECT {pk}, {', '.join(q(c) for c in columns)} FROM {q(model._meta.db_table)} "  # noqa: S608  # nosec B608: quoted model identifiers
-                f"WHERE {pk} > %s ORDER BY {pk} LIMIT %s"
-            )
-            last, count = progress.get(label, 0), counts.get(label, 0)
+            head = f"SELECT {pk}, {', '.join(q(c) for c in columns)} FROM {q(model._meta.db_table)} "  # noqa: S608  # nosec B608: quoted model identifiers
+            # Keyset pagination on the primary key, whatever its type (integers, UUIDs): the first batch
+            # has no lower bound, each next one starts after the last key seen (kept in the state file).
+            first, after = f"{head}ORDER BY {pk} LIMIT %s", f"{head}WHERE {pk} > %s ORDER BY {pk} LIMIT %s"
+            last, count = progress.get(label), counts.get(label, 0)
             while True:
                 with transaction.atomic(), connection.cursor() as cursor:
-                    cursor.execute(select, [last, batch_size])
+                    cursor.execute(*((first, [batch_size]) if last is None else (after, [last, batch_size])))
                     rows = cursor.fetchall()
                     if not rows:
                         break
                     for row_pk, *values in rows:
-                        last = row_pk
+                        last = row_pk if isinstance(row_pk, int | str) else str(row_pk)
                         row = dict(zip(columns, values, strict=True))
                         changes = _new_values(pairs, row)
                         if changes:
