@@ -48,7 +48,7 @@ def test_a_grant_edited_in_sql_is_denied_and_alerted(world, caplog):
 def test_a_forged_grant_inserted_in_sql_is_denied(world):
     _sql(
         "INSERT INTO branches_rolegrant (user_id, organization_id, role, include_subtree, created_at, mac) "
-        "VALUES (%s, %s, %s, true, now(), '')",
+        "VALUES (%s, %s, %s, true, CURRENT_TIMESTAMP, '')",
         [world.member.pk, world.root.pk, Role.COMMITTEE_STAFF],
     )
     assert Role.COMMITTEE_STAFF not in access.roles_of(_fresh(world.member))
