@@ -59,7 +59,8 @@ def test_the_checked_workbook_waits_encrypted_on_the_server_not_in_the_session(w
         decoded = str(session.get_decoded())
         assert "UEsDB" not in decoded and len(session.session_data) < 5000
     with connection.cursor() as cursor:
-        cursor.execute("SELECT content FROM branches_rosterupload WHERE id = %s", [upload.pk])
+        key = RosterUpload._meta.pk.get_db_prep_value(upload.pk, connection)  # hex on SQLite, uuid on PostgreSQL
+        cursor.execute("SELECT content FROM branches_rosterupload WHERE id = %s", [key])
         (stored,) = cursor.fetchone()
     assert not stored.startswith("UEsDB")  # base64 of a zip: the file is not stored in clear
     assert upload.expires_at <= timezone.now() + datetime.timedelta(minutes=31)
