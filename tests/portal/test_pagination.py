@@ -1,0 +1,81 @@
+"""API lists: a bounded count in page-number mode and keyset cursors for deep reading (issue 22)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from branches.models import Member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def roster(world):
+    """Eleven more members so that pages, limits and cursors have rows to cross."""
+    from branches.models import MemberCategory
+
+    for i in range(11):
+        Member.objects.create(organization=world.branch_a1, name=f"名册{i:02d}", category=MemberCategory.FULL)
+
+
+def test_small_scopes_keep_an_exact_count(world, api_for):
+    data = api_for(world.committee).get("/api/v1/members/").json()
+    assert data["count"] == Member.objects.count()
+    assert data["count_exact"] is True
+
+
+def test_the_count_stops_at_the_limit_and_says_so(world, api_for, settings):
+    settings.API_COUNT_LIMIT = 5
+    client = api_for(world.committee)
+    with CaptureQueriesContext(connection) as queries:
+        data = client.get("/api/v1/members/", {"page_size": 2}).json()
+    assert Member.objects.count() > 5
+    assert data["count"] == 5 and data["count_exact"] is False
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT 6" in sql for sql in counts), counts
+    # Page 3 still holds counted rows; page 4 lies past the count and names the way on.
+    assert client.get("/api/v1/members/", {"page_size": 2, "page": 3}).status_code == 200
+    far = client.get("/api/v1/members/", {"page_size": 2, "page": 4})
+    assert far.status_code == 404
+    assert "cursor" in far.json()["detail"]
+
+
+def test_a_cursor_walk_reads_every_row_once_without_counting(world, api_for, django_assert_max_num_queries):
+    client = api_for(world.committee)
+    url, params, seen = "/api/v1/members/", {"cursor": "", "page_size": 3}, []
+    pages = 0
+    while url:
+        with CaptureQueriesContext(connection) as queries:
+            data = client.get(url, params).json()
+        assert "count" not in data
+        assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+        seen += [row["id"] for row in data["results"]]
+        url, params, pages = data["next"], None, pages + 1
+        assert pages < 100
+    assert sorted(seen) == sorted(Member.objects.values_list("pk", flat=True))
+    assert len(seen) == len(set(seen)) and seen == sorted(seen, reverse=True)
+    assert pages > 2
+
+
+def test_cursor_pages_cost_the_same_at_any_depth(world, api_for):
+    client = api_for(world.committee)
+    first = client.get("/api/v1/members/", {"cursor": "", "page_size": 2})
+    with CaptureQueriesContext(connection) as shallow:
+        second = client.get(first.json()["next"])
+    with CaptureQueriesContext(connection) as deep:
+        client.get(second.json()["next"])
+    assert len(shallow) == len(deep)
+
+
+def test_a_forged_cursor_is_a_clear_404(world, api_for):
+    response = api_for(world.committee).get("/api/v1/members/", {"cursor": "not-a-cursor"})
+    assert response.status_code == 404 and response.json()["detail"]
+
+
+def test_the_schema_describes_both_modes(client_for, world):
+    schema = client_for(world.committee).get("/api/schema/?format=json").json()
+    listing = schema["paths"]["/api/v1/members/"]["get"]
+    assert "cursor" in {p["name"] for p in listing["parameters"]}
+    ref = listing["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    props = schema["components"]["schemas"][ref]["properties"]
+    assert {"count", "count_exact", "next", "previous", "results"} <= set(props)
