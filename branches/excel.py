@@ -139,29 +139,46 @@ def import_members(*, actor, content: bytes, mode: str = CREATE, selected=None, 
 EXPORT_HEADERS = ["序号"] + [h for h, _f, _r in COLUMNS] + ["工作单位"]
 
 
-def export_workbook(actor, members, *, unmasked_ids: set[int], unmasked_phones: set[int] | None = None) -> bytes:
+def export_workbook(
+    actor,
+    members,
+    *,
+    unmasked_ids: set[int] | None = None,
+    unmasked_phones: set[int] | None = None,
+    organizations=None,
+) -> bytes:
     """Every register field the user may see, under the import headers (streamed, write-only).
 
-    ID and phone numbers are masked unless the user may unmask that person (the caller audits it).
+    ``members`` may be any iterable: pass a queryset's ``.iterator()`` (and ``organizations``, the
+    organisations the rows belong to, for their labels) and no member is held in memory after its
+    row is written — a city's register exports in constant memory (issue 22). ID and phone numbers
+    are masked unless the user may unmask that person: the ids in ``unmasked_ids`` or, when it is
+    None, the rows annotated ``can_unmask`` (the caller audits it).
     """
     from .documents import xlsx  # one layer: formulas neutralised, local dates, print setup (F4)
+
+    def unmask(m, ids):
+        return getattr(m, "can_unmask", False) if ids is None else m.pk in ids
 
     unmasked_phones = unmasked_ids if unmasked_phones is None else unmasked_phones
     book = xlsx.Book()
     ws = book.sheet("党员名册", EXPORT_HEADERS, title="党员名册")
-    labels = {o.pk: label for label, o in org_labels(_orgs_of(members)).items()}
+    if organizations is None:
+        members = list(members)
+        organizations = _orgs_of(members)
+    labels = {o.pk: label for label, o in org_labels(organizations).items()}
     for i, m in enumerate(members, start=1):
         ws.append(
             [
                 i,
                 m.name,
-                m.id_number if m.pk in unmasked_ids else m.id_number_masked,
+                m.id_number if unmask(m, unmasked_ids) else m.id_number_masked,
                 labels.get(m.organization_id, m.organization.name),
                 CATEGORY_LABEL.get(m.category, m.category),
                 GENDER_LABEL.get(m.gender, ""),
                 m.ethnicity,
                 m.birth_date,
-                m.phone if m.pk in unmasked_phones else m.phone_masked,
+                m.phone if unmask(m, unmasked_phones) else m.phone_masked,
                 m.education,
                 m.job_title,
                 m.join_date,

@@ -315,3 +315,41 @@ def test_terms_and_transfers_api_query_counts_do_not_grow_with_rows(world, api_f
     for url, before in counts.items():
         with django_assert_max_num_queries(before):
             assert client.get(url).json()["count"] >= 5
+
+
+def test_the_export_streams_with_a_fixed_query_count_and_audits_the_rows(world, client_for):
+    """Issue 22: rows stream from the database in chunks; the query count does not grow with them."""
+    from io import BytesIO
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from openpyxl import load_workbook
+
+    client = client_for(world.committee)
+    url = reverse("branches:member_export")
+
+    def export():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"download": "1"})
+        return response, len(queries)
+
+    from branches.models import Unit
+
+    unit = Unit.objects.get(name="甲局")
+    _response, few = export()
+    for i in range(12):
+        services.create_member(
+            actor=audit.SYSTEM,
+            organization=world.branch_a2 if i % 2 else world.branch_a1,
+            name=f"导出{i:02d}",
+            category="full",
+            unit=unit,
+        )
+    response, many = export()
+    assert many == few
+    rows = list(load_workbook(BytesIO(response.content)).worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == Member.objects.count() == 15
+    assert [r[0] for r in rows] == list(range(1, 16))
+    assert sum(1 for r in rows if r[-1] == unit.name) == 12
+    entry = AuditEntry.objects.filter(action__startswith="member.export", actor=world.committee).latest("pk")
+    assert entry.after["rows"] == 15
