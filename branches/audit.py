@@ -117,3 +117,28 @@ def record(
         after=_plain(after),
         ip=ip,
     )
+
+
+def record_many(actor, action: str, objs, *, after=None, ip: str | None = None) -> list[AuditEntry]:
+    """One entry per object, as ``record`` would write them, in one batch (imports, fan-outs).
+
+    ``after`` is a function of the object giving its "after" values (e.g. a snapshot).
+    """
+    actor = actor or SYSTEM
+    is_user = getattr(actor, "pk", None) is not None
+    entries = [
+        AuditEntry(
+            actor=actor if is_user else None,
+            actor_name=getattr(actor, "username", str(actor)),
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:200],
+            organization=_organization_of(obj),
+            before=None,
+            after=_plain(after(obj)) if after else None,
+            ip=ip,
+        )
+        for obj in objs
+    ]
+    return AuditEntry.objects.bulk_create(entries)

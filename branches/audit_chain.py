@@ -81,24 +81,37 @@ def seal(entry) -> None:
 
     Runs inside the caller's transaction; the head row stays locked until it commits.
     """
+    seal_many([entry], using=entry._state.db or "default")
+
+
+def seal_many(entries, *, using: str = "default") -> None:
+    """Seal entries in their order: one head lock and one head update per partition, however many.
+
+    A batch (an import of 5,000 people audits 5,000 rows) costs two queries per partition instead of
+    two per entry; the chain is the same as if each entry had been sealed on its own. Partitions are
+    locked in a fixed order, so two batches cannot deadlock on each other's heads.
+    """
     from .models import AuditChainHead
 
-    using = entry._state.db or "default"
     connection = connections[using]
-    entry.at = entry.at or timezone.now()
-    entry.ip = _ip(entry.ip)
-    chain = _partition(entry, connection)
+    by_chain: dict[str, list] = {}
+    for entry in entries:
+        entry.at = entry.at or timezone.now()
+        entry.ip = _ip(entry.ip)
+        by_chain.setdefault(_partition(entry, connection), []).append(entry)
     heads = AuditChainHead.objects.using(using).select_for_update()
-    head = heads.filter(chain=chain).first()
-    if head is None:
-        AuditChainHead.objects.using(using).bulk_create([AuditChainHead(chain=chain)], ignore_conflicts=True)
-        head = heads.get(chain=chain)
-    values = {name: getattr(entry, name) for name in CONTENT_FIELDS}
-    entry.chain, entry.seq = chain, head.seq + 1
-    entry.mac = crypto.integrity_mac(content(values, chain=chain, seq=entry.seq, prev=head.mac))
-    head.seq, head.mac = entry.seq, entry.mac
-    head.seal = crypto.integrity_mac(head_content(head))
-    AuditChainHead.objects.using(using).filter(chain=chain).update(seq=head.seq, mac=head.mac, seal=head.seal)
+    for chain in sorted(by_chain):
+        head = heads.filter(chain=chain).first()
+        if head is None:
+            AuditChainHead.objects.using(using).bulk_create([AuditChainHead(chain=chain)], ignore_conflicts=True)
+            head = heads.get(chain=chain)
+        for entry in by_chain[chain]:
+            values = {name: getattr(entry, name) for name in CONTENT_FIELDS}
+            entry.chain, entry.seq = chain, head.seq + 1
+            entry.mac = crypto.integrity_mac(content(values, chain=chain, seq=entry.seq, prev=head.mac))
+            head.seq, head.mac = entry.seq, entry.mac
+        head.seal = crypto.integrity_mac(head_content(head))
+        AuditChainHead.objects.using(using).filter(chain=chain).update(seq=head.seq, mac=head.mac, seal=head.seal)
 
 
 # --- Verification -----------------------------------------------------------------------

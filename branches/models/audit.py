@@ -16,13 +16,16 @@ class AuditEntryQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AuditRecordsAreKept("Audit entries are never edited.")
 
-    def bulk_create(self, objs, *args, **kwargs):
-        """Each entry is sealed into its chain, so entries are inserted one by one."""
+    def bulk_create(self, objs, batch_size=None, **kwargs):
+        """Seal the entries into their chains in order, then insert them in batches (one transaction)."""
+        from ..audit_chain import seal_many
+
         objs = list(objs)
+        if any(entry.pk is not None for entry in objs):
+            raise AuditRecordsAreKept("Audit entries are never edited.")
         with transaction.atomic(using=self.db, savepoint=False):
-            for entry in objs:
-                entry.save(using=self.db)
-        return objs
+            seal_many(objs, using=self.db)
+            return models.QuerySet.bulk_create(self, objs, batch_size=batch_size or 500)
 
     def prune(self, ids) -> int:
         """Only for the retention job, after the entries were exported."""

@@ -276,8 +276,7 @@ def _create(actor, results: list[RowResult]) -> list[Member]:
         ],
         batch_size=500,
     )
-    for p in people:
-        audit.record(actor, "member.import", p, after=audit.snapshot(p, MEMBER_FIELDS))
+    audit.record_many(actor, "member.import", people, after=lambda p: audit.snapshot(p, MEMBER_FIELDS))
     return people
 
 

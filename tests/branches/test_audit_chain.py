@@ -231,3 +231,22 @@ def test_entries_made_in_bulk_are_sealed_too():
     AuditEntry.objects.bulk_create([AuditEntry(actor_name="x", action="a.b", object_type="x.y") for _ in range(3)])
     assert AuditEntry.objects.filter(action="a.b", mac__startswith="1:").count() == 3
     assert audit_chain.verify()["ok"]
+
+
+def test_a_batch_locks_and_advances_each_head_once_and_chains_like_single_entries(world):
+    """Issue 22: an import of 5,000 people audits in a few queries, and the chain still verifies."""
+    from django.test.utils import CaptureQueriesContext
+
+    audit.record(world.committee, "a.single", world.branch_a1)
+    people = [world.members["secretary"], world.members["member"], world.members["outsider"]] * 20
+    with CaptureQueriesContext(connection) as queries:
+        entries = audit.record_many(world.committee, "a.batch", people, after=lambda m: {"name": m.name})
+    locks = [q for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert len(locks) == 1 and len(queries.captured_queries) <= 4, [q["sql"][:80] for q in queries]
+    assert len(entries) == 60 and all(e.pk for e in entries)
+    stored = list(AuditEntry.objects.filter(action="a.batch").order_by("id"))
+    assert [e.seq for e in stored] == list(range(stored[0].seq, stored[0].seq + 60))
+    assert {e.chain for e in stored} == {stored[0].chain}
+    assert stored[0].after == {"name": "secretary-党员"} and stored[1].organization_id == world.branch_a1.pk
+    audit.record(world.committee, "a.after", world.branch_a1)
+    assert audit_chain.verify()["ok"]
