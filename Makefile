@@ -80,8 +80,16 @@ messages:
 	$(PYTHON) scripts/fill_translations.py
 	$(PYTHON) manage.py compile_translations
 
-bench: setup-dev
-	$(PYTHON) bench/run.py --scale $(SCALE)
+# Locust (the load run) lives in its own virtualenv: it registers a pytest plugin and gevent,
+# which have no place in the test suite's environment.
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.installed: requirements-bench.txt
+	test -x $(BENCH_VENV)/bin/python || $(PY) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet -r requirements-bench.txt
+	touch $@
+
+bench: setup-dev $(BENCH_VENV)/.installed
+	LOCUST=$(BENCH_VENV)/bin/locust $(PYTHON) bench/run.py --scale $(SCALE)
 
 clean:
 	rm -rf var/staticfiles var/broker

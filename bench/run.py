@@ -9,7 +9,10 @@
    each target with a small concurrent HTTP client (keep-alive, N requests, C at a time):
    p50 / p95 latency and requests per second, and p95 as a ratio of the floor's p95.
 4. Times a full reminder sweep (``run_reminders``) and the card sweep, when those commands exist.
-5. Writes ``bench/report.json`` and prints a table.
+5. Runs the heavy jobs (``bench/jobs.py``), one process each: wall time and peak memory.
+6. Runs a mixed load of the personas' common pages with Locust, headless, for ``--load-seconds``
+   (``bench/locustfile.py``; skipped when Locust is not installed — ``make bench`` installs it).
+7. Writes ``bench/report.json`` and prints a table.
 
 Targets whose URL does not exist yet (an app not merged) are skipped and listed under ``skipped``.
 Never part of ``make test``.
@@ -392,6 +395,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=int(os.environ.get("BENCH_CONCURRENCY", 4)))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", (os.cpu_count() or 2) + 1)))
     parser.add_argument("--reseed", action="store_true", help="drop and reload the demo data")
+    parser.add_argument("--no-jobs", action="store_true", help="skip the heavy jobs")
+    parser.add_argument("--load-users", type=int, default=int(os.environ.get("BENCH_LOAD_USERS", 50)))
+    parser.add_argument("--load-seconds", type=int, default=int(os.environ.get("BENCH_LOAD_SECONDS", 180)))
     args = parser.parse_args()
 
     url = database_url(args.scale)
@@ -470,6 +476,13 @@ def main() -> None:
                 skipped.append(f"{t['name']} (HTTP {t.get('status')})")
                 continue
             measure_target(t)
+        load = None
+        if args.load_seconds > 0:
+            pages: dict[str, list[str]] = {}
+            for t in targets:
+                if t.get("status") == 200 and not t.get("settings"):
+                    pages.setdefault(t["persona"], []).append(t["path"])
+            load = run_load(base, cookies, pages, floor_m["p95_ms"], args.load_users, args.load_seconds)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -487,12 +500,16 @@ def main() -> None:
 
     _name, reminder_s = time_command(env, ["run_reminders"])
     _name, card_s = time_command(env, ["run_card_sweep", "sweep_cards", "card_sweep", "supervision_sweep"])
+    jobs = [] if args.no_jobs else run_jobs(env)
     report = {
         "scale": args.scale,
+        "host_load": host_load(),
         "floor": {"p50_ms": floor_m["p50_ms"], "p95_ms": floor_m["p95_ms"]},
         "targets": results,
         "reminder_sweep_s": reminder_s,
         "card_sweep_s": card_s,
+        "jobs": jobs,
+        "load": load,
         # extra context (not part of the contract's required keys)
         "seed_s": seed_s,
         "figures_checked": figures_checked,
@@ -505,6 +522,81 @@ def main() -> None:
     REPORT.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     print_table(report)
     log(f"wrote {REPORT}")
+
+
+def host_load() -> dict:
+    one, five, fifteen = os.getloadavg()
+    return {"cores": os.cpu_count(), "load_1m": round(one, 2), "load_5m": round(five, 2), "load_15m": round(fifteen, 2)}
+
+
+def run_jobs(env) -> list[dict]:
+    """Each heavy job in its own process, so its peak memory is its own (bench/jobs.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from jobs import JOBS
+
+    results = []
+    for name in JOBS:
+        proc = subprocess.run(
+            [PY, str(ROOT / "bench" / "jobs.py"), name], cwd=ROOT, env=env, text=True, capture_output=True
+        )
+        lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+        result = json.loads(lines[-1]) if lines else {"job": name, "error": proc.stderr[-500:]}
+        over = [
+            key
+            for key, limit in result.get("budget", {}).items()
+            if isinstance(result.get("peak_mb" if key == "peak_mb" else key), (int, float))
+            and result["peak_mb" if key == "peak_mb" else key] > limit
+        ]
+        result["within_budget"] = not over and "error" not in result
+        results.append(result)
+        log(f"job {name}: {json.dumps({k: v for k, v in result.items() if k != 'budget'}, ensure_ascii=False)}")
+    return results
+
+
+def run_load(base: str, cookies: dict, pages: dict, floor_p95: float, users: int, seconds: int) -> dict | None:
+    """A mixed load of the personas' common pages (bench/locustfile.py), headless, on loopback."""
+    locust = os.environ.get("LOCUST") or shutil.which("locust")
+    if locust is None:
+        log("Locust is not installed: the load run is skipped (make bench installs it into .venv-bench)")
+        return None
+    out = ROOT / "var" / "bench-load"
+    out.mkdir(parents=True, exist_ok=True)
+    from django.urls import reverse
+
+    common = [reverse("dashboards:todo")]
+    personas = {
+        persona: {"cookies": cookies[persona], "pages": ["/", *common, *paths]}
+        for persona, paths in pages.items()
+        if persona in cookies
+    }
+    (out / "sessions.json").write_text(json.dumps(personas))
+    cmd = [
+        locust, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--host", base,
+        "-u", str(users), "-r", str(max(1, users // 10)), "-t", f"{seconds}s",
+        "--csv", str(out / "load"), "--only-summary", "--exit-code-on-error", "0",
+    ]  # fmt: skip
+    log(" ".join(cmd))
+    env = dict(os.environ, BENCH_SESSIONS=str(out / "sessions.json"))
+    subprocess.run(cmd, cwd=ROOT, env=env, check=False, capture_output=True, text=True)
+    import csv
+
+    pages, total = [], None
+    with open(out / "load_stats.csv", newline="") as fh:
+        for row in csv.DictReader(fh):
+            entry = {
+                "name": row["Name"],
+                "requests": int(row["Request Count"]),
+                "failures": int(row["Failure Count"]),
+                "p50_ms": float(row["50%"] or 0),
+                "p95_ms": float(row["95%"] or 0),
+                "rps": round(float(row["Requests/s"] or 0), 1),
+            }
+            entry["floor_ratio_p95"] = round(entry["p95_ms"] / floor_p95, 2) if floor_p95 else None
+            if row["Name"] == "Aggregated":
+                total = entry
+            else:
+                pages.append(entry)
+    return {"users": users, "seconds": seconds, "total": total, "pages": pages}
 
 
 def print_table(report: dict) -> None:
@@ -520,6 +612,16 @@ def print_table(report: dict) -> None:
         )
     fmt = lambda v: "n/a (command not present)" if v is None else f"{v} s"  # noqa: E731
     print(f"reminder sweep: {fmt(report['reminder_sweep_s'])}   card sweep: {fmt(report['card_sweep_s'])}")
+    for job in report.get("jobs") or []:
+        shown = ", ".join(f"{k} {v}" for k, v in job.items() if k not in ("job", "budget", "within_budget"))
+        print(f"job {job['job']:18} {'ok ' if job.get('within_budget') else 'OVER'} {shown}")
+    load = report.get("load")
+    if load and load.get("total"):
+        t = load["total"]
+        print(
+            f"load: {load['users']} users for {load['seconds']} s: {t['rps']} req/s, p95 {t['p95_ms']} ms "
+            f"({t['floor_ratio_p95']}x floor), {t['failures']} errors"
+        )
     if report.get("skipped"):
         print("skipped (URL not present yet): " + ", ".join(report["skipped"]))
 
