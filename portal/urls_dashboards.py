@@ -1,12 +1,13 @@
 from django.urls import path
 
+from . import todo
 from . import views_dashboards as views
 
 app_name = "dashboards"
 
 urlpatterns = [
     path("", views.dashboard_home, name="home"),
-    path("todo/", views.todo, name="todo"),
+    path("todo/", todo.todo, name="todo"),
     path("org/<int:pk>/", views.DashboardView.as_view(), name="org"),
     path("org/<int:pk>/charts.json", views.DashboardChartsView.as_view(), name="charts"),
     path("org/<int:pk>/export.xlsx", views.DashboardExportView.as_view(), name="export"),

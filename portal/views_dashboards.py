@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, pgettext
@@ -210,12 +210,6 @@ class AnnualSummaryDocumentView(AnnualSummaryView):
         board = context["board"]
         doc = annual_summary_document(self.object, board)
         return respond(doc, fmt, f"{self.object.name}-{board.period.start.year}年度党建工作情况")
-
-
-@login_required
-def todo(request):
-    items = dashboards.todo_for(request.user, timezone.now())
-    return render(request, "portal/todo_list.html", {"items": items})
 
 
 @login_required
