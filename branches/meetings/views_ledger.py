@@ -8,7 +8,7 @@ from django.views import View
 from ..mixins import breadcrumbs_for
 from ..models import MeetingStatus
 from . import exports
-from .views import OrgScopedMixin, _period_from
+from .views.common import OrgScopedMixin, _period_from
 
 
 class LedgerPageView(OrgScopedMixin, View):
