@@ -232,10 +232,7 @@ def main(argv=None) -> int:
         failed = True
         print(f"{path} has {count} lines (limit {args.max_lines}): split it by the concepts inside it")
 
-    print(
-        f"check_imports: {len(modules)} modules, {len(circles)} import circle(s), "
-        f"{'FAILED' if failed else 'ok'}"
-    )
+    print(f"check_imports: {len(modules)} modules, {len(circles)} import circle(s), {'FAILED' if failed else 'ok'}")
     return 1 if failed else 0
 
 

@@ -53,7 +53,8 @@ def test_a_circle_through_an_import_inside_a_function_fails_too(house):
 
 
 def test_imports_only_for_type_checking_are_ignored(house):
-    (house / "querysets.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .models import T\n")
+    source = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .models import T\n"
+    (house / "querysets.py").write_text(source)
     assert run(house.parent).returncode == 0
 
 
