@@ -19,6 +19,7 @@ import ipaddress
 import json
 import os
 
+from django.apps import apps
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, transaction
@@ -81,7 +82,7 @@ def seal(entry) -> None:
 
     Runs inside the caller's transaction; the head row stays locked until it commits.
     """
-    from .models import AuditChainHead
+    AuditChainHead = apps.get_model("branches", "AuditChainHead")
 
     using = entry._state.db or "default"
     connection = connections[using]
@@ -151,7 +152,8 @@ class _ChainWalk:
 
 def verify(*, using: str = "default") -> dict:
     """Walk every chain; ``{"ok", "checked", "chains", "problem"}`` with the first broken link."""
-    from .models import AuditChainHead, AuditEntry
+    AuditChainHead = apps.get_model("branches", "AuditChainHead")
+    AuditEntry = apps.get_model("branches", "AuditEntry")
 
     heads = {h.chain: h for h in AuditChainHead.objects.using(using).all()}
     result = {"ok": True, "checked": 0, "chains": len(heads), "problem": None}
@@ -219,7 +221,8 @@ def _merge(existing: list[list], new: list[list]) -> list[list]:
 @transaction.atomic
 def record_pruned(ids) -> dict[str, list[list]]:
     """Before deleting archived entries: record each pruned range and its bridging MAC in the heads."""
-    from .models import AuditChainHead, AuditEntry
+    AuditChainHead = apps.get_model("branches", "AuditChainHead")
+    AuditEntry = apps.get_model("branches", "AuditEntry")
 
     rows = AuditEntry.objects.filter(pk__in=list(ids)).exclude(chain="").order_by("chain", "seq")
     ranges = _ranges(rows.values_list("chain", "seq", "mac"))
@@ -261,6 +264,6 @@ def verify_and_record(*, actor=None, ip: str | None = None) -> dict:
 
 def latest_verification():
     """The most recent recorded verification (one query), or None."""
-    from .models import AuditEntry
+    AuditEntry = apps.get_model("branches", "AuditEntry")
 
     return AuditEntry.objects.filter(action=VERIFIED_ACTION).order_by("-id").first()

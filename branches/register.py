@@ -27,13 +27,13 @@ from .development import (  # noqa: F401  (the pipeline's old import path)
     probation_end,
     record_step,
 )
+from .history import add_event
 from .models import (
     CommitteePosition,
     CommitteeSeat,
     EventKind,
     Member,
     MemberCategory,
-    MemberEvent,
     Organization,
     OrganizationKind,
     Term,
@@ -72,21 +72,6 @@ TRANSFER_FIELDS = [
     "reason",
     "decision_reason",
 ]
-
-
-def _actor_name(actor) -> str:
-    return getattr(actor, "username", "") or str(actor)
-
-
-def add_event(member: Member, kind: str, *, date: datetime.date, detail: str = "", organization=None, actor=None):
-    return MemberEvent.objects.create(
-        member=member,
-        kind=kind,
-        date=date,
-        detail=detail[:300],
-        organization=organization or member.organization,
-        actor_name=_actor_name(actor) if actor is not None else "",
-    )
 
 
 # --- Terms and committees ---------------------------------------------------------

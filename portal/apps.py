@@ -32,3 +32,8 @@ class PortalConfig(AppConfig):
         from .security.admin_duties import audit_every_admin
 
         audit_every_admin()
+        # Every app's tasks module is loaded now, so a task queued by name (branches.jobs) resolves here
+        # too (eager mode in tests, the web process) and not only in the worker.
+        from .celery import app
+
+        app.autodiscover_tasks(force=True)

@@ -82,23 +82,3 @@ def send_webhook(notification, url: str) -> None:
         robot_messages.post_parts(url=url, parts=parts, extra={"notification_id": notification.pk})
     except robot_messages.RobotError as exc:
         raise ChannelError(str(exc), permanent=exc.permanent) from exc
-
-
-def send_wecom_app(notification, userid: str) -> None:
-    from .messenger import send_wecom
-
-    send_wecom(notification, userid)
-
-
-def send_dingtalk_app(notification, userid: str) -> None:
-    from .messenger import send_dingtalk
-
-    send_dingtalk(notification, userid)
-
-
-SENDERS = {
-    "email": send_email,
-    "webhook": send_webhook,
-    "wecom_app": send_wecom_app,
-    "dingtalk_app": send_dingtalk_app,
-}

@@ -21,12 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from branches import audit
+from branches import audit, jobs
 from branches.access import has_permission
 from branches.audit import snapshot
+from branches.events import Due
+from branches.models import Organization
 
 from . import outbound
-from .channels import SENDERS, ChannelError
+from .channels import ChannelError
 from .models_notifications import (
     STEP_LABELS,
     Channel,
@@ -38,6 +40,7 @@ from .models_notifications import (
     Reminder,
 )
 from .rate_limits import RateLimited, take
+from .senders import SENDERS
 
 DIGEST_KIND = "digest"
 URGENT_BUNDLE_KIND = "urgent_bundle"
@@ -329,17 +332,105 @@ def build_notifications(user_ids, *, now: datetime.datetime, enqueue: bool = Tru
     forget_unread(recipients)
     transaction.on_commit(lambda: forget_unread(recipients))
     if enqueue and deliveries:
-        from . import tasks
-
         delivery_ids = [d.pk for d in deliveries]
         size = settings.NOTIFY_CHUNK_SIZE
 
         def fan_out():
             for start in range(0, len(delivery_ids), size):
-                tasks.deliver.delay(delivery_ids[start : start + size])
+                jobs.enqueue("portal.tasks.deliver", delivery_ids[start : start + size])
 
         transaction.on_commit(fan_out)
     return ids
+
+
+# --- Reminders due: stored once, then built into notifications ------------------------------
+
+
+def as_datetime(value: datetime.date | datetime.datetime) -> datetime.datetime:
+    """Dates mean the start of that day in the portal's time zone."""
+    if isinstance(value, datetime.datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    return timezone.make_aware(datetime.datetime.combine(value, datetime.time.min))
+
+
+@transaction.atomic
+def record_due(items: list[Due], *, now: datetime.datetime) -> int:
+    """Insert the Reminder rows (conflicts ignored); returns how many are new."""
+    if not items:
+        return 0
+    user_ids = {d.recipient_id for d in items}
+    active = set(get_user_model().objects.filter(pk__in=user_ids, is_active=True).values_list("pk", flat=True))
+    org_ids = {d.organization_id for d in items if d.organization_id}
+    orgs = set(Organization.objects.filter(pk__in=org_ids).values_list("pk", flat=True)) if org_ids else set()
+    # Keys already recorded are skipped here (one query), so a rerun inserts nothing; the
+    # conflict-ignoring insert below still settles races between two sweeps.
+    seen = set(
+        Reminder.objects.filter(kind__in={d.kind[:60] for d in items}).values_list(
+            "kind", "object_type", "object_id", "step", "recipient_id"
+        )
+    )
+    rows = []
+    for d in items:
+        key = (d.kind[:60], d.object_type[:100], d.object_id, str(d.step)[:30], d.recipient_id)
+        if d.recipient_id not in active or key in seen:
+            continue
+        seen.add(key)
+        rows.append(
+            Reminder(
+                kind=d.kind[:60],
+                object_type=d.object_type[:100],
+                object_id=d.object_id,
+                step=str(d.step)[:30],
+                recipient_id=d.recipient_id,
+                due_at=as_datetime(d.due_at),
+                title=str(d.title)[:300],
+                url=(d.url or "")[:500],
+                urgent=bool(d.urgent),
+                organization_id=d.organization_id if d.organization_id in orgs else None,
+                created_at=now,
+            )
+        )
+    if not rows:
+        return 0
+    before = Reminder.objects.count()
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    created = Reminder.objects.count() - before
+    if created:
+        audit.record(
+            audit.SYSTEM,
+            "reminders.recorded",
+            object_type="portal.reminder",
+            after={"created": created, "at": now.isoformat()},
+        )
+    return created
+
+
+def pending_recipients(now: datetime.datetime) -> list[int]:
+    return sorted(
+        set(
+            Reminder.objects.filter(notification__isnull=True, due_at__lte=now)
+            .values_list("recipient_id", flat=True)
+            .distinct()
+        )
+    )
+
+
+def due_deliveries(now: datetime.datetime, *, grace: int = 0) -> list[int]:
+    """Deliveries waiting for their (next) attempt, and claims left behind by a killed worker.
+
+    ``grace`` (seconds) leaves alone deliveries that became due only just now: their task was
+    enqueued when they were made, so the periodic dispatcher does not queue them a second time.
+    """
+    stale = now - datetime.timedelta(seconds=settings.NOTIFY_DELIVERY_LEASE_SECONDS)
+    ready = now - datetime.timedelta(seconds=grace)
+    return list(
+        Delivery.objects.filter(
+            Q(state=DeliveryState.PENDING, next_attempt_at__lte=ready)
+            | Q(state=DeliveryState.SENDING, claimed_at__lt=stale)
+        )
+        .order_by("id")
+        .values_list("pk", flat=True)
+    )
 
 
 # --- Delivery ------------------------------------------------------------------
@@ -436,10 +527,6 @@ def on_notify(sender, *, kind, obj, recipients, title, url="", urgent=False, org
 
     Urgent notices are built and delivered at once; the others join the next digest.
     """
-    from branches.events import Due
-
-    from . import reminder_engine, tasks
-
     now = timezone.now()
     items = [
         Due(
@@ -456,7 +543,7 @@ def on_notify(sender, *, kind, obj, recipients, title, url="", urgent=False, org
         )
         for uid in recipients
     ]
-    reminder_engine.record_due(items, now=now)
+    record_due(items, now=now)
     if urgent and recipients:
         ids = list(recipients)
-        transaction.on_commit(lambda: tasks.build_digests.delay(ids, now.isoformat()))
+        jobs.enqueue_on_commit("portal.tasks.build_digests", ids, now.isoformat())
