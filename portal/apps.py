@@ -10,7 +10,7 @@ class PortalConfig(AppConfig):
         from branches.events import notify
         from branches.roles import Role, register_permissions
 
-        from .notifications import on_notify
+        from .notifications.services import on_notify
 
         register_permissions({"notifications.defaults": {Role.COMMITTEE_STAFF}})
         register_permissions({"robots.manage": {Role.COMMITTEE_STAFF, Role.UNIT_ADMIN, Role.SECRETARY}})

@@ -16,7 +16,7 @@ from django.utils import timezone
 from branches import audit
 from branches.demo import DEMO_PASSWORD
 
-from .models_notifications import Notification, Reminder
+from .notifications.models import Notification, Reminder
 
 ITEMS = {
     "secretary": [

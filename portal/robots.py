@@ -24,10 +24,10 @@ from branches.audit import snapshot
 from branches.models import Organization
 
 from . import outbound, robot_messages
-from .channels import absolute
-from .models_notifications import DeliveryState, Reminder
 from .models_robots import GroupRobot, RobotPlatform, RobotPost
-from .reminder_summaries import LAGGARDS, WEEKLY
+from .notifications.channels import absolute
+from .notifications.models import DeliveryState, Reminder
+from .notifications.summaries import LAGGARDS, WEEKLY
 
 AUDITED = ["organization", "name", "platform", "keyword", "enabled"]
 PERMISSION = "robots.manage"
@@ -153,7 +153,7 @@ def aggregate_texts(robots: list[GroupRobot], *, since: datetime.datetime, until
 
 
 def _group_hour_ok(local: datetime.datetime) -> bool:
-    from .notifications import default_preferences
+    from .notifications.services import default_preferences
 
     pref = default_preferences()
     return local.hour >= pref.digest_hour and not pref.is_quiet(local.hour)

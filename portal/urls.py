@@ -35,7 +35,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("orgs/", include("branches.urls")),
     path("supervision/", include("supervision.urls")),
-    path("notifications/", include("portal.notification_urls")),
+    path("notifications/", include("portal.notifications.urls")),
     path("assessment/", include("assessment.urls")),
     path("training/", include("training.urls")),
     path("meetings/", include("branches.meetings.urls")),

@@ -14,8 +14,8 @@ from branches.mixins import ScopedMixin
 
 from . import robots as service
 from .forms_robots import GroupRobotForm
-from .models_notifications import DeliveryState
 from .models_robots import GroupRobot, RobotPost
+from .notifications.models import DeliveryState
 
 
 class GroupRobotListView(ScopedMixin, ListView):

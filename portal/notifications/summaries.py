@@ -22,7 +22,7 @@ from branches.events import Due
 from branches.models import RoleGrant
 from branches.roles import Role
 
-from .models_notifications import Reminder
+from .models import Reminder
 
 LAGGARDS = "reminders.branch_laggards"
 WEEKLY = "reminders.weekly_summary"

@@ -12,9 +12,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.cache import cache
 
-from . import outbound
+from .. import outbound
 from .channels import ChannelError, absolute
-from .models_notifications import Channel, IdentityProvider
+from .models import Channel, IdentityProvider
 
 TEXT_LIMIT = 2000  # bytes, under both platforms' text limits
 

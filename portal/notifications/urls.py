@@ -1,7 +1,7 @@
 from django.urls import path
 
-from . import views_notifications as views
-from . import views_robots
+from .. import views_robots
+from . import views
 
 app_name = "notifications"
 

@@ -27,9 +27,10 @@ from branches.audit import snapshot
 from branches.events import Due
 from branches.models import Organization
 
-from . import outbound
+from .. import outbound
+from ..rate_limits import RateLimited, take
 from .channels import ChannelError
-from .models_notifications import (
+from .models import (
     STEP_LABELS,
     Channel,
     Delivery,
@@ -39,7 +40,6 @@ from .models_notifications import (
     NotificationPreference,
     Reminder,
 )
-from .rate_limits import RateLimited, take
 from .senders import SENDERS
 
 DIGEST_KIND = "digest"

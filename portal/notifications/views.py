@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from branches.access import has_permission
 
-from . import notifications as service
-from .forms_notifications import EmailChangeForm, PreferenceForm
-from .models_notifications import Notification, Reminder
+from . import services as service
+from .forms import EmailChangeForm, PreferenceForm
+from .models import Notification, Reminder
 
 FILTERS = {
     "unread": {"read_at__isnull": True},
@@ -171,8 +171,8 @@ def email_verify(request, token):
 def delivery_failures(request):
     if not has_permission(request.user, "notifications.defaults"):
         raise PermissionDenied
-    from .models_notifications import Delivery, DeliveryState
-    from .models_robots import RobotPost
+    from ..models_robots import RobotPost
+    from .models import Delivery, DeliveryState
 
     failed = (
         Delivery.objects.filter(state=DeliveryState.FAILED)

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import outbound
-from .models_notifications import NotificationPreference
+from .. import outbound
+from .models import NotificationPreference
 
 HOURS = [("", _("— none —"))] + [(h, f"{h:02d}:00") for h in range(24)]
 
