@@ -79,7 +79,6 @@ class PortalState(models.Model):
         return f"{self.key} @ {self.at:%Y-%m-%d %H:%M:%S}"
 
 
-from .models_robots import GroupRobot, RobotPlatform, RobotPost  # noqa: E402,F401  (group robots)
 from .notifications.models import (  # noqa: E402,F401  (notification engine tables)
     Channel,
     Delivery,
@@ -90,6 +89,7 @@ from .notifications.models import (  # noqa: E402,F401  (notification engine tab
     NotificationPreference,
     Reminder,
 )
+from .robots.models import GroupRobot, RobotPlatform, RobotPost  # noqa: E402,F401  (group robots)
 
 
 class UserSession(models.Model):

@@ -63,7 +63,7 @@ def deliver(delivery_ids: list[int]):
 @shared_task(name="portal.tasks.post_to_groups", ignore_result=True, acks_late=True)
 def post_to_groups(post_ids: list[int]):
     """Group robot aggregates; failures are recorded on the row with their own backoff."""
-    from .robots import deliver_posts
+    from .robots.services import deliver_posts
 
     deliver_posts(post_ids)
 

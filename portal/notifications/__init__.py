@@ -14,7 +14,6 @@ delivered on each person's channels.
 read from ``services`` when first asked for (so importing the models does not load the services).
 """
 
-
 from importlib import import_module
 
 SUBMODULES = {"channels", "email_addresses", "engine", "forms", "messenger", "models", "senders"}

@@ -73,7 +73,7 @@ def robot_text_of(notification) -> str:
 
 def send_webhook(notification, url: str) -> None:
     """A personal 企业微信 / 钉钉 robot: counts and a link only, split under the robot's size limit."""
-    from .. import robot_messages
+    from ..robots import messages as robot_messages
 
     if not settings.NOTIFY_BASE_URL:
         raise ChannelError("NOTIFY_BASE_URL is not set: robot messages need absolute links", permanent=True)

@@ -28,7 +28,8 @@ from django.utils import timezone
 from branches.events import Due
 from branches.jobs import enqueue
 
-from .. import robots, services
+from .. import services
+from ..robots import services as robots
 from . import services as notifications
 from .services import as_datetime, due_deliveries, pending_recipients, record_due  # noqa: F401  (old paths)
 

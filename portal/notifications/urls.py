@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .. import views_robots
+from ..robots import views as views_robots
 from . import views
 
 app_name = "notifications"

@@ -171,7 +171,7 @@ def email_verify(request, token):
 def delivery_failures(request):
     if not has_permission(request.user, "notifications.defaults"):
         raise PermissionDenied
-    from ..models_robots import RobotPost
+    from ..robots.models import RobotPost
     from .models import Delivery, DeliveryState
 
     failed = (

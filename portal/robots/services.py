@@ -23,11 +23,12 @@ from branches import audit
 from branches.audit import snapshot
 from branches.models import Organization
 
-from . import outbound, robot_messages
-from .models_robots import GroupRobot, RobotPlatform, RobotPost
-from .notifications.channels import absolute
-from .notifications.models import DeliveryState, Reminder
-from .notifications.summaries import LAGGARDS, WEEKLY
+from .. import outbound
+from ..notifications.channels import absolute
+from ..notifications.models import DeliveryState, Reminder
+from ..notifications.summaries import LAGGARDS, WEEKLY
+from . import messages as robot_messages
+from .models import GroupRobot, RobotPlatform, RobotPost
 
 AUDITED = ["organization", "name", "platform", "keyword", "enabled"]
 PERMISSION = "robots.manage"
@@ -153,7 +154,7 @@ def aggregate_texts(robots: list[GroupRobot], *, since: datetime.datetime, until
 
 
 def _group_hour_ok(local: datetime.datetime) -> bool:
-    from .notifications.services import default_preferences
+    from ..notifications.services import default_preferences
 
     pref = default_preferences()
     return local.hour >= pref.digest_hour and not pref.is_quiet(local.hour)
@@ -205,7 +206,7 @@ def due_posts(now: datetime.datetime) -> list[int]:
 
 def deliver_post(post_id: int, *, now: datetime.datetime | None = None, send=None) -> bool:
     """Claim one post, send the parts not yet sent, record the outcome. True if complete."""
-    from .rate_limits import RateLimited, take
+    from ..rate_limits import RateLimited, take
 
     now = now or timezone.now()
     stale = now - datetime.timedelta(seconds=settings.NOTIFY_DELIVERY_LEASE_SECONDS)

@@ -12,10 +12,10 @@ from django.views.generic import ListView
 from branches.access import has_permission
 from branches.mixins import ScopedMixin
 
-from . import robots as service
-from .forms_robots import GroupRobotForm
-from .models_robots import GroupRobot, RobotPost
-from .notifications.models import DeliveryState
+from ..notifications.models import DeliveryState
+from . import services as service
+from .forms import GroupRobotForm
+from .models import GroupRobot, RobotPost
 
 
 class GroupRobotListView(ScopedMixin, ListView):

@@ -20,7 +20,7 @@ from urllib.parse import quote_plus
 
 from django.conf import settings
 
-from . import outbound
+from .. import outbound
 
 # Known robot error codes, in words (the answer's own text is never stored).
 ROBOT_ERRORS = {

@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 from branches.crypto import EncryptedTextField
 from branches.querysets import ScopedQuerySet
 
-from .notifications.models import DeliveryState
+from ..notifications.models import DeliveryState
 
 
 class RobotPlatform(models.TextChoices):

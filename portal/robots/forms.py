@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
 
-from .models_robots import RobotPlatform
+from .models import RobotPlatform
 
 
 class GroupRobotForm(forms.Form):
