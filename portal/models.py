@@ -143,4 +143,4 @@ _SYSTEMS = [
     ("Mac OS X", "macOS"),
     ("Linux", "Linux"),
 ]
-from .models_dashboards import MetricSnapshot  # noqa: E402,F401  dashboards' pre-computed figures
+from .dashboards.models import MetricSnapshot  # noqa: E402,F401  dashboards' pre-computed figures

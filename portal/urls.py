@@ -52,8 +52,8 @@ urlpatterns = [
 ]
 
 urlpatterns += [path("", include("portal.security.urls"))]
-urlpatterns += [path("dashboard/", include("portal.urls_dashboards"))]
+urlpatterns += [path("dashboard/", include("portal.dashboards.urls"))]
 if settings.DEBUG or settings.BENCH:
-    from .views_dashboards import bench_floor
+    from .dashboards.views import bench_floor
 
     urlpatterns += [path("bench/floor", bench_floor, name="bench-floor")]

@@ -11,6 +11,7 @@ from branches import audit, events, services
 from branches.models import AuditEntry, Member, MemberCategory, OrganizationKind
 from branches.periods import period_containing
 from portal import dashboards
+from portal.dashboards import figures
 from portal.models import MetricSnapshot
 from tests.portal.dashboard_helpers import temporary_metric
 
@@ -245,7 +246,7 @@ def test_todo_lists_only_the_callers_due_items_from_the_reminder_providers(world
         yield _due(world.secretary, "召开本月主题党日")
         yield _due(world.outsider, "别人的待办")
 
-    monkeypatch.setattr(dashboards, "reminder_providers", lambda: [provider])
+    monkeypatch.setattr(figures, "reminder_providers", lambda: [provider])
     html = client_for(world.secretary).get(reverse("dashboards:todo")).content.decode()
     assert "召开本月主题党日" in html and 'href="/act/"' in html
     assert "别人的待办" not in html
@@ -257,13 +258,13 @@ def test_todo_puts_urgent_and_earliest_items_first(world, monkeypatch):
         yield _due(world.secretary, "sooner", due_at=datetime.date(2026, 1, 1))
         yield _due(world.secretary, "urgent", due_at=datetime.date(2026, 3, 1), urgent=True)
 
-    monkeypatch.setattr(dashboards, "reminder_providers", lambda: [provider])
+    monkeypatch.setattr(figures, "reminder_providers", lambda: [provider])
     titles = [i.title for i in dashboards.todo_for(world.secretary, timezone.now())]
     assert titles == ["urgent", "sooner", "later"]
 
 
 def test_an_empty_todo_says_what_will_appear(world, client_for, monkeypatch):
-    monkeypatch.setattr(dashboards, "reminder_providers", lambda: [])
+    monkeypatch.setattr(figures, "reminder_providers", lambda: [])
     response = client_for(world.member).get(reverse("dashboards:todo"))
     assert response.status_code == 200 and 'data-testid="empty-state"' in response.content.decode()
 

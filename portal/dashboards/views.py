@@ -15,7 +15,7 @@ from branches.mixins import ScopedMixin, breadcrumbs_for
 from branches.models import Organization
 from branches.periods import parse, period_containing
 
-from . import dashboards
+from . import figures as dashboards
 
 PERIOD_KINDS = ("month", "quarter", "year")
 
@@ -204,7 +204,7 @@ class AnnualSummaryDocumentView(AnnualSummaryView):
     def render_to_response(self, context, **kwargs):
         from branches.documents import respond
 
-        from .documents import annual_summary_document
+        from ..documents import annual_summary_document
 
         fmt = self.fmt
         board = context["board"]

@@ -24,7 +24,8 @@ from branches import audit, metric_registry, stats
 from branches.models import Organization, OrganizationKind
 from branches.periods import Period, period_containing
 
-from .models import MetricSnapshot, PortalState
+from ..models import PortalState
+from .models import MetricSnapshot
 
 # Metrics that describe the register as it stands now (not a period's activity):
 # refreshed and read for the current month only.
@@ -214,7 +215,7 @@ def refresh_summaries(*, actor, now: datetime.datetime | None = None, history: b
     return detail
 
 
-# Rendered dashboard pages are cached (views_dashboards) under this generation: every refresh of the
+# Rendered dashboard pages are cached (dashboards/views.py) under this generation: every refresh of the
 # figures and every change to the organisation tree starts a new one, so a cached page never outlives
 # the data it shows. Monotonic in the cache, so tests and processes never meet an old page.
 GENERATION_KEY = "dashboards:generation"
