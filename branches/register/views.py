@@ -17,11 +17,11 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 
-from . import audit, excel, idnumbers, register, services
-from .access import has_permission
-from .crypto import blind_index
-from .mixins import PaginatedMixin, ScopedMixin, breadcrumbs_for
-from .models import (
+from .. import audit, idnumbers, services
+from ..access import has_permission
+from ..crypto import blind_index
+from ..mixins import PaginatedMixin, ScopedMixin, breadcrumbs_for
+from ..models import (
     CommitteeSeat,
     DevelopmentStep,
     Member,
@@ -32,8 +32,12 @@ from .models import (
     Transfer,
     TransferStatus,
 )
-from .models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
-from .register_forms import (
+from ..models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
+from ..roster.search import masked_filters, search_query
+from ..roster.views import MemberImportView, import_template  # noqa: F401  (urls use this module)
+from . import excel
+from . import services as register
+from .forms import (
     MemberFilterForm,
     MemberForm,
     MoveForm,
@@ -45,8 +49,6 @@ from .register_forms import (
     TermForm,
     TransferForm,
 )
-from .roster.search import masked_filters, search_query
-from .roster.views import MemberImportView, import_template  # noqa: F401  (urls use this module)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -17,8 +17,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit, elections, rules
-from .development import (  # noqa: F401  (the pipeline's old import path)
+from .. import audit, elections, rules
+from ..development import (  # noqa: F401  (the pipeline's old import path)
     STEP_CATEGORY,
     STEP_NEEDS,
     NextStep,
@@ -27,8 +27,8 @@ from .development import (  # noqa: F401  (the pipeline's old import path)
     probation_end,
     record_step,
 )
-from .history import add_event
-from .models import (
+from ..history import add_event
+from ..models import (
     CommitteePosition,
     CommitteeSeat,
     EventKind,
@@ -42,8 +42,8 @@ from .models import (
     TransferScope,
     TransferStatus,
 )
-from .models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
-from .services import _require
+from ..models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
+from ..services import _require
 
 TERM_FIELDS = [
     "organization",
