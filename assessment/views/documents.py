@@ -7,8 +7,8 @@ from django.views.generic import DetailView
 from branches.documents import respond
 from branches.mixins import ScopedMixin
 
-from . import documents
-from .models import AssessmentCycle, BranchAssessment
+from .. import documents
+from ..models import AssessmentCycle, BranchAssessment
 
 
 class ResultNoticeView(ScopedMixin, DetailView):

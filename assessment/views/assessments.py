@@ -23,8 +23,8 @@ from branches.mixins import PaginatedMixin, ScopedMixin, breadcrumbs_for
 from branches.models import Organization
 from branches.uploads import serve
 
-from . import exports, selectors, services, windows
-from .forms import (
+from .. import exports, selectors, services, windows
+from ..forms import (
     CycleWindowsForm,
     DimensionFormSet,
     GradeFormSet,
@@ -33,7 +33,7 @@ from .forms import (
     OpenCycleForm,
     SystemSettingsForm,
 )
-from .models import (
+from ..models import (
     Appeal,
     AppealStatus,
     AssessmentCycle,
