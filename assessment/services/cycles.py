@@ -18,8 +18,8 @@ from branches.models import Organization, OrganizationKind
 from branches.periods import period_containing
 from branches.uploads import store_upload
 
-from . import params, scoring, selectors, windows
-from .models import (
+from .. import params, scoring, selectors, windows
+from ..models import (
     Appeal,
     AppealStatus,
     AssessmentCycle,
