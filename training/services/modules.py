@@ -24,7 +24,7 @@ from branches.models import Member, Organization, RoleGrant
 from branches.models.members import ACTIVE_STATUSES
 from branches.roles import Role
 
-from .models import (
+from ..models import (
     Assignment,
     Attendance,
     AttendanceStatus,
@@ -50,7 +50,7 @@ from .models import (
     StudyPolicy,
     TrainingClass,
 )
-from .sanitize import clean_html
+from ..sanitize import clean_html
 
 LEADER_ROLES = (Role.SECRETARY, Role.BRANCH_COMMITTEE, Role.COMMITTEE_STAFF)
 

@@ -22,8 +22,8 @@ from branches import periods
 from branches.mixins import PaginatedMixin, ScopedMixin, breadcrumbs_for
 from branches.models import Member, Organization
 
-from . import exports, metrics, services
-from .forms import (
+from .. import exports, metrics, services
+from ..forms import (
     AssignForm,
     ClaimForm,
     ClassForm,
@@ -35,7 +35,7 @@ from .forms import (
     SessionForm,
     SignInForm,
 )
-from .models import (
+from ..models import (
     Assignment,
     AttendanceStatus,
     ClaimStatus,
@@ -235,7 +235,7 @@ class ItemView(ScopedMixin, DetailView):
                 open_attempt=open_attempt,
             )
             if open_attempt:
-                from .models import Question
+                from ..models import Question
 
                 qs = {
                     q.pk: q
@@ -786,7 +786,7 @@ class ClassCreateView(LoginRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        from .models import Audience
+        from ..models import Audience
 
         data = form.cleaned_data
         people = services.audience_members(
