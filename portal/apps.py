@@ -19,7 +19,7 @@ class PortalConfig(AppConfig):
 
         from branches.models import Organization
 
-        from .dashboards.figures import bump_generation
+        from .dashboards.snapshots import bump_generation
         from .security import signals  # noqa: F401
 
         def tree_changed(**kwargs):

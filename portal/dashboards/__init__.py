@@ -1,9 +1,9 @@
 """Dashboards: pre-computed figures per organisation and period, read by the pages and charts.
 
 - ``models``: ``MetricSnapshot`` (app label ``portal``);
-- ``figures``: the write side (``refresh_summaries``: every registered metric for every
-  organisation, stored as snapshots; the page-cache generation) and the read side
-  (``dashboard_for``, ``chart_payload``) and the to-do list;
+- ``snapshots``: the write side (``refresh_summaries``: every registered metric for every
+  organisation, stored as snapshots; the page-cache generation);
+- ``figures``: the read side (``dashboard_for``, ``chart_payload``) and the to-do list;
 - ``views``, ``urls``: the pages, the chart data, the Excel export and the annual summary.
 
 ``from portal import dashboards; dashboards.refresh_summaries(...)`` keeps working: names not
@@ -12,7 +12,7 @@ found here are read from the modules above when first asked for.
 
 from importlib import import_module
 
-SUBMODULES = ("figures",)
+SUBMODULES = ("snapshots", "figures")
 
 
 def __getattr__(name: str):

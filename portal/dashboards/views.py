@@ -15,7 +15,7 @@ from branches.mixins import ScopedMixin, breadcrumbs_for
 from branches.models import Organization
 from branches.periods import parse, period_containing
 
-from . import figures as dashboards
+from . import figures, snapshots
 
 PERIOD_KINDS = ("month", "quarter", "year")
 
@@ -34,7 +34,7 @@ def _period(request, today):
 @login_required
 def dashboard_home(request):
     """The caller's own dashboard: the top organisation of their grants."""
-    org = dashboards.root_for(request.user)
+    org = figures.root_for(request.user)
     if org is None:
         raise Http404
     return redirect("dashboards:org", pk=org.pk)
@@ -52,8 +52,8 @@ class OrgDashboardMixin(ScopedMixin):
     def board(self, refreshed_at=False):
         today = timezone.localdate()
         period = _period(self.request, today)
-        limit = None if (self.show_all or self.request.GET.get("all")) else dashboards.RANKING_LIMIT
-        return dashboards.dashboard_for(
+        limit = None if (self.show_all or self.request.GET.get("all")) else snapshots.RANKING_LIMIT
+        return figures.dashboard_for(
             self.object,
             period,
             today=today,
@@ -65,7 +65,7 @@ class OrgDashboardMixin(ScopedMixin):
 
 class DashboardView(OrgDashboardMixin, DetailView):
     """The page. Its figures are cached as rendered HTML (``{% cache %}`` in the template) for the
-    organisation, period, ranking, day and language, under ``dashboards.generation()``: the board is only
+    organisation, period, ranking, day and language, under ``snapshots.generation()``: the board is only
     computed when that fragment is not cached yet. Everything personal (menu, breadcrumbs) stays outside."""
 
     template_name = "portal/dashboard_detail.html"
@@ -74,14 +74,14 @@ class DashboardView(OrgDashboardMixin, DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        refreshed_at = dashboards.last_refresh()
+        refreshed_at = snapshots.last_refresh()
         ctx.update(
             board=SimpleLazyObject(lambda: self.board(refreshed_at)),
             period=_period(self.request, today),
             refreshed_at=refreshed_at,
-            page_cache=dashboards.page_cache_seconds() if refreshed_at else 0,
+            page_cache=snapshots.page_cache_seconds() if refreshed_at else 0,
             page_version=(
-                dashboards.generation(),
+                snapshots.generation(),
                 refreshed_at,
                 today,
                 get_language(),
@@ -105,7 +105,7 @@ class DashboardChartsView(OrgDashboardMixin, DetailView):
 
     def render_to_response(self, context, **kwargs):
         board = self.board()
-        return JsonResponse(dashboards.chart_payload(board), json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(figures.chart_payload(board), json_dumps_params={"ensure_ascii": False})
 
 
 class DashboardExportView(OrgDashboardMixin, DetailView):
@@ -191,7 +191,7 @@ class AnnualSummaryView(OrgDashboardMixin, DetailView):
             period = period_containing("year", today.replace(year=year, month=1, day=1))
         except (TypeError, ValueError):
             period = period_containing("year", today)
-        ctx["board"] = dashboards.dashboard_for(self.object, period, today=today, limit=None)
+        ctx["board"] = figures.dashboard_for(self.object, period, today=today, limit=None)
         ctx["generated_at"] = timezone.now()
         return ctx
 
@@ -214,7 +214,7 @@ class AnnualSummaryDocumentView(AnnualSummaryView):
 
 @login_required
 def todo(request):
-    items = dashboards.todo_for(request.user, timezone.now())
+    items = figures.todo_for(request.user, timezone.now())
     return render(request, "portal/todo_list.html", {"items": items})
 
 
