@@ -89,6 +89,6 @@ def refresh_summaries(history: bool = False):
     """Recompute the dashboards' figures (current periods; with ``history`` the past two years)."""
     from branches import audit
 
-    from . import dashboards
+    from .dashboards import snapshots
 
-    dashboards.refresh_summaries(actor=audit.SYSTEM, history=history)
+    snapshots.refresh_summaries(actor=audit.SYSTEM, history=history)
