@@ -86,4 +86,4 @@ bench: setup-dev
 	$(PYTHON) bench/run.py --scale $(SCALE)
 
 clean:
-	rm -rf var/staticfiles var/broker
+	rm -rf var/staticfiles var/broker control

@@ -105,7 +105,7 @@ TEMPLATES = [
 ]
 
 # Embedded defaults keep their files here (SQLite, filesystem broker, uploads).
-for _folder in (VAR_DIR, VAR_DIR / "broker" / "queue", VAR_DIR / "broker" / "processed"):
+for _folder in (VAR_DIR, *(VAR_DIR / "broker" / name for name in ("queue", "processed", "control"))):
     _folder.mkdir(parents=True, exist_ok=True)
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'portal.sqlite3'}", var_dir=VAR_DIR)}
@@ -136,6 +136,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        # The exchange table (kombu's default is ./control, a stray folder wherever the worker starts).
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 )
