@@ -58,6 +58,7 @@ chromium:
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(PYTHON) scripts/check_imports.py
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
@@ -66,6 +67,7 @@ format: $(VENV)/.installed-dev
 test: setup-dev chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(PYTHON) scripts/check_imports.py
 	$(PYTHON) manage.py makemigrations --check --dry-run
 	$(BIN)/bandit -q -ll -c pyproject.toml -r portal branches training assessment supervision
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -92,4 +94,4 @@ bench: setup-dev $(BENCH_VENV)/.installed
 	LOCUST=$(BENCH_VENV)/bin/locust $(PYTHON) bench/run.py --scale $(SCALE)
 
 clean:
-	rm -rf var/staticfiles var/broker
+	rm -rf var/staticfiles var/broker control

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_documents
+from . import views
 
 app_name = "assessment"
 
@@ -14,10 +14,10 @@ urlpatterns = [
     path("cycles/new/", views.CycleCreateView.as_view(), name="cycle_create"),
     path("cycles/<int:pk>/", views.CycleDetailView.as_view(), name="cycle_detail"),
     path("cycles/<int:pk>/export.xlsx", views.CycleExportView.as_view(), name="cycle_export"),
-    path("cycles/<int:pk>/result-notice.docx", views_documents.ResultNoticeView.as_view(), name="result_notice"),
+    path("cycles/<int:pk>/result-notice.docx", views.ResultNoticeView.as_view(), name="result_notice"),
     path(
         "cycles/<int:pk>/result-notice.pdf",
-        views_documents.ResultNoticeView.as_view(fmt="pdf"),
+        views.ResultNoticeView.as_view(fmt="pdf"),
         name="result_notice_pdf",
     ),
     path("cycles/<int:pk>/windows/", views.CycleWindowsView.as_view(), name="cycle_windows"),

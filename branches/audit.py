@@ -6,10 +6,23 @@ import datetime
 import decimal
 import uuid
 
+from django.apps import apps
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
-from .models import AuditEntry
+# Models are read through the app registry: the models call back into this module (and
+# ``audit_chain``) when they save, so importing them here would tie the two in a circle.
+
+
+def _model(name: str):
+    return apps.get_model("branches", name)
+
+
+def __getattr__(name: str):  # ``audit.AuditEntry`` keeps working for callers
+    if name == "AuditEntry":
+        return _model("AuditEntry")
+    raise AttributeError(name)
+
 
 SYSTEM_ACTOR_NAME = "system"
 # Fields that must never reach the audit log in clear.
@@ -68,7 +81,7 @@ def snapshot(obj: models.Model | None, fields: list[str] | None = None) -> dict 
 
 
 def _organization_of(obj):
-    from .models import Organization
+    Organization = _model("Organization")
 
     if obj is None:
         return None
@@ -97,7 +110,7 @@ def record(
     object_id: str | None = None,
     object_repr: str | None = None,
     ip: str | None = None,
-) -> AuditEntry:
+) -> AuditEntry:  # noqa: F821
     """Record one change. ``actor`` is a user or ``SYSTEM`` (or None for SYSTEM)."""
     actor = actor or SYSTEM
     is_user = getattr(actor, "pk", None) is not None
@@ -105,7 +118,7 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
-    return AuditEntry.objects.create(
+    return _model("AuditEntry").objects.create(
         actor=actor if is_user else None,
         actor_name=getattr(actor, "username", str(actor)),
         action=action,
@@ -119,13 +132,14 @@ def record(
     )
 
 
-def record_many(actor, action: str, objs, *, after=None, ip: str | None = None) -> list[AuditEntry]:
+def record_many(actor, action: str, objs, *, after=None, ip: str | None = None) -> list:
     """One entry per object, as ``record`` would write them, in one batch (imports, fan-outs).
 
     ``after`` is a function of the object giving its "after" values (e.g. a snapshot).
     """
     actor = actor or SYSTEM
     is_user = getattr(actor, "pk", None) is not None
+    AuditEntry = _model("AuditEntry")
     entries = [
         AuditEntry(
             actor=actor if is_user else None,

@@ -19,6 +19,7 @@ import ipaddress
 import json
 import os
 
+from django.apps import apps
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, transaction
@@ -91,7 +92,7 @@ def seal_many(entries, *, using: str = "default") -> None:
     two per entry; the chain is the same as if each entry had been sealed on its own. Partitions are
     locked in a fixed order, so two batches cannot deadlock on each other's heads.
     """
-    from .models import AuditChainHead
+    AuditChainHead = apps.get_model("branches", "AuditChainHead")
 
     connection = connections[using]
     by_chain: dict[str, list] = {}
@@ -164,7 +165,8 @@ class _ChainWalk:
 
 def verify(*, using: str = "default") -> dict:
     """Walk every chain; ``{"ok", "checked", "chains", "problem"}`` with the first broken link."""
-    from .models import AuditChainHead, AuditEntry
+    AuditChainHead = apps.get_model("branches", "AuditChainHead")
+    AuditEntry = apps.get_model("branches", "AuditEntry")
 
     heads = {h.chain: h for h in AuditChainHead.objects.using(using).all()}
     result = {"ok": True, "checked": 0, "chains": len(heads), "problem": None}
@@ -232,7 +234,8 @@ def _merge(existing: list[list], new: list[list]) -> list[list]:
 @transaction.atomic
 def record_pruned(ids) -> dict[str, list[list]]:
     """Before deleting archived entries: record each pruned range and its bridging MAC in the heads."""
-    from .models import AuditChainHead, AuditEntry
+    AuditChainHead = apps.get_model("branches", "AuditChainHead")
+    AuditEntry = apps.get_model("branches", "AuditEntry")
 
     rows = AuditEntry.objects.filter(pk__in=list(ids)).exclude(chain="").order_by("chain", "seq")
     ranges = _ranges(rows.values_list("chain", "seq", "mac"))
@@ -274,6 +277,6 @@ def verify_and_record(*, actor=None, ip: str | None = None) -> dict:
 
 def latest_verification():
     """The most recent recorded verification (one query), or None."""
-    from .models import AuditEntry
+    AuditEntry = apps.get_model("branches", "AuditEntry")
 
     return AuditEntry.objects.filter(action=VERIFIED_ACTION).order_by("-id").first()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from . import audit, rules
 from .calendar import ONE_DAY, WorkCalendar
+from .history import add_event
 from .models import DevelopmentStep, EventKind, Member, MemberCategory, StepKind
 from .services import _require, update_member
 
@@ -77,8 +78,6 @@ def record_step(
     today: datetime.date | None = None,
 ) -> DevelopmentStep:
     """Record one development step with its date; moves the category when the step says so."""
-    from .register import add_event
-
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
     _require(actor, "member.change", member.organization)
     today = today or timezone.localdate()

@@ -18,13 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import register, rules
+from . import rules
 from .access import holders
 from .events import Due
 from .meetings import reminders as _meetings
 from .memberfile import reminders as _memberfile
 from .models import Member, MemberCategory, Organization
 from .models.members import ACTIVE_STATUSES
+from .register import services as register
 from .roles import Role
 
 

@@ -1,6 +1,7 @@
 from celery import shared_task
 
-from . import audit, register
+from . import audit
+from .register import services as register
 
 
 @shared_task(name="branches.tasks.expire_transfers", ignore_result=True, acks_late=True)

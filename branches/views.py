@@ -4,10 +4,10 @@ from django.db.models.lookups import StartsWith
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
-from . import register
 from .access import has_permission
 from .mixins import PaginatedMixin, ScopedMixin, breadcrumbs_for
 from .models import CommitteeSeat, Member, Organization
+from .register import services as register
 
 
 def _with_counts(queryset):
@@ -93,7 +93,7 @@ class OrganizationDetailView(ScopedMixin, DetailView):
         ctx["children"] = _with_counts(Organization.objects.visible_to(self.request.user).filter(parent=org)).order_by(
             "order", "name"
         )
-        from .views_register import organization_register_context
+        from .register.views import organization_register_context
 
         ctx.update(organization_register_context(self.request, org))
         return ctx

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches import audit, events
+from branches import audit, events, jobs
 from branches.models import Member, Organization, RoleGrant
 from branches.roles import Role
 from branches.uploads import store_upload
@@ -173,9 +173,7 @@ def _publish(actor, notice: Notice, *, publish_at=None, now) -> None:
     audit.record(actor, "notice.publish", notice, before=before, after=audit.snapshot(notice))
     if not notice.scheduled:
         # Scheduled notices are announced by the reminder sweep once their time comes (reminders.py).
-        from .tasks import announce_notice
-
-        transaction.on_commit(lambda: announce_notice.delay(notice.pk, "notices.published"))
+        jobs.enqueue_on_commit("notices.tasks.announce_notice", notice.pk, "notices.published")
 
 
 @transaction.atomic
@@ -319,9 +317,7 @@ def withdraw_notice(*, actor, notice: Notice, reason: str, now=None) -> Notice:
     notice.withdraw_reason = reason.strip()[:300]
     notice.save(update_fields=["status", "withdrawn_at", "withdraw_reason", "updated_at"])
     audit.record(actor, "notice.withdraw", notice, before=before, after=audit.snapshot(notice))
-    from .tasks import announce_notice
-
-    transaction.on_commit(lambda: announce_notice.delay(notice.pk, "notices.withdrawn"))
+    jobs.enqueue_on_commit("notices.tasks.announce_notice", notice.pk, "notices.withdrawn")
     return notice
 
 
@@ -355,10 +351,9 @@ def correct_notice(*, actor, notice: Notice, title: str, body: str, change_note:
     audit.record(
         actor, "notice.correct", notice, before=before, after={**audit.snapshot(notice), "change_note": change_note}
     )
-    from .tasks import announce_notice
 
     kind = f"notices.corrected.v{notice.version}"
-    transaction.on_commit(lambda: announce_notice.delay(notice.pk, kind))
+    jobs.enqueue_on_commit("notices.tasks.announce_notice", notice.pk, kind)
     return notice
 
 

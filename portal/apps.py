@@ -10,7 +10,7 @@ class PortalConfig(AppConfig):
         from branches.events import notify
         from branches.roles import Role, register_permissions
 
-        from .notifications import on_notify
+        from .notifications.services import on_notify
 
         register_permissions({"notifications.defaults": {Role.COMMITTEE_STAFF}})
         register_permissions({"robots.manage": {Role.COMMITTEE_STAFF, Role.UNIT_ADMIN, Role.SECRETARY}})
@@ -19,7 +19,7 @@ class PortalConfig(AppConfig):
 
         from branches.models import Organization
 
-        from .dashboards import bump_generation
+        from .dashboards.snapshots import bump_generation
         from .security import signals  # noqa: F401
 
         def tree_changed(**kwargs):
@@ -32,3 +32,8 @@ class PortalConfig(AppConfig):
         from .security.admin_duties import audit_every_admin
 
         audit_every_admin()
+        # Every app's tasks module is loaded now, so a task queued by name (branches.jobs) resolves here
+        # too (eager mode in tests, the web process) and not only in the worker.
+        from .celery import app
+
+        app.autodiscover_tasks(force=True)

@@ -18,6 +18,6 @@ def notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from .notifications import unread_count
+    from .notifications.services import unread_count
 
     return {"unread_notifications": unread_count(user)}

@@ -16,7 +16,7 @@ from django.utils import timezone
 from branches import audit
 from branches.demo import DEMO_PASSWORD
 
-from .models_notifications import Notification, Reminder
+from .notifications.models import Notification, Reminder
 
 ITEMS = {
     "secretary": [
@@ -110,9 +110,9 @@ def _seed_admins(ctx) -> None:
 
 
 def _seed_dashboards(ctx) -> None:
-    from portal import dashboards
+    from portal.dashboards import snapshots
 
-    detail = dashboards.refresh_summaries(actor=audit.SYSTEM, history=True)
+    detail = snapshots.refresh_summaries(actor=audit.SYSTEM, history=True)
     ctx.log(f"    dashboards: {detail['rows']} figures")
 
 

@@ -79,7 +79,7 @@ class PortalState(models.Model):
         return f"{self.key} @ {self.at:%Y-%m-%d %H:%M:%S}"
 
 
-from .models_notifications import (  # noqa: E402,F401  (notification engine tables)
+from .notifications.models import (  # noqa: E402,F401  (notification engine tables)
     Channel,
     Delivery,
     DeliveryState,
@@ -89,7 +89,7 @@ from .models_notifications import (  # noqa: E402,F401  (notification engine tab
     NotificationPreference,
     Reminder,
 )
-from .models_robots import GroupRobot, RobotPlatform, RobotPost  # noqa: E402,F401  (group robots)
+from .robots.models import GroupRobot, RobotPlatform, RobotPost  # noqa: E402,F401  (group robots)
 
 
 class UserSession(models.Model):
@@ -143,4 +143,4 @@ _SYSTEMS = [
     ("Mac OS X", "macOS"),
     ("Linux", "Linux"),
 ]
-from .models_dashboards import MetricSnapshot  # noqa: E402,F401  dashboards' pre-computed figures
+from .dashboards.models import MetricSnapshot  # noqa: E402,F401  dashboards' pre-computed figures

@@ -24,7 +24,7 @@ def _at(value: str | None):
 
 @shared_task(name="portal.tasks.reminder_sweep", ignore_result=True, acks_late=True)
 def reminder_sweep(at: str | None = None):
-    from .reminder_engine import run_sweep
+    from .notifications.engine import run_sweep
 
     run_sweep(_at(at))
 
@@ -32,7 +32,7 @@ def reminder_sweep(at: str | None = None):
 @shared_task(name="portal.tasks.dispatch_notifications", ignore_result=True, acks_late=True)
 def dispatch_notifications(at: str | None = None):
     """Build the digests whose hour has come and (re)send deliveries that are due."""
-    from .reminder_engine import dispatch
+    from .notifications.engine import dispatch
 
     dispatch(_at(at))
 
@@ -47,7 +47,7 @@ def dispatch_notifications(at: str | None = None):
     max_retries=5,
 )
 def build_digests(user_ids: list[int], at: str | None = None):
-    from .notifications import build_notifications
+    from .notifications.services import build_notifications
 
     build_notifications(user_ids, now=_at(at))
 
@@ -55,7 +55,7 @@ def build_digests(user_ids: list[int], at: str | None = None):
 @shared_task(name="portal.tasks.deliver", ignore_result=True, acks_late=True)
 def deliver(delivery_ids: list[int]):
     """Channel failures are recorded on the row with their own backoff (next_attempt_at)."""
-    from .notifications import deliver_many
+    from .notifications.services import deliver_many
 
     deliver_many(delivery_ids)
 
@@ -63,7 +63,7 @@ def deliver(delivery_ids: list[int]):
 @shared_task(name="portal.tasks.post_to_groups", ignore_result=True, acks_late=True)
 def post_to_groups(post_ids: list[int]):
     """Group robot aggregates; failures are recorded on the row with their own backoff."""
-    from .robots import deliver_posts
+    from .robots.services import deliver_posts
 
     deliver_posts(post_ids)
 
@@ -89,6 +89,6 @@ def refresh_summaries(history: bool = False):
     """Recompute the dashboards' figures (current periods; with ``history`` the past two years)."""
     from branches import audit
 
-    from . import dashboards
+    from .dashboards import snapshots
 
-    dashboards.refresh_summaries(actor=audit.SYSTEM, history=history)
+    snapshots.refresh_summaries(actor=audit.SYSTEM, history=history)

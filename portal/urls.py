@@ -35,7 +35,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("orgs/", include("branches.urls")),
     path("supervision/", include("supervision.urls")),
-    path("notifications/", include("portal.notification_urls")),
+    path("notifications/", include("portal.notifications.urls")),
     path("assessment/", include("assessment.urls")),
     path("training/", include("training.urls")),
     path("meetings/", include("branches.meetings.urls")),
@@ -52,8 +52,8 @@ urlpatterns = [
 ]
 
 urlpatterns += [path("", include("portal.security.urls"))]
-urlpatterns += [path("dashboard/", include("portal.urls_dashboards"))]
+urlpatterns += [path("dashboard/", include("portal.dashboards.urls"))]
 if settings.DEBUG or settings.BENCH:
-    from .views_dashboards import bench_floor
+    from .dashboards.views import bench_floor
 
     urlpatterns += [path("bench/floor", bench_floor, name="bench-floor")]

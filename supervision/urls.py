@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_documents
+from . import downloads, views
 
 app_name = "supervision"
 
@@ -25,16 +25,16 @@ urlpatterns = [
     path("cards/<int:pk>/revoke/", views.CardRevokeView.as_view(), name="card_revoke"),
     path("board/", views.BoardView.as_view(), name="board"),
     path("bulletin/", views.BulletinView.as_view(), name="bulletin"),
-    path("bulletin/document.docx", views_documents.BulletinDocumentView.as_view(), name="bulletin_docx"),
-    path("bulletin/document.pdf", views_documents.BulletinDocumentView.as_view(fmt="pdf"), name="bulletin_pdf"),
+    path("bulletin/document.docx", downloads.BulletinDocumentView.as_view(), name="bulletin_docx"),
+    path("bulletin/document.pdf", downloads.BulletinDocumentView.as_view(fmt="pdf"), name="bulletin_pdf"),
     path(
         "rectifications/<int:pk>/notice.docx",
-        views_documents.RectificationNoticeView.as_view(),
+        downloads.RectificationNoticeView.as_view(),
         name="rectification_notice",
     ),
     path(
         "rectifications/<int:pk>/notice.pdf",
-        views_documents.RectificationNoticeView.as_view(fmt="pdf"),
+        downloads.RectificationNoticeView.as_view(fmt="pdf"),
         name="rectification_notice_pdf",
     ),
     path("files/<int:pk>/", views.AttachmentView.as_view(), name="attachment"),

@@ -173,7 +173,7 @@ class TermViewSet(ScopedReadOnlyViewSet):
     @action(detail=False, methods=["post"])
     def record(self, request):
         """Record a new term (election) for an organisation in the caller's scope (404 outside)."""
-        from .. import register
+        from ..register import services as register
 
         data = TermRecordSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -10,8 +10,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from .. import excel
 from ..access import has_permission
+from ..register import excel
 from ..roster import staging
 
 

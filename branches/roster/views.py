@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from .. import excel
 from ..access import has_permission
-from ..register_forms import ImportForm
+from ..register import excel
+from ..register.forms import ImportForm
 from . import staging
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal import email_addresses
+from portal.notifications import email_addresses
 
 
 class EmailRequestSerializer(serializers.Serializer):

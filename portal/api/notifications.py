@@ -7,8 +7,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from portal import notifications as service
-from portal.models_notifications import Notification, Reminder
+from portal.notifications import services as service
+from portal.notifications.models import Notification, Reminder
 
 
 class ReminderItemSerializer(serializers.ModelSerializer):

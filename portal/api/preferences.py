@@ -5,8 +5,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal import notifications as service
-from portal.models_notifications import NotificationPreference
+from portal.notifications import services as service
+from portal.notifications.models import NotificationPreference
 
 
 class PreferenceSerializer(serializers.ModelSerializer):

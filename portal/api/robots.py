@@ -9,8 +9,8 @@ from rest_framework.exceptions import ValidationError
 
 from branches.api.base import ScopedModelViewSet
 from branches.models import Organization
-from portal import robots as service
-from portal.models_robots import GroupRobot, RobotPlatform
+from portal.robots import services as service
+from portal.robots.models import GroupRobot, RobotPlatform
 
 
 class GroupRobotSerializer(serializers.ModelSerializer):

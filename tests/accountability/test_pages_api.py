@@ -157,7 +157,7 @@ def test_api_refuses_bad_input_with_a_message(world, api_for):
 def test_report_figures_equal_the_dashboard_snapshot_for_the_same_org_and_year(world):
     """One source of truth: the figures filed with a report are the dashboards' figures for that year."""
     from portal.dashboards import refresh_summaries
-    from portal.models_dashboards import MetricSnapshot
+    from portal.dashboards.models import MetricSnapshot
     from tests.portal.dashboard_helpers import temporary_metric
 
     year = timezone.localdate().year

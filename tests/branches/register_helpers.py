@@ -5,7 +5,7 @@ import io
 from openpyxl import Workbook
 
 from branches import idnumbers
-from branches.excel import COLUMNS
+from branches.register.excel import COLUMNS
 
 HEADERS = [label + ("*" if required else "") for label, _f, required in COLUMNS]
 

@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
-from branches import excel
 from branches.models import AuditEntry, Member, MemberEvent
+from branches.register import excel
 from tests.branches.register_helpers import good_row, unique_id, workbook
 
 pytestmark = pytest.mark.django_db

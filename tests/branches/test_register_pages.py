@@ -3,8 +3,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from branches import audit, idnumbers, register, services
+from branches import audit, idnumbers, services
 from branches.models import AuditEntry, CommitteePosition, Member, MemberCategory, Transfer
+from branches.register import services as register
 
 pytestmark = pytest.mark.django_db
 VALID_ID = idnumbers.make("11010519800101123")

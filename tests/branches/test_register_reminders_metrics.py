@@ -2,9 +2,10 @@ import datetime
 
 import pytest
 
-from branches import audit, metric_registry, register, reminders, services
+from branches import audit, metric_registry, reminders, services
 from branches.models import MemberCategory, StepKind
 from branches.periods import period_containing
+from branches.register import services as register
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

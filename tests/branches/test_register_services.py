@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from branches import audit, register, rules, services
+from branches import audit, rules, services
 from branches.models import (
     AuditEntry,
     CommitteePosition,
@@ -18,6 +18,7 @@ from branches.models import (
     Transfer,
     TransferStatus,
 )
+from branches.register import services as register
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from branches import audit, elections, register, services
+from branches import audit, elections, services
 from branches.calendar import WorkCalendar
 from branches.development import full_membership_date
 from branches.meetings import compliance
@@ -23,6 +23,7 @@ from branches.models import (
     TermChange,
 )
 from branches.periods import parse
+from branches.register import services as register
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -5,9 +5,10 @@ import datetime
 
 import pytest
 
-from branches import audit, excel, services
+from branches import audit, services
 from branches.crypto import blind_index
 from branches.models import AuditEntry, Member, MemberEvent
+from branches.register import excel
 from branches.roster import values
 from tests.branches.roster_files import NATIONAL, make_id, person, xls, xlsx
 

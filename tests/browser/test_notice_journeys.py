@@ -27,7 +27,7 @@ def _as(browser, live_server, username, *, phone=False):
 def test_committee_publishes_a_receipt_notice_a_secretary_signs_on_a_phone_and_the_rest_are_reminded(
     browser, live_server, world
 ):
-    from portal.models_notifications import Reminder
+    from portal.notifications.models import Reminder
 
     committee = _as(browser, live_server, "committee")
     committee.goto(f"{live_server.url}/notices/new/")

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.models import Notification
-from portal.reminder_engine import run_sweep
+from portal.notifications.engine import run_sweep
 from tests.portal.notify_helpers import at, due, provider
 
 pytestmark = pytest.mark.django_db(transaction=True)

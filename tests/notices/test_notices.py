@@ -117,7 +117,7 @@ def test_statistics_page_runs_a_fixed_number_of_queries(world, client_for, djang
 
 
 def test_remind_notifies_the_unsigned(world, client_for):
-    from portal.models_notifications import Reminder
+    from portal.notifications.models import Reminder
 
     n = notice(world, audience=secretaries_of(world.unit_a))
     services.sign_notice(actor=world.secretary, notice=n)
@@ -133,8 +133,8 @@ def test_remind_notifies_the_unsigned(world, client_for):
 
 
 def test_the_worker_reminds_the_unsigned_once_before_the_deadline(world):
-    from portal.models_notifications import Reminder
-    from portal.reminder_engine import run_sweep
+    from portal.notifications.engine import run_sweep
+    from portal.notifications.models import Reminder
 
     n = notice(world, audience=secretaries_of(world.unit_a))
     deadline = n.receipt_deadline

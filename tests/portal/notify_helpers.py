@@ -6,7 +6,7 @@ import datetime
 from django.utils import timezone
 
 from branches.events import Due
-from portal import reminder_engine
+from portal.notifications import engine as reminder_engine
 
 TZ = timezone.get_default_timezone()
 

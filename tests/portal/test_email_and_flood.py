@@ -8,10 +8,10 @@ from django.core import mail
 from django.core.cache import cache
 
 from branches.models import AuditEntry
-from portal import email_addresses
 from portal.models import Delivery, Notification, NotificationPreference
-from portal.notifications import deliver_many
-from portal.reminder_engine import due_deliveries, run_sweep
+from portal.notifications import email_addresses
+from portal.notifications.engine import due_deliveries, run_sweep
+from portal.notifications.services import deliver_many
 from tests.portal.notify_helpers import at, due, provider
 from tests.portal.receivers import start_smtp
 
@@ -102,7 +102,7 @@ def test_a_retry_waits_for_the_end_of_quiet_hours(world, settings):
     NotificationPreference.objects.create(user=world.member, digest_hour=8, quiet_start=22, quiet_end=7)
     with provider([due(world.member)]):
         run_sweep(MORNING, run_inline=False, fan_out=False)
-    from portal.notifications import build_notifications
+    from portal.notifications.services import build_notifications
 
     build_notifications([world.member.pk], now=MORNING, enqueue=False)
     delivery = Delivery.objects.get()

@@ -9,10 +9,10 @@ import pytest
 from django.core.cache import cache
 
 from branches.models import AuditEntry
-from portal import robots
 from portal.models import GroupRobot, RobotPost
-from portal.reminder_engine import run_sweep
-from portal.robot_messages import split_text, utf8_len
+from portal.notifications.engine import run_sweep
+from portal.robots import services as robots
+from portal.robots.messages import split_text, utf8_len
 from tests.portal.notify_helpers import at, due, provider
 from tests.portal.receivers import PlatformRobot
 

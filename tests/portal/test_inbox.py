@@ -7,7 +7,7 @@ from django.utils import timezone
 from branches.events import notify
 from branches.models import AuditEntry, Organization
 from portal.models import Notification, NotificationPreference, Reminder
-from portal.reminder_engine import run_sweep
+from portal.notifications.engine import run_sweep
 from tests.portal.notify_helpers import at, due, provider
 
 pytestmark = pytest.mark.django_db

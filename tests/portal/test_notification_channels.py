@@ -6,8 +6,8 @@ import pytest
 
 from branches.models import AuditEntry
 from portal.models import Delivery, NotificationPreference
-from portal.notifications import deliver_many
-from portal.reminder_engine import due_deliveries, run_sweep
+from portal.notifications.engine import due_deliveries, run_sweep
+from portal.notifications.services import deliver_many
 from tests.portal.notify_helpers import at, due, provider
 from tests.portal.receivers import Robot, start_smtp
 
@@ -139,7 +139,7 @@ def test_a_claimed_delivery_is_not_sent_again_by_a_second_worker(world, robot):
     NotificationPreference.objects.create(user=world.secretary, email=False, webhook=True)
     with provider([due(world.secretary)]):
         run_sweep(MORNING, fan_out=False)
-    from portal.notifications import build_notifications, deliver_one
+    from portal.notifications.services import build_notifications, deliver_one
 
     build_notifications([world.secretary.pk], now=MORNING, enqueue=False)
     delivery = Delivery.objects.get()
@@ -153,7 +153,7 @@ def test_a_claim_left_by_a_killed_worker_is_taken_over_after_the_lease(world, ro
     NotificationPreference.objects.create(user=world.secretary, email=False, webhook=True)
     with provider([due(world.secretary)]):
         run_sweep(MORNING, fan_out=False)
-    from portal.notifications import build_notifications
+    from portal.notifications.services import build_notifications
 
     build_notifications([world.secretary.pk], now=MORNING, enqueue=False)
     Delivery.objects.update(state="sending", claimed_at=MORNING)
@@ -166,7 +166,7 @@ def test_the_dispatcher_does_not_queue_a_fresh_delivery_twice(world, robot):
     NotificationPreference.objects.create(user=world.secretary, email=False, webhook=True)
     with provider([due(world.secretary)]):
         run_sweep(MORNING, fan_out=False)
-    from portal.notifications import build_notifications
+    from portal.notifications.services import build_notifications
 
     build_notifications([world.secretary.pk], now=MORNING, enqueue=False)
     assert due_deliveries(MORNING + datetime.timedelta(seconds=30), grace=60) == []

@@ -12,7 +12,7 @@ import pytest
 from branches.models import AuditEntry
 from portal import outbound
 from portal.models import Delivery, NotificationPreference
-from portal.reminder_engine import run_sweep
+from portal.notifications.engine import run_sweep
 from tests.portal.notify_helpers import at, due, provider
 from tests.portal.receivers import Robot
 
@@ -260,7 +260,7 @@ def test_the_preferences_form_refuses_an_internal_robot_url_in_chinese(world, cl
 def test_the_preferences_service_refuses_it_too(world):
     from django.core.exceptions import ValidationError
 
-    from portal.notifications import update_preferences
+    from portal.notifications.services import update_preferences
 
     with pytest.raises(ValidationError):
         update_preferences(actor=world.member, data={"webhook": True, "webhook_url": "http://2130706433/"})

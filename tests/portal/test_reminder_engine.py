@@ -3,8 +3,8 @@ from django.core.management import call_command
 
 from branches.models import AuditEntry
 from portal.models import Delivery, Notification, NotificationPreference, Reminder
-from portal.notifications import build_notifications
-from portal.reminder_engine import run_sweep
+from portal.notifications.engine import run_sweep
+from portal.notifications.services import build_notifications
 from portal.services import last
 from tests.portal.notify_helpers import at, due, provider
 

@@ -1,8 +1,8 @@
 import pytest
 
 from portal.models import Reminder
-from portal.reminder_engine import run_sweep
-from portal.reminder_summaries import LAGGARDS, WEEKLY
+from portal.notifications.engine import run_sweep
+from portal.notifications.summaries import LAGGARDS, WEEKLY
 from tests.portal.notify_helpers import at, due, provider
 
 pytestmark = pytest.mark.django_db

@@ -199,7 +199,7 @@ def test_replacing_a_device_asks_for_the_current_code_even_when_verified(client_
 def test_replacing_a_device_with_the_current_code_swaps_it_audits_and_tells_the_holder(
     client_for, world, django_capture_on_commit_callbacks
 ):
-    from portal.models_notifications import Reminder
+    from portal.notifications.models import Reminder
 
     owner_device = totp_device_for(world.committee)
     c = client_for(world.committee)
@@ -214,7 +214,7 @@ def test_replacing_a_device_with_the_current_code_swaps_it_audits_and_tells_the_
 
 
 def test_first_enrolment_is_audited_and_tells_the_holder(world, django_capture_on_commit_callbacks):
-    from portal.models_notifications import Reminder
+    from portal.notifications.models import Reminder
 
     c = _password_only(world.inspector)
     c.get(reverse("otp-setup"))

@@ -49,3 +49,19 @@ def test_locale_and_time_zone():
 
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.TIME_ZONE == "Asia/Shanghai"
+
+
+def test_the_filesystem_broker_keeps_all_its_folders_under_var(tmp_path):
+    script = "from portal import settings as s; import json; print(json.dumps(s.CELERY_BROKER_TRANSPORT_OPTIONS))"
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env["PORTAL_VAR_DIR"] = str(tmp_path / "var")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    import json
+
+    options = json.loads(result.stdout.strip().splitlines()[-1])
+    folders = {key: Path(value) for key, value in options.items() if key.endswith("_folder") or "folder_" in key}
+    assert set(folders) == {"data_folder_in", "data_folder_out", "processed_folder", "control_folder"}
+    for path in folders.values():
+        assert path.is_relative_to(tmp_path / "var" / "broker")
+    assert (tmp_path / "var" / "broker" / "control").is_dir()

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 
 from portal.models import Delivery, ExternalIdentity, NotificationPreference
-from portal.reminder_engine import run_sweep
+from portal.notifications.engine import run_sweep
 from tests.portal.notify_helpers import at, due, provider
 
 pytestmark = pytest.mark.django_db

@@ -30,7 +30,7 @@ def term(world):
 
 @sample(Transfer, insiders=("committee", "unit_admin", "secretary"))
 def transfer(world):
-    from branches import register
+    from branches.register import services as register
 
     person = Member.objects.create(organization=world.branch_a1, name=f"{MARK}转出", category=MemberCategory.FULL)
     # Received by the unit's committee: in scope above the branch, outside the sibling's and unit B's.

@@ -12,7 +12,7 @@ from branches.api.base import ScopedReadOnlyViewSet
 
 from .. import services
 from ..models import Assignment, StudyItem, StudyModule
-from ..views import _done_count, _items_count
+from ..views.common import _done_count, _items_count
 from .serializers import AssignmentSerializer, HeartbeatSerializer, StudyModuleSerializer
 
 

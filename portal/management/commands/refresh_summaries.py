@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from branches import audit
-from portal import dashboards
+from portal.dashboards import snapshots
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             if timezone.is_naive(now):
                 now = timezone.make_aware(now)
         started = time.monotonic()
-        detail = dashboards.refresh_summaries(actor=audit.SYSTEM, now=now, history=history)
+        detail = snapshots.refresh_summaries(actor=audit.SYSTEM, now=now, history=history)
         self.stdout.write(
             f"{detail['rows']} figures for {detail['metrics']} metrics × {detail['organizations']} organisations "
             f"in {time.monotonic() - started:.1f}s"

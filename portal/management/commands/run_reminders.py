@@ -5,7 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from portal.reminder_engine import run_sweep
+from portal.notifications.engine import run_sweep
 
 
 class Command(BaseCommand):

@@ -1,0 +1,101 @@
+"""Summaries built from the reminders themselves, fed back into the sweep as ``Due`` items.
+
+* A branch secretary gets, once a day, a line on the branch's laggards: how many people of
+  the branch (and its groups) were reminded in the last day, and how many items are overdue.
+* A unit admin gets, once a week (on the configured weekday), a summary of their subtree.
+
+They travel like any other reminder (unique key, the person's digest), so they are never
+sent twice. Both are computed with a fixed number of queries, whatever the tree size.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches.events import Due
+from branches.models import RoleGrant
+from branches.roles import Role
+
+from .models import Reminder
+
+LAGGARDS = "reminders.branch_laggards"
+WEEKLY = "reminders.weekly_summary"
+
+
+def _recent(since, until):
+    """(organization path, recipient, step) of reminders recorded in the window: one query."""
+    return list(
+        Reminder.objects.filter(created_at__gt=since, created_at__lte=until, organization__isnull=False)
+        .exclude(kind__in=[LAGGARDS, WEEKLY])
+        .values_list("organization__path", "recipient_id", "step")
+    )
+
+
+def _within(rows, path):
+    return [(recipient, step) for org_path, recipient, step in rows if org_path.startswith(path)]
+
+
+def summary_items(now: datetime.datetime) -> list[Due]:
+    local = timezone.localtime(now)
+    items: list[Due] = []
+    day_rows = _recent(now - datetime.timedelta(days=1), now)
+    grants = list(
+        RoleGrant.objects.filter(role__in=[Role.SECRETARY, Role.UNIT_ADMIN], user__is_active=True).values_list(
+            "user_id", "role", "organization_id", "organization__path"
+        )
+    )
+    if not grants:
+        return items
+    by_path = defaultdict(list)
+    for row in day_rows:
+        by_path[row[0]].append(row)
+    week_rows = (
+        _recent(now - datetime.timedelta(days=7), now) if local.isoweekday() == settings.NOTIFY_WEEKLY_DAY else []
+    )
+    for user_id, role, org_id, path in grants:
+        if role == Role.SECRETARY:
+            rows = [(r, s) for p, rr in by_path.items() if p.startswith(path) for _p, r, s in rr if r != user_id]
+            if not rows:
+                continue
+            people = len({r for r, _s in rows})
+            overdue = sum(1 for _r, s in rows if s == "overdue")
+            items.append(
+                Due(
+                    kind=LAGGARDS,
+                    object_type="branches.organization",
+                    object_id=org_id,
+                    step=local.date().isoformat(),
+                    recipient_id=user_id,
+                    due_at=now,
+                    title=_("Your branch: %(people)d people have %(items)d items due, %(overdue)d overdue")
+                    % {"people": people, "items": len(rows), "overdue": overdue},
+                    url=reverse("branches:organization_detail", args=[org_id]),
+                    organization_id=org_id,
+                )
+            )
+        elif role == Role.UNIT_ADMIN and week_rows:
+            rows = _within(week_rows, path)
+            if not rows:
+                continue
+            year, week, _day = local.isocalendar()
+            items.append(
+                Due(
+                    kind=WEEKLY,
+                    object_type="branches.organization",
+                    object_id=org_id,
+                    step=f"{year}-W{week:02d}",
+                    recipient_id=user_id,
+                    due_at=now,
+                    title=_("Weekly summary: %(items)d reminders in your units this week, %(overdue)d overdue")
+                    % {"items": len(rows), "overdue": sum(1 for _r, s in rows if s == "overdue")},
+                    url=reverse("branches:organization_detail", args=[org_id]),
+                    organization_id=org_id,
+                )
+            )
+    return items
