@@ -175,21 +175,8 @@ class PlanView(LoginRequiredMixin, FormView):
         return initial
 
     def form_valid(self, form):
-        d = form.cleaned_data
         try:
-            meeting = services.plan_meeting(
-                actor=self.request.user,
-                organization=d["organization"],
-                kind=d["kind"],
-                title=d["title"],
-                start=d["start"],
-                end=d["end"],
-                place=d["place"],
-                host=d["host"],
-                recorder=d["recorder"],
-                topics=form.topics(),
-                send_notice=d["send_notice"],
-            )
+            meeting = services.plan_meeting(actor=self.request.user, **form.service_kwargs())
         except ValidationError as exc:
             for msg in _error_messages(exc):
                 form.add_error(None, msg)
@@ -358,14 +345,8 @@ class CorrectView(MeetingQueryMixin, DetailView):
         self.object = meeting = self.get_object()
         form = CorrectionForm(request.POST)
         if form.is_valid():
-            d = form.cleaned_data
             try:
-                services.correct_meeting(
-                    actor=request.user,
-                    meeting=meeting,
-                    reason=d["reason"],
-                    fields={"minutes": d["minutes"], "resolutions": d["resolutions"]},
-                )
+                services.correct_meeting(actor=request.user, meeting=meeting, **form.service_kwargs())
                 messages.success(request, _("The correction is saved as a new version."))
                 return redirect("meetings:meeting_detail", meeting.pk)
             except ValidationError as exc:
