@@ -36,6 +36,7 @@ from .models import (
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$", "example": "2026-05"})
 class MonthField(serializers.DateField):
     """A month as ``YYYY-MM`` (a full date is accepted and read as its month)."""
 
@@ -291,6 +292,9 @@ class StatementViewSet(WriteViewSet):
 
 
 class ArrearsActionSerializer(serializers.ModelSerializer):
+    # Blank until the action has an outcome: declared so the schema admits "" beside the choices.
+    outcome = serializers.ChoiceField(choices=ArrearsOutcome.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = ArrearsAction
         fields = ["id", "organization", "member", "kind", "months_unpaid", "date", "outcome", "note", "created_at"]

@@ -66,7 +66,7 @@ class IndicatorResultSerializer(serializers.ModelSerializer):
 
 class BranchAssessmentSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
-    grade = serializers.CharField(source="grade.label", default=None, read_only=True)
+    grade = serializers.CharField(source="grade.label", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = BranchAssessment

@@ -9,8 +9,9 @@ fields into a serializer for the OpenAPI document only.
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 
 _FIELDS = [
     (forms.BooleanField, serializers.BooleanField),
@@ -50,12 +51,31 @@ def form_schema(form_class: type[forms.Form], name: str, extra: dict | None = No
     return type(name, (serializers.Serializer,), attrs)
 
 
-def validated(request, form_class: type[forms.Form], **form_kwargs) -> dict:
-    """Validate ``request.data`` (and files) with the page's form; errors answer 400 with its messages."""
+def valid_form(request, form_class: type[forms.Form], **form_kwargs) -> forms.Form:
+    """The page's form bound to ``request.data`` (and files), valid; errors answer 400 with its messages.
+
+    For forms that map their data to the service's arguments (``form.service_kwargs()``)."""
     data = request.data
     if hasattr(data, "dict") and not hasattr(data, "getlist"):
         data = data.dict()
     form = form_class(data, request.FILES or None, **form_kwargs)
     if not form.is_valid():
+        _refuse_out_of_scope_choices(form)
         raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
-    return form.cleaned_data
+    return form
+
+
+def _refuse_out_of_scope_choices(form: forms.Form) -> None:
+    """An id the form's scoped choices do not hold is answered like a URL outside the scope: 404, whether
+    the object exists elsewhere or not (so the answer tells nothing about other organisations)."""
+    for name, errors in form.errors.as_data().items():
+        field = form.fields.get(name)
+        if not isinstance(field, forms.ModelChoiceField) or isinstance(field, forms.ModelMultipleChoiceField):
+            continue
+        if any(e.code == "invalid_choice" for e in errors) and str(form.data.get(name, "")).strip().isdigit():
+            raise NotFound(_("Not found, or outside your scope."))
+
+
+def validated(request, form_class: type[forms.Form], **form_kwargs) -> dict:
+    """Validate ``request.data`` (and files) with the page's form; errors answer 400 with its messages."""
+    return valid_form(request, form_class, **form_kwargs).cleaned_data

@@ -1,17 +1,23 @@
-"""/api/v1/meetings/ and /api/v1/meeting-compliance/: scoped, read-only, fixed query counts."""
+"""/api/v1/meetings/ and /api/v1/meeting-compliance/: scoped lists with fixed query counts, and every action
+the meeting pages offer (plan, record, attendance, submit, correct, cancel, attach, sign in) through the pages'
+forms and the same services, so validation messages, scope (404 outside) and audit records are the pages' own."""
 
 import django_filters
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
+from rest_framework import status as http
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import periods
+from ..api.actions import form_schema, valid_form, validated
 from ..api.base import ScopedReadOnlyViewSet
-from ..models import Attendance, Meeting, MeetingKind, Organization, Topic
-from . import compliance
+from ..models import Attendance, Meeting, MeetingAttachment, MeetingKind, Organization, Topic
+from . import compliance, services
+from .forms import CorrectionForm, PlanForm, RecordForm, SignInForm, UploadForm
 
 
 class TopicSerializer(serializers.ModelSerializer):
@@ -159,8 +165,74 @@ class MeetingFilter(django_filters.FilterSet):
         return queryset.filter(start__gte=p.start_datetime(), start__lt=p.end_datetime())
 
 
+class AttendanceInput(serializers.Serializer):
+    """One attendee's row as the record page posts it (statuses are checked by the service, with its message)."""
+
+    member = serializers.IntegerField()
+    status = serializers.CharField(required=False, help_text="present, leave or absent")
+    leave_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    is_committee = serializers.BooleanField(required=False)
+    remove = serializers.BooleanField(required=False, default=False, help_text="not expected at this meeting")
+    grade = serializers.CharField(required=False, allow_blank=True, help_text="民主评议 grade (democratic review)")
+
+
+class TopicInput(serializers.Serializer):
+    title = serializers.CharField(allow_blank=True)
+    is_first_topic = serializers.BooleanField(required=False, default=False)
+    material = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AttendanceWrite(serializers.Serializer):
+    attendance = AttendanceInput(many=True)
+
+
+class RecordRows(serializers.Serializer):
+    """The record's rows beside the form's fields; either left out keeps what is stored."""
+
+    attendance = AttendanceInput(many=True, required=False)
+    topics = TopicInput(many=True, required=False)
+
+
+PlanInput = form_schema(PlanForm, "MeetingPlanInput")
+RecordInput = form_schema(
+    RecordForm,
+    "MeetingRecordInput",
+    extra={"attendance": AttendanceInput(many=True, required=False), "topics": TopicInput(many=True, required=False)},
+)
+CorrectionInput = form_schema(CorrectionForm, "MeetingCorrectionInput")
+UploadInput = form_schema(UploadForm, "MeetingUploadInput")
+SignInInput = form_schema(SignInForm, "MeetingSignInInput")
+
+
+class CancelInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MeetingAttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MeetingAttachment
+        fields = ["id", "original_name", "content_type", "size"]
+
+
+def _attendance(rows) -> dict:
+    """``services.save_record``'s attendance mapping from the API's list of rows."""
+    out = {}
+    for row in rows:
+        item = {k: v for k, v in row.items() if k != "member"}
+        out[row["member"]] = item
+    return out
+
+
+def _parsed(serializer_class, request, **kwargs):
+    data = serializer_class(data=request.data, **kwargs)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
+
+
 class MeetingViewSet(ScopedReadOnlyViewSet):
-    """Meetings with attendance and topics, as far as the caller's scope allows."""
+    """Meetings with attendance and topics, as far as the caller's scope allows.
+
+    Writes act on meetings the caller may change (404 otherwise) and call the pages' services."""
 
     # The list never shows minutes, resolutions or the sign-in code: leave those columns in the database.
     queryset = (
@@ -179,6 +251,78 @@ class MeetingViewSet(ScopedReadOnlyViewSet):
             context = kwargs.setdefault("context", self.get_serializer_context())
             context["attendance"] = attendance_of([m.pk for m in meetings])
         return super().get_serializer(*args, **kwargs)
+
+    def _answer(self, meeting, code=http.HTTP_200_OK):
+        meeting = Meeting.objects.select_related("organization").get(pk=meeting.pk)
+        return Response(self.get_serializer(meeting).data, status=code)
+
+    @extend_schema(request=PlanInput, responses={201: MeetingSerializer})
+    def create(self, request):
+        """Plan a meeting (the page "plan a meeting"): organisation in the caller's scope, attendees invited."""
+        form = valid_form(request, PlanForm, user=request.user)
+        meeting = services.plan_meeting(actor=request.user, **form.service_kwargs())
+        return self._answer(meeting, http.HTTP_201_CREATED)
+
+    @extend_schema(request=RecordInput, responses=MeetingSerializer)
+    @action(detail=True, methods=["post"])
+    def record(self, request, pk=None):
+        """Save the record (minutes, resolutions, attendance, topics); the meeting becomes a draft."""
+        meeting = self.get_object()
+        fields = validated(request, RecordForm, instance=meeting)
+        extra = _parsed(RecordRows, request)
+        attendance = _attendance(extra["attendance"]) if "attendance" in extra else None
+        topics = [dict(t) for t in extra["topics"]] if "topics" in extra else None
+        meeting = services.save_record(
+            actor=request.user, meeting=meeting, fields=fields, attendance=attendance, topics=topics
+        )
+        return self._answer(meeting)
+
+    @extend_schema(request=AttendanceWrite, responses=MeetingSerializer)
+    @action(detail=True, methods=["post"])
+    def attendance(self, request, pk=None):
+        """Record attendance only (as the page's attendance rows): present, on leave (with reason) or absent."""
+        meeting = self.get_object()
+        rows = _parsed(AttendanceWrite, request)["attendance"]
+        meeting = services.save_record(actor=request.user, meeting=meeting, attendance=_attendance(rows))
+        return self._answer(meeting)
+
+    @extend_schema(request=None, responses=MeetingSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Submit the record; refused with the list of what is missing."""
+        return self._answer(services.submit_meeting(actor=request.user, meeting=self.get_object()))
+
+    @extend_schema(request=CorrectionInput, responses=MeetingSerializer)
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        """Correct a submitted record; once locked, the old record is kept as a version with the reason."""
+        meeting = self.get_object()
+        form = valid_form(request, CorrectionForm)
+        return self._answer(services.correct_meeting(actor=request.user, meeting=meeting, **form.service_kwargs()))
+
+    @extend_schema(request=CancelInput, responses=MeetingSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        meeting = self.get_object()
+        reason = _parsed(CancelInput, request)["reason"]
+        return self._answer(services.cancel_meeting(actor=request.user, meeting=meeting, reason=reason))
+
+    @extend_schema(request={"multipart/form-data": UploadInput}, responses={201: MeetingAttachmentSerializer})
+    @action(detail=True, methods=["post"])
+    def attachments(self, request, pk=None):
+        """Attach a photo or document (multipart, field ``file``)."""
+        meeting = self.get_object()
+        uploaded = validated(request, UploadForm)["file"]
+        att = services.add_attachment(actor=request.user, meeting=meeting, uploaded=uploaded)
+        return Response(MeetingAttachmentSerializer(att).data, status=http.HTTP_201_CREATED)
+
+    @extend_schema(request=SignInInput, responses=MeetingSerializer)
+    @action(detail=False, methods=["post"], url_path="sign-in")
+    def sign_in(self, request):
+        """Sign oneself in with the code the secretary shows (only during the meeting)."""
+        code = validated(request, SignInForm)["code"]
+        meeting = services.self_sign_in(actor=request.user, code=code)
+        return Response(MeetingSerializer(Meeting.objects.select_related("organization").get(pk=meeting.pk)).data)
 
 
 class ComplianceKindSerializer(serializers.Serializer):

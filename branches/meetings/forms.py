@@ -50,6 +50,12 @@ class PlanForm(forms.Form):
                 self.add_error(name, _("Choose a member of this organisation."))
         return data
 
+    def service_kwargs(self) -> dict:
+        """``services.plan_meeting``'s arguments (the page and the API plan through this one mapping)."""
+        d = self.cleaned_data
+        fields = ("organization", "kind", "title", "start", "end", "place", "host", "recorder", "send_notice")
+        return {**{name: d[name] for name in fields}, "topics": self.topics()}
+
     def topics(self):
         data = self.cleaned_data
         out = []
@@ -90,3 +96,8 @@ class CorrectionForm(forms.Form):
     )
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 6}))
     resolutions = forms.CharField(label=_("Resolutions"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def service_kwargs(self) -> dict:
+        """``services.correct_meeting``'s arguments (page and API)."""
+        d = self.cleaned_data
+        return {"reason": d["reason"], "fields": {"minutes": d["minutes"], "resolutions": d["resolutions"]}}

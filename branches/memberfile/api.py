@@ -213,6 +213,9 @@ class LostContactViewSet(FileViewSet):
 
 
 class RewardDisciplineSerializer(serializers.ModelSerializer):
+    # Blank on a reward: declared so the schema admits "" beside the choices.
+    discipline = serializers.ChoiceField(choices=DisciplineKind.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = RewardDiscipline
         fields = [

@@ -15,7 +15,7 @@ from branches.api.base import ScopedReadOnlyViewSet
 from branches.models import Organization
 
 from . import brands, services
-from .models import BrandProject, BrandTheme, Campaign, CampaignEntry
+from .models import BrandProject, BrandTheme, Campaign, CampaignEntry, Title
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -48,6 +48,8 @@ class ApplySerializer(serializers.Serializer):
 
 class EntrySerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
+    # Blank until a title is named: declared so the schema admits "" beside the choices.
+    title = serializers.ChoiceField(choices=Title.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = CampaignEntry

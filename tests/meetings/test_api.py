@@ -35,9 +35,9 @@ def test_the_compliance_endpoint_counts_like_the_service(world, api_for):
     assert (a1["held"], a1["missing"], a1["first_topic_rate"]) == (1, 2, 100.0)
 
 
-def test_the_api_is_read_only(world, api_for):
-    response = api_for(world.secretary).post("/api/v1/meetings/", {"title": "x"})
-    assert response.status_code == 405
+def test_a_plan_without_its_fields_names_each_missing_field(world, api_for):
+    response = api_for(world.secretary).post("/api/v1/meetings/", {"title": "x"}, format="json")
+    assert response.status_code == 400 and {"organization", "kind", "start", "end"} <= set(response.json())
 
 
 def test_each_meeting_carries_its_own_attendance_in_the_list_and_the_detail(world, api_for):

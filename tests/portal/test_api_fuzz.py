@@ -84,3 +84,55 @@ def test_the_schema_is_served_to_signed_in_callers_only(client, client_for, worl
     response = client_for(world.member).get("/api/schema/")
     assert response.status_code == 200
     assert b"openapi" in response.content
+
+
+def _view_model(path: str):
+    """The model behind an API path template (``/api/v1/meetings/{id}/``), through the URL resolver."""
+    import re
+
+    from django.urls import Resolver404, resolve
+
+    from tests.test_permission_walk import _model_of
+
+    try:
+        match = resolve(re.sub(r"\{[^}]+\}", "1", path))
+    except Resolver404:
+        return None
+    cls = getattr(match.func, "view_class", None) or getattr(match.func, "cls", None)
+    return _model_of(cls) if cls is not None else None
+
+
+def _first_line(exc) -> str:
+    inner = exc.exceptions[0] if isinstance(exc, BaseExceptionGroup) else exc
+    return " ".join(str(inner).split("\n")[:8])
+
+
+def test_every_get_operation_answers_real_rows_exactly_as_documented(api_schema, world):
+    """One row of every scoped model (the permission walk's samples) inside the committee's scope: each list
+    and each detail (with that row's id) must match its documented response body, nulls included."""
+    from knox.models import AuthToken
+
+    from tests.scoping import SAMPLES
+
+    built = {model: sample.builder(world) for model, sample in SAMPLES.items()}
+    headers = {"Authorization": f"Token {AuthToken.objects.create(user=world.committee)[1]}"}
+    checked, failures = 0, []
+    for operation in _get_operations(api_schema):
+        names = [p.name for p in operation.path_parameters]
+        path_parameters = {}
+        if names:
+            obj = built.get(_view_model(operation.path))
+            if obj is None or names != ["id"]:
+                continue
+            path_parameters = {"id": obj.pk}
+        case = operation.Case(path_parameters=path_parameters)
+        try:
+            response = case.call_and_validate(headers=headers, checks=CHECKS)
+        except (AssertionError, BaseExceptionGroup) as exc:  # collect every mismatch, not only the first
+            failures.append(f"{operation.method.upper()} {operation.path}: {_first_line(exc)}")
+            continue
+        if names:
+            assert response.status_code == 200, f"{operation.path} with the sample's id: {response.status_code}"
+        checked += 1
+    assert not failures, "\n\n".join(failures)
+    assert checked >= 60, checked
