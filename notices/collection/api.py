@@ -9,10 +9,12 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from branches.api.actions import form_schema, validated
 from branches.api.base import ScopedViewSetMixin
 from branches.models import Organization
 
-from . import services
+from . import relay, services
+from .forms import RelayForm
 from .models import MaterialRequest, Submission, SubmissionStatus
 
 
@@ -39,6 +41,7 @@ class MaterialRequestSerializer(serializers.ModelSerializer):
             "deadline",
             "form_fields",
             "status",
+            "relayed_from",
         ]
 
 
@@ -107,6 +110,13 @@ class ReturnSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
+class PassUpSerializer(serializers.Serializer):
+    submit = serializers.BooleanField(required=False, default=False)
+
+
+RelaySchema = form_schema(RelayForm, "RelayRequest")
+
+
 class MaterialRequestViewSet(
     ScopedViewSetMixin,
     mixins.ListModelMixin,
@@ -150,7 +160,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def get_queryset(self):
         user = self.request.user
-        if self.action in ("draft", "submit"):
+        if self.action in ("draft", "submit", "relay", "pass_up"):
             qs = Submission.objects.visible_to(user, "change")
         elif self.action in ("accept", "return_"):
             qs = Submission.objects.for_requester(user)
@@ -199,4 +209,28 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data = ReturnSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         sub = services.return_submission(actor=request.user, submission=self.get_object(), **data.validated_data)
+        return Response(SubmissionSerializer(sub).data)
+
+    @extend_schema(request=RelaySchema, responses={201: MaterialRequestSerializer})
+    @action(detail=True, methods=["post"])
+    def relay(self, request, pk=None):
+        """Ask the organisations below the answering one the same questions (same form as the page)."""
+        sub = self.get_object()
+        d = validated(request, RelayForm, user=request.user, organization=sub.organization)
+        req = relay.relay_request(
+            actor=request.user,
+            submission=sub,
+            targets=d["target_list"],
+            deadline=d["deadline"],
+            instructions=d["instructions"],
+        )
+        return Response(MaterialRequestSerializer(req).data, status=201)
+
+    @extend_schema(request=PassUpSerializer, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"], url_path="pass-up")
+    def pass_up(self, request, pk=None):
+        """Gather the accepted answers from below into this submission; ``submit`` sends it up at once."""
+        data = PassUpSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        sub = relay.pass_up(actor=request.user, submission=self.get_object(), **data.validated_data)
         return Response(SubmissionSerializer(sub).data)

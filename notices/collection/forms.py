@@ -41,17 +41,47 @@ class RequestForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        chosen = list(data.get("targets") or [])
-        mode = data.get("target_mode")
-        if chosen and mode == "branches":
-            q = Organization.objects.none()
-            for org in chosen:
-                q = q | Organization.objects.subtree_of(org).branches()
-            data["target_list"] = list(q.filter(is_active=True).distinct())
-        elif chosen and mode == "children":
-            data["target_list"] = list(Organization.objects.filter(parent__in=chosen, is_active=True))
-        else:
-            data["target_list"] = chosen
+        data["target_list"] = expand_targets(data.get("targets"), data.get("target_mode"))
+        return data
+
+
+def expand_targets(chosen, mode) -> list[Organization]:
+    """The organisations asked: the chosen ones, every branch under them, or those directly below them."""
+    chosen = list(chosen or [])
+    if chosen and mode == "branches":
+        q = Organization.objects.none()
+        for org in chosen:
+            q = q | Organization.objects.subtree_of(org).branches()
+        return list(q.filter(is_active=True).distinct())
+    if chosen and mode == "children":
+        return list(Organization.objects.filter(parent__in=chosen, is_active=True))
+    return chosen
+
+
+class RelayForm(forms.Form):
+    """Ask the organisations below the answering one the same questions (the relay of a request from above).
+
+    The answering organisation itself is offered too, for "every branch under it"; asking it alone is refused.
+    """
+
+    targets = OrgMultipleChoiceField(label=_("Organisations asked"), queryset=Organization.objects.none())
+    target_mode = forms.ChoiceField(label=_("Who must submit"), choices=TARGET_MODES, initial="branches")
+    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    instructions = forms.CharField(label=_("Instructions"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user=None, organization=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        below = (
+            Organization.objects.visible_to(user, "collection.request")
+            .filter(path__startswith=organization.path, is_active=True)
+            .only("id", "name", "path", "depth")
+        )
+        self.fields["targets"].queryset = below
+        self.fields["targets"].widget.attrs["size"] = 6
+
+    def clean(self):
+        data = super().clean()
+        data["target_list"] = expand_targets(data.get("targets"), data.get("target_mode"))
         return data
 
 

@@ -46,6 +46,16 @@ class MaterialRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A unit answering a request from above may ask its own subtree the same questions (relay); the
+    # accepted answers are then gathered into its own submission and passed up (the aggregate).
+    relayed_from = models.ForeignKey(
+        "Submission",
+        verbose_name=_("relayed from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="relays",
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -137,6 +147,8 @@ class SubmissionFile(AttachmentBase):
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="files")
     field_key = models.CharField(max_length=40, blank=True)  # "" = the main material file
+    # Gathered from the organisations below (a relay's accepted files, or the summary sheet), not uploaded here.
+    aggregated = models.BooleanField(default=False)
     objects = ScopedQuerySet.as_manager()
 
     class Meta:

@@ -19,8 +19,8 @@ from branches.models import Organization
 from branches.uploads import serve
 
 from ..views import error_messages
-from . import exports, services
-from .forms import AnswerForm, RequestForm, ReturnForm
+from . import exports, relay, services
+from .forms import AnswerForm, RelayForm, RequestForm, ReturnForm
 from .models import MaterialRequest, Submission, SubmissionStatus
 
 
@@ -213,6 +213,11 @@ class SubmissionDetailView(ScopedMixin, DetailView):
         ctx.setdefault("form", AnswerForm(request=sub.request, initial={**initial, "note": sub.note}))
         ctx["return_form"] = ReturnForm()
         ctx["fields"] = [(f, sub.answers.get(f["key"], "")) for f in sub.request.fields]
+        # Collected from below: the relays of this submission (seen by the unit and by the reviewer above).
+        ctx["relays"] = list(relay.relays_of(sub))
+        ctx["can_relay"] = ctx["can_answer"] and relay.may_relay(user, sub)
+        if ctx["can_relay"]:
+            ctx.setdefault("relay_form", RelayForm(user=user, organization=sub.organization))
         return ctx
 
     def post(self, request, pk):
@@ -237,6 +242,54 @@ class SubmissionDetailView(ScopedMixin, DetailView):
                 return redirect("notices:submission_detail", sub.pk)
         self.object = _submission_queryset(request.user).get(pk=sub.pk)
         return render(request, self.template_name, self.get_context_data(form=form))
+
+
+class RelayView(LoginRequiredMixin, View):
+    """The answering unit asks its own subtree the same questions."""
+
+    def post(self, request, pk):
+        sub = get_object_or_404(
+            Submission.objects.visible_to(request.user, "change").select_related("organization"), pk=pk
+        )
+        form = RelayForm(request.POST, user=request.user, organization=sub.organization)
+        problems = [
+            f"{form.fields[k].label if k in form.fields else ''}{'：' if k in form.fields else ''}{m}"
+            for k, errs in form.errors.items()
+            for m in errs
+        ]
+        if not problems:
+            d = form.cleaned_data
+            try:
+                req = relay.relay_request(
+                    actor=request.user,
+                    submission=sub,
+                    targets=d["target_list"],
+                    deadline=d["deadline"],
+                    instructions=d["instructions"],
+                )
+            except ValidationError as exc:
+                problems = error_messages(exc)
+            else:
+                messages.success(request, _("The request is passed on to the organisations below."))
+                return redirect("notices:request_detail", req.pk)
+        for m in problems:
+            messages.error(request, m)
+        return redirect("notices:submission_detail", sub.pk)
+
+
+class PassUpView(LoginRequiredMixin, View):
+    """Gather the accepted answers from below into this submission (a draft the unit checks and submits)."""
+
+    def post(self, request, pk):
+        sub = get_object_or_404(Submission.objects.visible_to(request.user, "change"), pk=pk)
+        try:
+            relay.pass_up(actor=request.user, submission=sub, submit="submit" in request.POST)
+        except (ValidationError, PermissionDenied) as exc:
+            for m in error_messages(exc) if isinstance(exc, ValidationError) else [str(exc)]:
+                messages.error(request, m)
+        else:
+            messages.success(request, _("The answers from below are gathered; check them and submit."))
+        return redirect("notices:submission_detail", sub.pk)
 
 
 class ReviewView(LoginRequiredMixin, View):

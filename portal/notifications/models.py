@@ -16,16 +16,30 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-STEP_LABELS = {
-    "T-7": _("7 days left"),
-    "T-3": _("3 days left"),
-    "T-1": _("1 day left"),
-    "overdue": _("Overdue"),
-    "6m": _("6 months left"),
-    "1m": _("1 month left"),
-    "on_issue": _("Just issued"),
-    "notice": _("Notice"),
-}
+
+class StepLabels(dict):
+    """Labels of the known steps. A step that carries its period in front (``2026-H2:1m``,
+    ``2026-Q1:branch_committee:T-7``: one reminder per period) reads as its last part (一个月后到期)."""
+
+    def get(self, step, default=None):
+        if step in self:
+            return self[step]
+        last = str(step or "").rsplit(":", 1)[-1]
+        return self[last] if ":" in str(step or "") and last in self else default
+
+
+STEP_LABELS = StepLabels(
+    {
+        "T-7": _("7 days left"),
+        "T-3": _("3 days left"),
+        "T-1": _("1 day left"),
+        "overdue": _("Overdue"),
+        "6m": _("6 months left"),
+        "1m": _("1 month left"),
+        "on_issue": _("Just issued"),
+        "notice": _("Notice"),
+    }
+)
 
 
 class Notification(models.Model):
@@ -99,7 +113,8 @@ class Reminder(models.Model):
 
     @property
     def step_label(self) -> str:
-        """Known steps in words (还剩3天, 已逾期); period keys and dates show nothing."""
+        """Known steps in words (还剩3天, 已逾期), also after a period (``2026-H2:1m``); period keys and dates
+        alone show nothing."""
         label = STEP_LABELS.get(self.step)
         return str(label) if label else ""
 

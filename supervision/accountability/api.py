@@ -12,7 +12,7 @@ from branches.api.base import ScopedReadOnlyViewSet
 from branches.models import Organization
 
 from ..models import FindingCategory
-from . import selectors, services
+from . import configuration, selectors, services
 from .models import RatingDimension, RatingGrade, Reporter, ReviewProblem, ReviewRound
 
 
@@ -180,6 +180,39 @@ class ProblemOutSerializer(serializers.ModelSerializer):
         return rect.pk if rect else None
 
 
+class DimensionRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField(required=False, allow_null=True)
+    name = serializers.CharField(max_length=100)
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    weight = serializers.IntegerField(required=False, default=1)
+
+
+class GradeRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField(required=False, allow_null=True)
+    name = serializers.CharField(max_length=20)
+    points = serializers.DecimalField(max_digits=5, decimal_places=2)
+    min_score = serializers.DecimalField(max_digits=5, decimal_places=2)
+
+
+class IndicatorRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField(required=False, allow_null=True)
+    metric = serializers.CharField(max_length=80)
+    label = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    weight = serializers.IntegerField()
+    method = serializers.ChoiceField(choices=["rate", "deduct"], default="rate")
+    deduction = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, default=0)
+
+
+class RoundSettingsSerializer(serializers.Serializer):
+    """The rating form, the grades and the weighting (the round settings page's data)."""
+
+    live_weight = serializers.IntegerField()
+    record_weight = serializers.IntegerField()
+    dimensions = DimensionRowSerializer(many=True)
+    grades = GradeRowSerializer(many=True)
+    indicators = IndicatorRowSerializer(many=True)
+
+
 def _user(pk):
     from django.contrib.auth import get_user_model
 
@@ -291,9 +324,23 @@ class ReviewRoundViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             }
         )
 
+    @extend_schema(request=RoundSettingsSerializer, responses=RoundSettingsSerializer)
+    @action(detail=True, methods=["get", "put"], url_path="settings")
+    def round_settings(self, request, pk=None):
+        """GET the round's settings; PUT replaces them (rows with an ``id`` are kept, others created,
+        rows left out deleted). Organisers only, while the round is open; same rules as the page."""
+        rnd = self.get_object()
+        if request.method == "PUT":
+            data = RoundSettingsSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            rnd = configuration.update_settings(actor=request.user, round=rnd, data=data.validated_data)
+        return Response(configuration.current(rnd))
+
     def get_queryset(self):
         if self.action == "progress":
             return ReviewRound.objects.visible_to(self.request.user, "view")
+        if self.action == "round_settings":
+            return ReviewRound.objects.visible_to(self.request.user, "manage")
         return super().get_queryset()
 
 

@@ -27,6 +27,13 @@ from .models import Rater, Reporter, ReviewRound
 REPORT_STEPS = [(3, "T-3"), (1, "T-1")]
 
 
+def _reached(deadline: datetime.date, step: str) -> datetime.date:
+    """The day a step is reached (the engine stores a reminder once its ``due_at`` has come)."""
+    if step == "overdue":
+        return deadline + datetime.timedelta(days=1)
+    return deadline - datetime.timedelta(days={n: d for d, n in REPORT_STEPS}[step])
+
+
 def _step(deadline: datetime.date, today: datetime.date, steps) -> str | None:
     if today > deadline:
         return "overdue"
@@ -66,7 +73,7 @@ def due(now=None) -> Iterable[Due]:
                 object_id=r.pk,
                 step=step,
                 recipient_id=user_id,
-                due_at=r.round.report_deadline,
+                due_at=_reached(r.round.report_deadline, step),
                 title=title,
                 url=reverse("accountability:reporter_detail", args=[r.pk]),
                 urgent=step == "overdue",
@@ -101,7 +108,7 @@ def due(now=None) -> Iterable[Due]:
             object_id=seat.pk,
             step=step,
             recipient_id=seat.user_id,
-            due_at=rnd.rating_ends,
+            due_at=rnd.rating_starts if step == "on_issue" else rnd.rating_ends - datetime.timedelta(days=1),
             title=_("Rate the secretaries of “%(title)s” by %(end)s.") % {"title": rnd.title, "end": rnd.rating_ends},
             url=reverse("accountability:rate_list", args=[rnd.pk]),
             organization_id=seat.panel_id,

@@ -292,3 +292,49 @@ class ProblemCreateView(LoginRequiredMixin, View):
             except (ValidationError, PermissionDenied) as exc:
                 messages.error(request, _error_text(exc))
         return redirect("accountability:reporter_detail", pk=r.pk)
+
+
+class RoundSettingsView(ScopedMixin, View):
+    """The committee edits the round's rating form, grades and weighting (organisers only; 404 for others)."""
+
+    model = ReviewRound
+    scope_action = "manage"
+    template_name = "accountability/reviewround_settings.html"
+
+    def _render(self, request, rnd, forms, status=200):
+        from django.shortcuts import render
+
+        rated = Rating.objects.filter(reporter__round=rnd).exists()
+        return render(request, self.template_name, {"round": rnd, "rated": rated, **forms}, status=status)
+
+    def get(self, request, pk):
+        from . import configuration
+        from .configuration_forms import settings_forms
+
+        rnd = get_object_or_404(self.get_queryset(), pk=pk)
+        return self._render(request, rnd, settings_forms(initial=configuration.current(rnd)))
+
+    def post(self, request, pk):
+        from . import configuration
+        from .configuration_forms import rows, settings_forms
+
+        rnd = get_object_or_404(self.get_queryset(), pk=pk)
+        forms = settings_forms(request.POST, initial=configuration.current(rnd))
+        if all(f.is_valid() for f in forms.values()):
+            data = {
+                **forms["weights"].cleaned_data,
+                "dimensions": rows(forms["dimensions"]),
+                "grades": rows(forms["grades"]),
+                "indicators": rows(forms["indicators"]),
+            }
+            try:
+                configuration.update_settings(actor=request.user, round=rnd, data=data)
+            except (ValidationError, PermissionDenied) as exc:
+                for m in exc.messages if isinstance(exc, ValidationError) else [_error_text(exc)]:
+                    messages.error(request, m)
+            else:
+                messages.success(request, _("The round's settings were saved."))
+                return redirect("accountability:round_detail", pk=rnd.pk)
+        else:
+            messages.error(request, _("Correct the marked fields."))
+        return self._render(request, rnd, forms)

@@ -117,6 +117,17 @@ class CampaignEntry(models.Model):
         return f"{self.campaign} · {self.organization}"
 
 
+def half_label(key: str) -> str:
+    """``2026-H1`` → 2026年上半年, ``2026-H2`` → 2026年下半年 (a key that is not a half-year shows as it is)."""
+    from django.utils.translation import gettext
+
+    year, _sep, half = (key or "").partition("-")
+    if not year.isdigit() or half not in ("H1", "H2"):
+        return key
+    text = gettext("%(year)s, first half") if half == "H1" else gettext("%(year)s, second half")
+    return text % {"year": year}
+
+
 class CampaignProgress(models.Model):
     """Half-yearly progress (``half`` is ``2026-H1`` / ``2026-H2``) with evidence files."""
 
@@ -134,6 +145,10 @@ class CampaignProgress(models.Model):
 
     def __str__(self):
         return f"{self.entry_id} {self.half}"
+
+    @property
+    def half_label(self) -> str:
+        return half_label(self.half)
 
 
 class EntryScore(models.Model):

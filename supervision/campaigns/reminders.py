@@ -20,7 +20,7 @@ from branches.access import holders
 from branches.events import Due
 from branches.roles import Role
 
-from .models import CampaignEntry, CampaignProgress
+from .models import CampaignEntry, CampaignProgress, half_label
 
 
 def _half(day: datetime.date) -> tuple[str, datetime.date]:
@@ -65,9 +65,12 @@ def due(now=None) -> Iterable[Due]:
                         object_id=e.pk,
                         step=f"{half}:{step}",
                         recipient_id=user_id,
-                        due_at=last_day,
+                        # The day the step is reached: a month before the half-year ends, or the day after.
+                        due_at=last_day - datetime.timedelta(days=30)
+                        if step == "1m"
+                        else last_day + datetime.timedelta(days=1),
                         title=_("File the %(half)s progress of “%(title)s” (due %(deadline)s).")
-                        % {"half": half, "title": e.campaign.title, "deadline": last_day},
+                        % {"half": half_label(half), "title": e.campaign.title, "deadline": last_day},
                         url=reverse("campaigns:entry_detail", args=[e.pk]),
                         urgent=step == "overdue",
                         organization_id=e.organization_id,
@@ -89,7 +92,9 @@ def due(now=None) -> Iterable[Due]:
                 object_id=e.pk,
                 step=step,
                 recipient_id=user_id,
-                due_at=e.recheck_due,
+                due_at=e.recheck_due + datetime.timedelta(days=1)
+                if step == "overdue"
+                else e.recheck_due - datetime.timedelta(days=7),
                 title=_("Re-check the model-organ title of %(org)s (due %(deadline)s).")
                 % {"org": e.organization.name, "deadline": e.recheck_due},
                 url=reverse("campaigns:entry_detail", args=[e.pk]),

@@ -26,6 +26,7 @@ from .models import (
     EntryScore,
     Title,
     TitleEvent,
+    half_label,
 )
 
 # The checklist a new campaign starts from (local practice; the campaign's rows are the data).
@@ -148,7 +149,7 @@ def report_progress(*, actor, entry: CampaignEntry, content: str, files=(), half
     now = _now(now)
     half = half or half_of(timezone.localdate(now))
     if entry.progress.filter(half=half).exists():
-        raise ValidationError(_("The progress for %(half)s is already filed.") % {"half": half})
+        raise ValidationError(_("The progress for %(half)s is already filed.") % {"half": half_label(half)})
     progress = CampaignProgress.objects.create(
         entry=entry, half=half, content=content.strip(), submitted_by=_user_or_none(actor), submitted_at=now
     )

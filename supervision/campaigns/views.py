@@ -18,7 +18,7 @@ from branches.uploads import serve
 
 from . import exports, services
 from .forms import ApplyForm, CampaignForm, ProgressForm
-from .models import Campaign, CampaignEntry, CampaignFile
+from .models import Campaign, CampaignEntry, CampaignFile, half_label
 
 
 def error_text(exc) -> str:
@@ -140,6 +140,7 @@ class EntryDetailView(ScopedMixin, DetailView):
         ctx["events"] = e.events.select_related("actor")
         ctx["progress_form"] = ProgressForm() if ctx["can_report"] else None
         ctx["half"] = services.half_of(timezone.localdate())
+        ctx["half_label"] = half_label(ctx["half"])
         return ctx
 
 

@@ -42,3 +42,33 @@ def test_rating_window_reminds_raters_who_have_not_rated_everyone(world):
     assert {d.step for d in due} == {"on_issue"}
     last = [d for d in reminders.due(_at(rnd.rating_ends)) if d.kind == "accountability.rating_window"]
     assert {d.step for d in last} == {"T-1"}
+
+
+def test_the_engine_stores_each_step_on_the_day_it_is_reached(world):
+    """``due_at`` is when a step is reached: a T-3 before the deadline is sent then, not on the deadline."""
+    from portal.models_notifications import Reminder
+    from portal.reminder_engine import run_sweep
+
+    rnd = open_round(world, include_branches=True)
+    a1 = rnd.reporters.get(organization=world.branch_a1)
+    run_sweep(_at(TODAY - datetime.timedelta(days=3)), run_inline=True)
+    stored = Reminder.objects.filter(kind="accountability.report_deadline", object_id=a1.pk)
+    assert list(stored.values_list("step", flat=True)) == ["T-3"]
+    seats = Reminder.objects.filter(kind="accountability.rating_window", step="on_issue")
+    run_sweep(_at(TODAY), run_inline=True)
+    assert seats.count() == rnd.raters.count()
+    run_sweep(_at(TODAY + datetime.timedelta(days=1)), run_inline=True)
+    assert Reminder.objects.filter(kind="accountability.rating_window", step="T-1").count() == rnd.raters.count()
+
+
+def test_campaign_progress_and_recheck_reminders_reach_the_engine_before_the_deadline(world):
+    from portal.models_notifications import Reminder
+    from portal.reminder_engine import run_sweep
+
+    from .test_campaigns import named_entry
+
+    e = named_entry(world)  # re-check due 2027-03-01
+    run_sweep(timezone.make_aware(datetime.datetime(2026, 12, 2, 9)), run_inline=True)
+    assert Reminder.objects.filter(kind="campaigns.progress_due", object_id=e.pk, step="2026-H2:1m").exists()
+    run_sweep(timezone.make_aware(datetime.datetime(2027, 2, 23, 9)), run_inline=True)
+    assert Reminder.objects.filter(kind="campaigns.recheck_due", object_id=e.pk, step="T-7").exists()
