@@ -92,3 +92,7 @@ def refresh_summaries(history: bool = False):
     from .dashboards import snapshots
 
     snapshots.refresh_summaries(actor=audit.SYSTEM, history=history)
+    # The committee's and units' default pages, rendered now rather than by their first visitor.
+    from .dashboards import warming
+
+    warming.warm_pages()

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from branches import audit, metric_registry, stats
 from branches.models import Organization, OrganizationKind
@@ -256,6 +257,13 @@ def bump_generation(*, on_commit: bool = False, **_kwargs) -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:  # not there yet (or evicted): any new value differs from the pages cached so far
         cache.add(GENERATION_KEY, int(timezone.now().timestamp()), timeout=None)
+
+
+def page_version(refreshed_at, today: datetime.date, show_all: bool) -> tuple:
+    """What a cached dashboard page depends on besides its organisation, period and ranking: the
+    generation, the refresh it shows, the day and the language (the page and the worker's warming
+    compute it here, so both name the same cache entry)."""
+    return (generation(), refreshed_at, today, get_language(), bool(show_all))
 
 
 def last_refresh() -> datetime.datetime | None:

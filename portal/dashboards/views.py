@@ -7,8 +7,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.generic import DetailView
 
 from branches.mixins import ScopedMixin, breadcrumbs_for
@@ -18,6 +18,7 @@ from branches.periods import parse, period_containing
 from . import figures, snapshots
 
 PERIOD_KINDS = ("month", "quarter", "year")
+DEFAULT_PERIOD_KIND = "quarter"
 
 
 def _period(request, today):
@@ -27,8 +28,8 @@ def _period(request, today):
             return parse(key)
         except (ValueError, TypeError):
             pass
-    kind = request.GET.get("kind", "quarter")
-    return period_containing(kind if kind in PERIOD_KINDS else "quarter", today)
+    kind = request.GET.get("kind", DEFAULT_PERIOD_KIND)
+    return period_containing(kind if kind in PERIOD_KINDS else DEFAULT_PERIOD_KIND, today)
 
 
 @login_required
@@ -80,13 +81,7 @@ class DashboardView(OrgDashboardMixin, DetailView):
             period=_period(self.request, today),
             refreshed_at=refreshed_at,
             page_cache=snapshots.page_cache_seconds() if refreshed_at else 0,
-            page_version=(
-                snapshots.generation(),
-                refreshed_at,
-                today,
-                get_language(),
-                bool(self.request.GET.get("all")),
-            ),
+            page_version=snapshots.page_version(refreshed_at, today, bool(self.request.GET.get("all"))),
             breadcrumbs=breadcrumbs_for(self.request.user, self.object),
             period_choices=[
                 period_containing("month", today),

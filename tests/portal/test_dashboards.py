@@ -355,3 +355,52 @@ def test_the_page_is_cached_until_the_figures_or_the_tree_change(world, client_f
     services.grant_role(actor=audit.SYSTEM, user=other, organization=world.root, role="committee_staff")
     page = client_for(other).get(url).content.decode()
     assert "第二位工作人员" in page and "甲局机关党委（新）" in page
+
+
+def test_the_worker_renders_the_default_pages_ahead_so_the_first_view_is_served_from_the_cache(
+    world, client_for, settings
+):
+    """Issue 22: after each refresh the worker renders the committee's and units' default pages."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.dashboards import warming
+
+    settings.DASHBOARD_WARM_DEPTH = 1
+    client = client_for(world.committee)
+    url = reverse("dashboards:org", args=[world.root.pk])
+    with temporary_metric("meetings.compliance_rate", {world.unit_a.pk: 50, world.root.pk: 70}):
+        refresh()
+        with CaptureQueriesContext(connection) as computed:
+            expected = client.get(url).content.decode()
+        refresh()  # a new generation: the page above is no longer served
+        warmed = warming.warm_pages(force=True)
+        assert warmed == len({world.root.pk, world.unit_a.pk, world.unit_b.pk})
+        with CaptureQueriesContext(connection) as first_view:
+            page = client.get(url).content.decode()
+    assert not any("metricsnapshot" in q["sql"] for q in first_view.captured_queries)
+    assert any("metricsnapshot" in q["sql"] for q in computed.captured_queries)
+    assert re.sub(CSRF, "", page) == re.sub(CSRF, "", expected)
+    assert 'data-value="70.0"' in page
+    # Another period, or a deeper organisation, is still computed on its first view.
+    branch = client.get(reverse("dashboards:org", args=[world.branch_a1.pk])).content.decode()
+    assert world.branch_a1.name in branch
+
+
+def test_pages_are_warmed_only_where_web_and_worker_share_the_cache(settings):
+    from portal.dashboards import warming
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert not warming.shared_cache()
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "x"}}
+    assert warming.shared_cache()
+
+
+def test_the_refresh_task_warms_the_pages(world, monkeypatch):
+    from portal.dashboards import warming
+    from portal.tasks import refresh_summaries
+
+    calls = []
+    monkeypatch.setattr(warming, "warm_pages", lambda **kw: calls.append(kw) or 0)
+    refresh_summaries()
+    assert calls == [{}]
