@@ -11,7 +11,8 @@ Jobs and their budgets (issue 22; the budgets live here and in the report, never
 - ``roster_dry_run`` / ``roster_apply``: a 5,000-row roster import checked, then applied in one
   transaction (rolled back).
 - ``minutes_docx``: Word minutes of a meeting with 50 attendees.
-- ``annual_summary``: the committee's annual 组织生活台账 (every meeting of the year) as Excel.
+- ``annual_summary``: the committee's annual summary (年度总结) as Word; ``annual_ledger``: its
+  annual 组织生活台账 (every meeting of the year) as Excel.
 - ``notice_publish``: a notice to every member: the publishing request, then the worker's
   announcement that puts it in every recipient's inbox.
 - ``reminder_sweep``: the reminder sweep, twice; the second run must create nothing.
@@ -34,6 +35,7 @@ BUDGETS = {
     "roster_apply": {"seconds": 60},
     "minutes_docx": {"seconds": 1},
     "annual_summary": {"seconds": 10},
+    "annual_ledger": {"seconds": 10},
     "notice_publish": {"seconds": 1, "visible_seconds": 60},
     "reminder_sweep": {"seconds": 60},
 }
@@ -227,6 +229,24 @@ def with_attendees(n: int):
 
 
 def annual_summary() -> dict:
+    """The committee's annual party-building summary (年度总结) as a Word document."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    client = client_for("committee")
+    url = reverse("dashboards:annual_docx", kwargs={"pk": root_org().pk})
+    year = timezone.localdate().year
+
+    def run():
+        response = client.get(url, {"year": year})
+        assert response.status_code == 200, response.status_code
+        return {"bytes": len(response.content), "year": year}
+
+    return timed(run)
+
+
+def annual_ledger() -> dict:
+    """The committee's annual 组织生活台账 (every meeting of the year) as Excel."""
     from django.urls import reverse
     from django.utils import timezone
 
@@ -319,6 +339,7 @@ JOBS = {
         roster_apply,
         minutes_docx,
         annual_summary,
+        annual_ledger,
         notice_publish,
         reminder_sweep,
     )
