@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branches.access import holders
 from branches.events import Due
-from branches.models import RoleGrant
 from branches.roles import Role
 
 from .models import AssessmentStatus, BranchAssessment, CycleStatus
@@ -42,25 +42,17 @@ def due(now) -> list[Due]:
     )
     if not open_rows:
         return out
-    grants = list(
-        RoleGrant.objects.filter(role__in=[Role.SECRETARY, Role.UNIT_ADMIN]).values_list(
-            "user_id", "role", "organization_id", "organization__path", "include_subtree"
-        )
-    )
-    secretaries: dict[int, list[int]] = {}
-    reviewers: list[tuple[int, str, bool, int]] = []
-    for user_id, role, org_id, path, subtree in grants:
-        if role == Role.SECRETARY:
-            secretaries.setdefault(org_id, []).append(user_id)
-        else:
-            reviewers.append((user_id, path, subtree, org_id))
+    # Who holds the role over each branch: a grant on it, or a subtree grant on an ancestor (docs/reminders.md).
+    orgs = {a.organization_id: a.organization for a in open_rows}.values()
+    secretaries = holders(orgs, [Role.SECRETARY])
+    reviewers = holders(orgs, [Role.UNIT_ADMIN])
     for a in open_rows:
         cycle = a.cycle
         if a.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED):
             # A window the committee closed early has nothing left to remind of.
             step = _step(today, cycle.self_due) if cycle.self_closed_at is None else None
             if step:
-                for user_id in secretaries.get(a.organization_id, []):
+                for user_id in sorted(secretaries[a.organization_id]):
                     out.append(
                         Due(
                             kind="assessment.self_due",
@@ -79,22 +71,20 @@ def due(now) -> list[Due]:
         else:
             step = _step(today, cycle.review_due) if cycle.review_closed_at is None else None
             if step:
-                for user_id, path, subtree, org_id in reviewers:
-                    covers = org_id == a.organization_id or (subtree and a.organization.path.startswith(path))
-                    if covers:
-                        out.append(
-                            Due(
-                                kind="assessment.review_due",
-                                object_type="assessment.branchassessment",
-                                object_id=a.pk,
-                                step=step,
-                                recipient_id=user_id,
-                                due_at=cycle.review_due,
-                                title=_("Review the self-assessment of %(org)s by %(date)s.")
-                                % {"org": a.organization.name, "date": cycle.review_due.isoformat()},
-                                url=reverse("assessment:review", args=[a.pk]),
-                                urgent=step == "T-1",
-                                organization_id=a.organization_id,
-                            )
+                for user_id in sorted(reviewers[a.organization_id]):
+                    out.append(
+                        Due(
+                            kind="assessment.review_due",
+                            object_type="assessment.branchassessment",
+                            object_id=a.pk,
+                            step=step,
+                            recipient_id=user_id,
+                            due_at=cycle.review_due,
+                            title=_("Review the self-assessment of %(org)s by %(date)s.")
+                            % {"org": a.organization.name, "date": cycle.review_due.isoformat()},
+                            url=reverse("assessment:review", args=[a.pk]),
+                            urgent=step == "T-1",
+                            organization_id=a.organization_id,
                         )
+                    )
     return out

@@ -13,7 +13,7 @@ api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("", include("branches.api.urls")),
     path("", include("supervision.api.urls")),
-    path("", include("portal.api.notification_urls")),
+    path("", include("portal.api.urls")),
     path("", include("assessment.api.urls")),
     path("", include("training.api.urls")),
     path("", include("branches.meetings.api_urls")),

@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branches.access import holders
 from branches.events import Due
-from branches.models import RoleGrant
+from branches.models import Organization
 from branches.roles import Role
 
 from .accountability import reminders as _accountability
@@ -39,12 +40,11 @@ def _step(deadline: datetime.date, today: datetime.date, steps) -> str | None:
 
 
 def _secretaries(org_ids) -> dict[int, set[int]]:
-    result = defaultdict(set)
-    for org_id, user_id in RoleGrant.objects.filter(organization_id__in=set(org_ids), role=Role.SECRETARY).values_list(
-        "organization_id", "user_id"
-    ):
-        result[org_id].add(user_id)
-    return result
+    """The secretaries over each organisation: ``branches.access.holders`` (a grant on it, or a subtree
+    grant on an ancestor; active accounts, sealed grants), see docs/reminders.md."""
+    if not org_ids:
+        return {}
+    return holders(Organization.objects.filter(pk__in=set(org_ids)).only("pk", "path"), [Role.SECRETARY])
 
 
 def due(now=None) -> Iterable[Due]:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branches.access import holders
 from branches.events import Due
-from branches.models import Member, RoleGrant
+from branches.models import Member, Organization, RoleGrant
 from branches.models.members import ACTIVE_STATUSES
 from branches.roles import Role
 
@@ -44,7 +44,7 @@ def assignment_due(now) -> list[Due]:
         .only("pk", "due_date", "module__title", "member__name", "member__user_id", "member__organization_id")
     )
     url = reverse("training:my_study")
-    secretaries = _secretaries_by_org()
+    secretaries = _secretaries_over(rows.values("member__organization_id"))
     out = []
     for a in rows.iterator(chunk_size=2000):
         step = _step((a.due_date - today).days)
@@ -93,11 +93,11 @@ def assignment_due(now) -> list[Due]:
     return out
 
 
-def _secretaries_by_org() -> dict[int, list[int]]:
-    out = defaultdict(list)
-    for user_id, org_id in RoleGrant.objects.filter(role=Role.SECRETARY).values_list("user_id", "organization_id"):
-        out[org_id].append(user_id)
-    return out
+def _secretaries_over(org_ids) -> dict[int, list[int]]:
+    """The secretaries over each organisation: ``branches.access.holders`` (a grant on it, or a subtree
+    grant on an ancestor; active accounts, sealed grants), two queries for any number (docs/reminders.md)."""
+    orgs = Organization.objects.filter(pk__in=org_ids).only("pk", "path")
+    return {pk: sorted(users) for pk, users in holders(orgs, [Role.SECRETARY]).items()}
 
 
 def hours_shortfall(now) -> list[Due]:
@@ -115,7 +115,7 @@ def hours_shortfall(now) -> list[Due]:
         HoursEntry.objects.filter(year=year).values("member_id").annotate(h=Sum("hours")).values_list("member_id", "h")
     )
     leaders = set(RoleGrant.objects.filter(role__in=LEADER_ROLES).values_list("user_id", flat=True))
-    secretaries = _secretaries_by_org()
+    secretaries = _secretaries_over({org_id for _pk, _user, org_id, _name in members})
     due_at = datetime.date(year, 12, 31)
     url = reverse("training:my_study")
     out = []

@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branches.access import holders
 from branches.events import Due
-from branches.models import RoleGrant
+from branches.models import Organization
 from branches.roles import Role
 
 from .models import Reminder
@@ -41,23 +42,34 @@ def _within(rows, path):
     return [(recipient, step) for org_path, recipient, step in rows if org_path.startswith(path)]
 
 
+def _recipients(role) -> list[tuple[int, int, str]]:
+    """``(user id, organisation id, path)``: each organisation the role is granted on (the summary's
+    subject) with the people who hold the role over it (``branches.access.holders``: active accounts,
+    sealed grants). A person who also holds it over a subject higher up gets only that one's summary,
+    which counts this subtree too (docs/reminders.md). Two queries."""
+    subjects = list(Organization.objects.filter(grants__role=role).distinct().only("pk", "path").order_by("path"))
+    held = holders(subjects, [role])
+    by_pk = {o.pk: o for o in subjects}
+    out = []
+    for org in subjects:
+        above = set().union(*(held[a] for a in org.ancestor_ids() if a in by_pk))
+        out.extend((user_id, org.pk, org.path) for user_id in sorted(held[org.pk] - above))
+    return out
+
+
 def summary_items(now: datetime.datetime) -> list[Due]:
     local = timezone.localtime(now)
     items: list[Due] = []
     day_rows = _recent(now - datetime.timedelta(days=1), now)
-    grants = list(
-        RoleGrant.objects.filter(role__in=[Role.SECRETARY, Role.UNIT_ADMIN], user__is_active=True).values_list(
-            "user_id", "role", "organization_id", "organization__path"
-        )
-    )
-    if not grants:
-        return items
+    grants = [(u, Role.SECRETARY, o, p) for u, o, p in _recipients(Role.SECRETARY)]
     by_path = defaultdict(list)
     for row in day_rows:
         by_path[row[0]].append(row)
     week_rows = (
         _recent(now - datetime.timedelta(days=7), now) if local.isoweekday() == settings.NOTIFY_WEEKLY_DAY else []
     )
+    if week_rows:
+        grants += [(u, Role.UNIT_ADMIN, o, p) for u, o, p in _recipients(Role.UNIT_ADMIN)]
     for user_id, role, org_id, path in grants:
         if role == Role.SECRETARY:
             rows = [(r, s) for p, rr in by_path.items() if p.startswith(path) for _p, r, s in rr if r != user_id]
