@@ -13,7 +13,7 @@ from .models import AuditEntry
 
 SYSTEM_ACTOR_NAME = "system"
 # Fields that must never reach the audit log in clear.
-SENSITIVE_FIELDS = {"id_number", "phone", "password", "id_number_hash"}
+SENSITIVE_FIELDS = {"id_number", "phone", "password", "id_number_hash", "phone_hash"}
 
 
 class SystemActor:
