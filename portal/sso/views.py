@@ -74,7 +74,7 @@ def buttons() -> list[dict]:
     return [
         {
             "url": reverse("sso-login", args=[p]),
-            "label": label if len(protocols) == 1 else f"{label} ({p.upper()})",
+            "label": label if len(protocols) == 1 else f"{label}（{p.upper()}）",
             "protocol": p,
         }
         for p in protocols

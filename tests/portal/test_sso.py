@@ -228,3 +228,17 @@ def test_login_page_shows_the_platform_button_only_when_configured(settings, cli
     page = client.get("/accounts/login/")
     assert "统一身份认证登录" in page.content.decode()
     assert "https://cas.example.gov.cn" in page["Content-Security-Policy"].split("form-action", 1)[1]
+
+
+def test_no_password_api_token_for_accounts_that_must_use_the_platform(settings, world, client):
+    from tests.world import PASSWORD
+
+    settings.SSO_CAS_SERVER_URL = "https://cas.example.gov.cn/cas/"
+    settings.SSO_PASSWORD_LOGIN = ["none"]
+    response = client.post("/api/v1/auth/token/", {"username": world.member.username, "password": PASSWORD})
+    assert response.status_code == 403
+    assert "统一身份认证" in response.json()["detail"]
+    settings.SSO_PASSWORD_LOGIN = ["all"]
+    assert (
+        client.post("/api/v1/auth/token/", {"username": world.member.username, "password": PASSWORD}).status_code == 200
+    )
