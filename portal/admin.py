@@ -14,7 +14,9 @@ admin.site.site_title = _("Party Building Portal")
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Portal"), {"fields": ("full_name", "employee_number", "must_change_password")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("Portal"), {"fields": ("full_name", "employee_number", "must_change_password")}),
+    )
     list_display = ("username", "full_name", "is_active", "is_staff", "last_login")
     search_fields = ("username", "full_name", "email", "employee_number")
 
