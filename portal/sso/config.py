@@ -15,7 +15,10 @@ def cas_enabled() -> bool:
 
 
 def enabled_protocols() -> list[str]:
-    return [p for p, on in ((OIDC, oidc_enabled()), (CAS, cas_enabled())) if on]
+    """Every configured way in: the identity platform (OIDC, CAS), then 企业微信 and 钉钉."""
+    from .messengers import enabled as messengers_enabled
+
+    return [p for p, on in ((OIDC, oidc_enabled()), (CAS, cas_enabled())) if on] + messengers_enabled()
 
 
 def platform_urls() -> list[str]:

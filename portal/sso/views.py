@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from xml.etree.ElementTree import ParseError
 
 import requests
@@ -24,7 +25,7 @@ from branches import audit
 from portal import outbound
 from portal.security import client_ip
 
-from . import cas, config, oidc
+from . import cas, config, messengers, oidc
 from .forms import PortalAuthenticationForm
 from .services import PlatformIdentity, SignOnRefused, account_for
 
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 SESSION_KEY = "sso"  # {"provider": ..., "id_token": ..., "mfa": bool} for a session signed in through a platform
 NEXT_KEY = "sso_next"
+STATE_KEY = "sso_state"  # 企业微信 / 钉钉: the state sent with the authorisation request
 BACKEND = "branches.auth_backends.SealedGroupsBackend"
 PROTOCOL_ERRORS = (
     OAuthError,
@@ -43,6 +45,7 @@ PROTOCOL_ERRORS = (
     ValueError,
     KeyError,
     TypeError,
+    messengers.MessengerSignInError,
 )
 
 
@@ -70,15 +73,14 @@ def _login_page(request, message: str, status: int = 403):
 
 def buttons() -> list[dict]:
     protocols = config.enabled_protocols()
+    platforms = [p for p in protocols if p in (config.OIDC, config.CAS)]
     label = _("Sign in with the unified identity platform")
-    return [
-        {
-            "url": reverse("sso-login", args=[p]),
-            "label": label if len(protocols) == 1 else f"{label}（{p.upper()}）",
-            "protocol": p,
-        }
-        for p in protocols
-    ]
+    labels = {
+        messengers.WECOM: _("Sign in with WeCom"),
+        messengers.DINGTALK: _("Sign in with DingTalk"),
+        **{p: label if len(platforms) == 1 else f"{label}（{p.upper()}）" for p in platforms},
+    }
+    return [{"url": reverse("sso-login", args=[p]), "label": labels[p], "protocol": p} for p in protocols]
 
 
 class PortalLoginView(auth_views.LoginView):
@@ -100,6 +102,14 @@ def start(request, protocol):
         raise Http404
     request.session[NEXT_KEY] = _safe_next(request, request.GET.get("next"))
     try:
+        if protocol in (messengers.WECOM, messengers.DINGTALK):
+            state = secrets.token_urlsafe(24)
+            request.session[STATE_KEY] = {"protocol": protocol, "state": state}
+            in_app = "wxwork" in request.headers.get("User-Agent", "").lower()
+            callback = _absolute(request, reverse("sso-messenger-callback", args=[protocol]))
+            return HttpResponseRedirect(
+                messengers.authorize_url(protocol, redirect_uri=callback, state=state, in_app=in_app)
+            )
         if protocol == config.OIDC:
             return oidc.client().authorize_redirect(request, _absolute(request, reverse("sso-oidc-callback")))
         service = _absolute(request, reverse("sso-cas-callback"))
@@ -221,3 +231,20 @@ def logout(request):
         target = cas.logout_url(after)
     auth_logout(request)
     return HttpResponseRedirect(target or reverse(settings.LOGOUT_REDIRECT_URL))
+
+
+@require_GET
+def messenger_callback(request, protocol):
+    """企业微信 / 钉钉 come back with a one-time code (钉钉 calls it authCode) and our state."""
+    if protocol not in messengers.enabled():
+        raise Http404
+    sent = request.session.pop(STATE_KEY, None) or {}
+    state = request.GET.get("state", "")
+    if sent.get("protocol") != protocol or not state or not secrets.compare_digest(sent.get("state", ""), state):
+        return _failed(request, protocol, OAuthError(error="state", description="state mismatch"))
+    code = request.GET.get("code") or request.GET.get("authCode") or ""
+    try:
+        identity = messengers.identity(protocol, code)
+    except PROTOCOL_ERRORS as exc:
+        return _failed(request, protocol, exc)
+    return _sign_in(request, identity, {})
