@@ -26,7 +26,7 @@ def __getattr__(name: str):  # ``audit.AuditEntry`` keeps working for callers
 
 SYSTEM_ACTOR_NAME = "system"
 # Fields that must never reach the audit log in clear.
-SENSITIVE_FIELDS = {"id_number", "phone", "password", "id_number_hash"}
+SENSITIVE_FIELDS = {"id_number", "phone", "password", "id_number_hash", "phone_hash"}
 
 
 class SystemActor:

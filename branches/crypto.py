@@ -209,3 +209,45 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "":
             return value
         return encrypt(value)
+
+
+def normal_mobile(value: str) -> str:
+    """A mobile number as digits only, without the +86 / 0086 country code."""
+    digits = "".join(ch for ch in (value or "") if ch.isdigit())
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
+            return digits[len(prefix) :]
+    return digits
+
+
+class MobileIndexField(models.CharField):
+    """The blind index of the encrypted mobile number beside it (``source``), kept current on every save.
+
+    Computed in ``pre_save``, which Django also calls for ``bulk_create``; ``reencrypt_fields``
+    recomputes it with ``digest``. Lets single sign-on find an account by mobile number without
+    ever storing or comparing the number in clear.
+    """
+
+    def __init__(self, *args, source: str = "phone", **kwargs):
+        self.source = source
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("db_index", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        return name, path, args, kwargs
+
+    @staticmethod
+    def digest(plain: str) -> str:
+        normal = normal_mobile(plain)
+        return blind_index(normal) if normal else ""
+
+    def pre_save(self, model_instance, add):
+        value = self.digest(getattr(model_instance, self.source) or "")
+        setattr(model_instance, self.attname, value)
+        return value

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.admin import RoleGrantAdmin as BaseRoleGrantAdmin
 from branches.models import RoleGrant
 
-from .models import Delivery, PortalState, Reminder, User
+from .models import Delivery, ExternalIdentity, PortalState, Reminder, User
 from .security.admin_duties import check_grant, is_protected_account
 
 admin.site.site_header = _("Party Building Portal administration")
@@ -14,9 +14,11 @@ admin.site.site_title = _("Party Building Portal")
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Portal"), {"fields": ("full_name", "must_change_password")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("Portal"), {"fields": ("full_name", "employee_number", "must_change_password")}),
+    )
     list_display = ("username", "full_name", "is_active", "is_staff", "last_login")
-    search_fields = ("username", "full_name", "email")
+    search_fields = ("username", "full_name", "email", "employee_number")
 
     def get_readonly_fields(self, request, obj=None):
         # 三员: only the installation superuser grants groups and permissions; a system
@@ -116,3 +118,19 @@ class RoleGrantAdmin(BaseRoleGrantAdmin):
                 include_subtree=obj.include_subtree,
             )
         super().delete_queryset(request, queryset)
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin):
+    """Links made by single sign-on: looked at, and deleted when wrong (the next sign-in matches again)."""
+
+    list_display = ("user", "provider", "subject", "matched_by", "created_at")
+    list_filter = ("provider", "matched_by")
+    search_fields = ("user__username", "user__full_name", "subject")
+    raw_id_fields = ("user",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

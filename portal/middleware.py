@@ -18,6 +18,7 @@ class ForcePasswordChangeMiddleware:
             and user.is_authenticated
             and getattr(user, "must_change_password", False)
             and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and not request.session.get("sso")  # signed in through the identity platform: no portal password
         ):
             return redirect(reverse("password_change"))
         return self.get_response(request)

@@ -20,6 +20,8 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     must_change_password = models.BooleanField(_("must change password at next login"), default=False)
+    # The office's staff number (工号): how single sign-on can find the account (SSO_MATCH_BY=employee_number).
+    employee_number = models.CharField(_("employee number"), max_length=50, null=True, blank=True, unique=True)
     # HMAC-SM3 over username, is_active, is_staff, is_superuser; checked on every request (issue 24).
     integrity_mac = models.CharField(max_length=80, blank=True, editable=False)
     # HMAC-SM3 over the user's group ids (三员 groups among them), re-sealed when memberships change.

@@ -74,6 +74,8 @@ class Target:
 class Reply:
     status: int
     data: dict | list | None  # the JSON answer, if any: read what you need, never store it whole
+    body: bytes = b""  # the raw answer (at most MAX_BODY bytes), for callers that parse XML (CAS)
+    content_type: str = ""
 
 
 def system_resolver(host: str) -> list[str]:
@@ -286,4 +288,9 @@ def send(
         parsed = jsonlib.loads(raw.decode("utf-8")) if raw else None
     except (ValueError, UnicodeDecodeError):
         parsed = None
-    return Reply(status=response.status, data=parsed if isinstance(parsed, dict | list) else None)
+    return Reply(
+        status=response.status,
+        data=parsed if isinstance(parsed, dict | list) else None,
+        body=raw,
+        content_type=response.headers.get("Content-Type", ""),
+    )

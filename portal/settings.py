@@ -564,3 +564,21 @@ LOGGING["handlers"]["console"]["filters"] = ["mask_personal_data"]
 DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.security.logfilters.MaskingExceptionReporterFilter"
 # Benchmark harness (bench/run.py): serves /bench/floor, a trivial page measuring the framework floor.
 BENCH = env_bool("BENCH", False)
+
+# --- Single sign-on (issue 21; docs/configuration.md "Single sign-on") ------------------------
+# OpenID Connect (authorization code + PKCE) against the issuer's discovery document, and CAS 2/3.
+from portal.settings_sso import *  # noqa: E402, F403  (SSO_*: read from the environment)
+
+# The sign-out form's redirect to the platform is allowed by CSP form-action (portal.sso.middleware).
+MIDDLEWARE[MIDDLEWARE.index("csp.middleware.CSPMiddleware")] = "portal.sso.middleware.SignOnCSPMiddleware"
+# 企业微信 / 钉钉 web sign-in (OAuth2 code flow) with the same applications as the work notifications.
+SSO_WECOM = env_bool("SSO_WECOM", False)
+SSO_DINGTALK = env_bool("SSO_DINGTALK", False)
+if SSO_WECOM and not (WECOM_CORP_ID and WECOM_AGENT_ID and WECOM_SECRET):
+    raise ConfigError("SSO_WECOM", "needs WECOM_CORP_ID, WECOM_AGENT_ID and WECOM_SECRET")
+if SSO_DINGTALK and not (DINGTALK_APP_KEY and DINGTALK_APP_SECRET):
+    raise ConfigError("SSO_DINGTALK", "needs DINGTALK_APP_KEY and DINGTALK_APP_SECRET")
+WECOM_QR_LOGIN_URL = env_url("WECOM_QR_LOGIN_URL", "https://login.work.weixin.qq.com/wwlogin/sso/login")
+WECOM_OAUTH_URL = env_url("WECOM_OAUTH_URL", "https://open.weixin.qq.com/connect/oauth2/authorize")
+DINGTALK_LOGIN_URL = env_url("DINGTALK_LOGIN_URL", "https://login.dingtalk.com/oauth2/auth")
+DINGTALK_NEW_API_BASE = env_url("DINGTALK_NEW_API_BASE", "https://api.dingtalk.com")

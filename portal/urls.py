@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from . import views
 from .api.views import ObtainTokenView
 from .security import views as security_views
+from .sso import views as sso_views
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
@@ -29,8 +30,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("me/", views.me, name="me"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", sso_views.PortalLoginView.as_view(), name="login"),
+    path("accounts/logout/", sso_views.logout, name="logout"),
     path("accounts/password/", security_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("orgs/", include("branches.urls")),
@@ -52,6 +53,7 @@ urlpatterns = [
 ]
 
 urlpatterns += [path("", include("portal.security.urls"))]
+urlpatterns += [path("", include("portal.sso.urls"))]
 urlpatterns += [path("dashboard/", include("portal.dashboards.urls"))]
 if settings.DEBUG or settings.BENCH:
     from .dashboards.views import bench_floor

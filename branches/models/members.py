@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..crypto import EncryptedTextField, mask
+from ..crypto import EncryptedTextField, MobileIndexField, mask
 from ..querysets import ScopedQuerySet
 from .tree import Organization
 
@@ -93,6 +93,8 @@ class Member(models.Model):
     id_number = EncryptedTextField(_("ID number"), blank=True)
     id_number_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     phone = EncryptedTextField(_("phone"), blank=True)
+    # HMAC-SM3 of the mobile number, digits only: single sign-on matches accounts by it (portal.sso).
+    phone_hash = MobileIndexField(source="phone")
     education = models.CharField(_("education"), max_length=20, blank=True)
     unit = models.ForeignKey(
         "branches.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -67,6 +67,17 @@ class ObtainTokenView(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         user = serializer.validated_data["user"]
+        from portal.sso.config import password_login_allowed
+
+        if not password_login_allowed(user):
+            # The same rule as the login page (SSO_PASSWORD_LOGIN): no password token for these accounts.
+            audit.record(
+                user, "login.refused", user, after={"via": "api-token", "reason": "use platform"}, ip=client_ip(request)
+            )
+            return Response(
+                {"detail": _("This account signs in through the unified identity platform, not with a password.")},
+                status=status.HTTP_403_FORBIDDEN,
+            )
         if requires_second_factor(user):
             from django_otp import match_token
 

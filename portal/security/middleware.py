@@ -12,6 +12,13 @@ from django.utils.translation import gettext as _
 
 from . import requires_second_factor
 
+
+def platform_mfa_passed(request) -> bool:
+    from portal.sso.views import platform_mfa_passed as passed
+
+    return passed(request)
+
+
 TOUCH_EVERY_SECONDS = 60
 
 
@@ -91,6 +98,7 @@ class SecondFactorMiddleware:
             and not request.path.startswith(self.ALLOWED_PREFIXES)
             and not (user.is_verified() if hasattr(user, "is_verified") else False)
             and requires_second_factor(user)
+            and not platform_mfa_passed(request)
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse(

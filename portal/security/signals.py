@@ -28,7 +28,8 @@ def on_logged_in(sender, request, user, **kwargs):
         services.register_session(user=user, session_key=session.session_key, ip=ip, user_agent=_user_agent(request))
     if not request.META:  # Client.force_login's stand-in request: no HTTP login happened
         return
-    audit.record(user, "login.succeeded", user, after={"user_agent": _user_agent(request)}, ip=ip)
+    details = getattr(request, "login_details", None) or {"method": "password"}
+    audit.record(user, "login.succeeded", user, after={"user_agent": _user_agent(request), **details}, ip=ip)
 
 
 @receiver(user_login_failed, dispatch_uid="portal.security.login_failed")
@@ -59,7 +60,9 @@ def on_logged_out(sender, request, user, **kwargs):
         from portal.models import UserSession
 
         UserSession.objects.filter(session_key=key).delete()
-    audit.record(user, "logout", user, ip=client_ip(request))
+    session = getattr(request, "session", None)
+    platform = (session.get("sso") if session is not None else None) or {}
+    audit.record(user, "logout", user, after={"platform": platform.get("provider", "")}, ip=client_ip(request))
     services.revoke_all_tokens(user, reason="logout", ip=client_ip(request))
 
 

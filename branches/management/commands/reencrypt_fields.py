@@ -72,7 +72,7 @@ def _new_values(pairs, row: dict) -> dict:
         if not is_current(token):
             changes[field.column] = encrypt(plain)
         if hash_field is not None:
-            digest = blind_index(plain)
+            digest = hash_field.digest(plain) if hasattr(hash_field, "digest") else blind_index(plain)
             if row[hash_field.column] != digest:
                 changes[hash_field.column] = digest
     return changes
