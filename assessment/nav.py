@@ -4,6 +4,7 @@ NAV_ITEMS = [
     {
         "label": _("Four-strong assessment"),
         "url": "assessment:home",
+        "section": "supervision",
         "icon": "award",
         "permission": "assessment.view",
         "order": 40,

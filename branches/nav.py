@@ -4,6 +4,7 @@ NAV_ITEMS = [
     {
         "label": _("Member files"),
         "url": "memberfile:overview",
+        "section": "organisation",
         "icon": "person-vcard",
         "permission": "memberfile.view",
         "order": 14,
@@ -11,6 +12,7 @@ NAV_ITEMS = [
     {
         "label": _("Organisations"),
         "url": "branches:organization_list",
+        "section": "organisation",
         "icon": "diagram-3",
         "permission": "org.view",
         "order": 10,
@@ -18,6 +20,7 @@ NAV_ITEMS = [
     {
         "label": _("Party member management"),
         "url": "branches:member_list",
+        "section": "organisation",
         "icon": "people",
         "permission": "member.view",
         "order": 11,
@@ -25,6 +28,7 @@ NAV_ITEMS = [
     {
         "label": _("Development"),
         "url": "branches:development",
+        "section": "organisation",
         "icon": "person-up",
         "permission": "member.view",
         "order": 12,
@@ -32,6 +36,7 @@ NAV_ITEMS = [
     {
         "label": _("Transfers"),
         "url": "branches:transfer_list",
+        "section": "organisation",
         "icon": "arrow-left-right",
         "permission": "member.change",
         "order": 13,
@@ -41,6 +46,7 @@ NAV_ITEMS += [
     {
         "label": _("Meetings"),
         "url": "meetings:meeting_list",
+        "section": "meetings",
         "icon": "calendar-check",
         "permission": "meeting.view",
         "order": 20,
@@ -48,6 +54,7 @@ NAV_ITEMS += [
     {
         "label": _("Meeting compliance"),
         "url": "meetings:compliance_matrix",
+        "section": "meetings",
         "icon": "grid-3x3",
         "permission": "meeting.compliance",
         "order": 21,
@@ -57,6 +64,7 @@ NAV_ITEMS += [
     {
         "label": _("Meeting sign-in"),
         "url": "meetings:signin",
+        "section": "meetings",
         "icon": "qr-code-scan",
         "permission": "meeting.view",
         "order": 22,

@@ -4,6 +4,7 @@ NAV_ITEMS = [
     {
         "label": _("Notices"),
         "url": "notices:notice_inbox",
+        "section": "notices",
         "icon": "megaphone",
         "permission": "notice.receive",
         "order": 30,
@@ -11,6 +12,7 @@ NAV_ITEMS = [
     {
         "label": _("Sent notices"),
         "url": "notices:notice_sent",
+        "section": "notices",
         "icon": "send",
         "permission": "notice.send",
         "order": 31,
@@ -18,6 +20,7 @@ NAV_ITEMS = [
     {
         "label": _("Material collection"),
         "url": "notices:request_list",
+        "section": "notices",
         "icon": "inboxes",
         "permission": "collection.request",
         "order": 32,
@@ -25,6 +28,7 @@ NAV_ITEMS = [
     {
         "label": _("Requests to answer"),
         "url": "notices:submission_todo",
+        "section": "notices",
         "icon": "upload",
         "permission": "collection.submit",
         "order": 33,
@@ -32,6 +36,7 @@ NAV_ITEMS = [
     {
         "label": _("Plans and summaries"),
         "url": "notices:plan_list",
+        "section": "notices",
         "icon": "journal-text",
         "permission": "plan.view",
         "order": 34,

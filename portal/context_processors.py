@@ -1,6 +1,6 @@
 from branches.access import primary_grant
 
-from .navigation import items_for
+from .navigation import sections_for
 
 
 def navigation(request):
@@ -8,7 +8,7 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "nav_items": items_for(user, request.path),
+        "nav_sections": sections_for(user, request.path),
         "primary_grant": primary_grant(user),
     }
 

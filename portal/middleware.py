@@ -6,7 +6,7 @@ from django.urls import reverse
 class ForcePasswordChangeMiddleware:
     """Accounts created by an admin or an import must set their own password first."""
 
-    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/api/", "/i18n/")
+    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/api/", "/i18n/", "/favicon.ico")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -1,13 +1,61 @@
 from django.utils.translation import gettext_lazy as _
 
 NAV_ITEMS = [
-    {"label": _("Notifications"), "url": "notifications:list", "icon": "bell", "always": True, "order": 90},
+    {"label": _("Home"), "url": "home", "section": "workbench", "icon": "house", "always": True, "order": 0},
     {
         "label": _("Dashboard"),
         "url": "dashboards:home",
+        "section": "workbench",
         "icon": "speedometer2",
         "permission": "dashboard.view",
         "order": 5,
     },
-    {"label": _("My to-do list"), "url": "dashboards:todo", "icon": "check2-square", "always": True, "order": 6},
+    {
+        "label": _("My to-do list"),
+        "url": "dashboards:todo",
+        "section": "workbench",
+        "icon": "check2-square",
+        "always": True,
+        "order": 6,
+    },
+    {
+        "label": _("Notifications"),
+        "url": "notifications:list",
+        "section": "workbench",
+        "icon": "bell",
+        "always": True,
+        "order": 90,
+    },
+    {
+        "label": _("Group robots"),
+        "url": "notifications:robots",
+        "section": "admin",
+        "icon": "robot",
+        "permission": "robots.manage",
+        "order": 10,
+    },
+    {
+        "label": _("Delivery failures"),
+        "url": "notifications:failures",
+        "section": "admin",
+        "icon": "exclamation-octagon",
+        "permission": "notifications.defaults",
+        "order": 20,
+    },
+    {
+        "label": _("Audit log"),
+        "url": "audit-list",
+        "section": "admin",
+        "icon": "journal-text",
+        "django_perm": "portal.view_audit_log",
+        "order": 30,
+    },
+    {
+        "label": _("Locked accounts"),
+        "url": "lockout-list",
+        "section": "admin",
+        "icon": "unlock",
+        "django_perm": "portal.manage_security",
+        "order": 40,
+    },
 ]

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("me/", views.me, name="me"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/login/", sso_views.PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", sso_views.logout, name="logout"),
     path("accounts/password/", security_views.PasswordChangeView.as_view(), name="password_change"),

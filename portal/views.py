@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from branches.access import primary_grant
@@ -8,6 +9,11 @@ from branches.models import Member, Organization
 from branches.roles import Role
 
 from . import services
+
+
+def favicon(request):
+    """Pages name their icon in <head>; this answers browsers and pages that ask /favicon.ico (admin, API docs)."""
+    return redirect(static("portal/favicon.svg"))
 
 
 @never_cache

@@ -4,6 +4,7 @@ NAV_ITEMS = [
     {
         "label": _("Supervision"),
         "url": "supervision:task_list",
+        "section": "supervision",
         "icon": "clipboard-check",
         "permission": "supervision.use",
         "order": 50,
@@ -11,6 +12,7 @@ NAV_ITEMS = [
     {
         "label": _("Supervision board"),
         "url": "supervision:board",
+        "section": "supervision",
         "icon": "speedometer2",
         "permission": "supervision.manage",
         "order": 51,
@@ -18,6 +20,7 @@ NAV_ITEMS = [
     {
         "label": _("Accountability review"),
         "url": "accountability:round_list",
+        "section": "supervision",
         "icon": "person-check",
         "permission": "accountability.view",
         "order": 52,
@@ -25,6 +28,7 @@ NAV_ITEMS = [
     {
         "label": _("Model-organ campaign"),
         "url": "campaigns:campaign_list",
+        "section": "supervision",
         "icon": "award",
         "permission": "campaigns.view",
         "order": 53,
@@ -32,6 +36,7 @@ NAV_ITEMS = [
     {
         "label": _("One branch, one brand"),
         "url": "campaigns:brand_list",
+        "section": "supervision",
         "icon": "stars",
         "permission": "campaigns.view",
         "order": 54,
@@ -39,6 +44,7 @@ NAV_ITEMS = [
     {
         "label": _("Brand showcase"),
         "url": "campaigns:showcase",
+        "section": "supervision",
         "icon": "images",
         "permission": "campaigns.view",
         "always": True,

@@ -85,7 +85,15 @@ class SessionActivityMiddleware:
 class SecondFactorMiddleware:
     """Roles that must use TOTP reach nothing but enrolment/verification until verified."""
 
-    ALLOWED_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/accounts/login/", "/static/", "/healthz", "/i18n/")
+    ALLOWED_PREFIXES = (
+        "/accounts/2fa/",
+        "/accounts/logout/",
+        "/accounts/login/",
+        "/static/",
+        "/healthz",
+        "/i18n/",
+        "/favicon.ico",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

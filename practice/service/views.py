@@ -68,7 +68,10 @@ class MyServiceView(LoginRequiredMixin, View):
         )
 
     def get(self, request):
-        return self.render(self.member())
+        member = member_of(request.user)
+        if member is None:  # staff without a register entry: say why rather than a 404 from the menu
+            return render(request, self.template_name, {"member": None})
+        return self.render(member)
 
     def post(self, request):
         member = self.member()

@@ -110,7 +110,12 @@ def test_member_page_logs_and_registers(world, client_for):
     assert r.status_code == 302
     r = c.post(url, {"action": "service", "date": FUTURE, "community": "x", "activity": "y", "hours": "2"})
     assert r.status_code == 200 and VolunteerService.objects.count() == 1
-    assert client_for(world.committee).get(url).status_code == 404  # no register entry of their own
+    # No register entry of their own: the menu entry explains instead of a 404, and nothing can be logged.
+    staff = client_for(world.committee)
+    page = staff.get(url)
+    assert page.status_code == 200 and 'data-testid="empty-state"' in page.content.decode()
+    assert 'data-testid="my-totals"' not in page.content.decode()
+    assert staff.post(url, {"action": "residence", "community": "幸福社区"}).status_code == 404
 
 
 def test_secretary_confirms_on_the_page_and_outsiders_get_404(world, client_for):
