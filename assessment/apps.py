@@ -9,6 +9,10 @@ class AssessmentConfig(AppConfig):
     def ready(self):
         from branches.roles import Role, register_permissions
 
+        from .document_kinds import register_kinds
+
+        register_kinds()
+
         register_permissions(
             {
                 "assessment.view": {Role.COMMITTEE_STAFF, Role.UNIT_ADMIN, Role.SECRETARY, Role.BRANCH_COMMITTEE},

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from branches.documents import numbering
 from branches.documents import official as o
 
 from .models import AssessmentStatus
@@ -10,12 +9,14 @@ from .models import AssessmentStatus
 SHOWN = {AssessmentStatus.GRADED, AssessmentStatus.PUBLISHED, AssessmentStatus.FINAL}
 
 
-def result_notice(cycle, assessments, *, actor, today=None) -> o.OfficialDocument:
+def result_notice_title(cycle) -> str:
+    return f"关于{cycle.year}年度“四强”党支部考评结果的通知"
+
+
+def result_notice(cycle, assessments, *, issued=None) -> o.OfficialDocument:
+    """The notice with its ``issued`` 发文字号 (``IssuedNumber``); without one it is a draft (no 文号, no date)."""
     issuer = cycle.root
-    title = f"关于{cycle.year}年度“四强”党支部考评结果的通知"
-    issued = numbering.issue(
-        actor=actor, organization=issuer, kind="assessment_result", obj=cycle, title=title, day=today
-    )
+    title = result_notice_title(cycle)
     graded = [a for a in assessments if a.grade_id and a.status in SHOWN]
     rows = [
         [
@@ -47,10 +48,10 @@ def result_notice(cycle, assessments, *, actor, today=None) -> o.OfficialDocumen
         kind="assessment_result",
         title=title,
         mark=f"{issuer.name}文件",
-        number=issued.number,
+        number=issued.number if issued else "",
         issuer=issuer.name,
         recipients="各党组织",
         blocks=blocks,
         signature=issuer.name,
-        date=issued.issued_on,
+        date=issued.issued_on if issued else None,
     )

@@ -18,5 +18,8 @@ class BranchesConfig(AppConfig):
         from .integrity import connect_signals
 
         connect_signals()
+        from .documents.builtin import register_kinds
         from .meetings import permissions  # noqa: F401
         from .memberfile import permissions as _memberfile  # noqa: F401
+
+        register_kinds()

@@ -14,7 +14,7 @@ import datetime
 from collections import defaultdict
 from contextlib import contextmanager
 
-from django.db.models import Case, CharField, Count, Q, Value, When
+from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -51,6 +51,11 @@ DIMENSIONS = {
     "ethnicity": (_("Ethnicity"), [("han", _("Han")), ("minority", _("Ethnic minorities"))]),
     "years": (_("Years of membership"), [(k, label) for k, label, _lo, _hi in YEARS_BANDS]),
     "stage": (pgettext_lazy("dashboards", "Development pipeline"), STAGES),
+    # Members away from their branch on the day (party members, open records of the member file).
+    "situation": (
+        _("Mobile, abroad and lost contact"),
+        [("mobile", _("Mobile")), ("abroad", _("Abroad")), ("lost_contact", _("Lost contact"))],
+    ),
 }
 
 _memo: dict | None = None
@@ -109,6 +114,37 @@ def _education_case():
     return Case(*whens, default=Value("other"), output_field=CharField())
 
 
+def _situations(orgs, on: datetime.date) -> list[dict]:
+    """Open 流动 / 出国境 / 失联 records on ``on`` per organisation, in one query (a UNION of three groups)."""
+    from .memberfile.models import AbroadRecord, LostContactRecord, MobileRecord
+
+    where = subtree_filter(orgs, "member__organization") & Q(
+        member__status__in=ACTIVE_STATUSES, member__category__in=PARTY_MEMBER_CATEGORIES
+    )
+
+    def grouped(qs, key):
+        return (
+            qs.filter(where)
+            .annotate(situation=Value(key, output_field=CharField()))
+            .values("situation", org=F("member__organization_id"))
+            .annotate(n=Count("member_id", distinct=True))
+            .order_by()
+        )
+
+    mobile = grouped(
+        MobileRecord.objects.filter(Q(since__lte=on) & (Q(until__isnull=True) | Q(until__gt=on))), "mobile"
+    )
+    abroad = grouped(
+        AbroadRecord.objects.filter(Q(departed_on__lte=on) & (Q(returned_on__isnull=True) | Q(returned_on__gt=on))),
+        "abroad",
+    )
+    lost = grouped(
+        LostContactRecord.objects.filter(Q(last_contact_on__lte=on) & (Q(found_on__isnull=True) | Q(found_on__gt=on))),
+        "lost_contact",
+    )
+    return list(mobile.union(abroad, lost, all=True))
+
+
 def structure_many(orgs, on: datetime.date) -> dict[int, dict[str, dict[str, int]]]:
     """{org.pk: {dimension: {bucket: count}}} over each organisation's whole subtree.
 
@@ -139,7 +175,8 @@ def structure_many(orgs, on: datetime.date) -> dict[int, dict[str, dict[str, int
             .order_by()
         )
         rows = list(rows)
-        org_ids = {r["organization_id"] for r in rows}
+        away = _situations(orgs, on)
+        org_ids = {r["organization_id"] for r in rows} | {r["org"] for r in away}
         paths = dict(Organization.objects.filter(pk__in=org_ids).values_list("pk", "path"))
         for row in rows:
             ancestors = [int(p) for p in paths.get(row["organization_id"], "").strip("/").split("/") if p]
@@ -160,6 +197,11 @@ def structure_many(orgs, on: datetime.date) -> dict[int, dict[str, dict[str, int
                 if row["gender"]:
                     bucket["gender"][row["gender"]] += n
                 bucket["ethnicity"]["han" if (row["ethnicity"] or "汉族") == "汉族" else "minority"] += n
+        for row in away:
+            ancestors = [int(p) for p in paths.get(row["org"], "").strip("/").split("/") if p]
+            for pk in ancestors:
+                if pk in targets:
+                    result[pk]["situation"][row["situation"]] += row["n"]
     final = {pk: {dim: dict(v) for dim, v in dims.items()} for pk, dims in result.items()}
     if _memo is not None:
         _memo[key] = final

@@ -46,4 +46,7 @@ urlpatterns += [
         document_views.PublicNoticeView.as_view(fmt="pdf"),
         name="public_notice_pdf",
     ),
+    path(
+        "documents/<slug:kind>/<str:ref>/number/", document_views.NumberDocumentView.as_view(), name="document_number"
+    ),
 ]

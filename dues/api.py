@@ -26,6 +26,7 @@ from .models import (
     DuesBase,
     DuesCategory,
     DuesReduction,
+    LifeCase,
     Payment,
     PaymentKind,
     PaymentMethod,
@@ -329,6 +330,41 @@ class ArrearsActionViewSet(WriteViewSet):
         return arrears.record_talk(
             actor=self.request.user, member=d["member"], date=d["date"], note=d["note"], today=today
         )
+
+
+class LifeCaseSerializer(serializers.ModelSerializer):
+    member_name = serializers.CharField(source="member.name", read_only=True)
+
+    class Meta:
+        model = LifeCase
+        fields = [
+            "id",
+            "organization",
+            "member",
+            "member_name",
+            "since",
+            "absences",
+            "opened_at",
+            "closed_at",
+            "decision",
+        ]
+        read_only_fields = fields
+
+
+class LifeCaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Cases of six months without organisational life (opened by the worker; ``?open=1`` only open ones);
+    the decision is recorded through ``dues-arrears-actions/`` (kind ``decision``), which closes the case."""
+
+    queryset = LifeCase.objects.select_related("member").defer("member__id_number", "member__phone")
+    serializer_class = LifeCaseSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("open", bool, description="only open cases")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        return qs.filter(closed_at__isnull=True) if self.request.query_params.get("open") else qs
 
 
 # --- Read-only figures -----------------------------------------------------------------------------

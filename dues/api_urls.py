@@ -6,6 +6,7 @@ from .api import (
     CollectionAPIView,
     DuesBaseViewSet,
     DuesReductionViewSet,
+    LifeCaseViewSet,
     MyDuesAPIView,
     PaymentViewSet,
     StatementViewSet,
@@ -18,6 +19,7 @@ router.register("dues-reductions", DuesReductionViewSet, basename="dues-reductio
 router.register("dues-payments", PaymentViewSet, basename="dues-payment")
 router.register("dues-statements", StatementViewSet, basename="dues-statement")
 router.register("dues-arrears-actions", ArrearsActionViewSet, basename="dues-arrears-action")
+router.register("dues-life-cases", LifeCaseViewSet, basename="dues-life-case")
 
 urlpatterns = [
     path("dues-collection/", CollectionAPIView.as_view(), name="dues-collection"),

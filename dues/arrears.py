@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from branches import audit
 from branches.models import Member
 
+from . import lifecases
 from .guard import actor_user, require
 from .ledger import ZERO, add_months, first_of, ledger, unpaid_run
 from .models import ArrearsAction, ArrearsActionKind, ArrearsOutcome, DuesSettings
@@ -100,7 +101,8 @@ def record_talk(*, actor, member: Member, date: datetime.date, note: str, today:
 def record_decision(
     *, actor, member: Member, date: datetime.date, outcome: str, note: str, today: datetime.date
 ) -> ArrearsAction:
-    """The unit's decision on a 6-month case (党章 第九条)."""
+    """The unit's decision on a 6-month case (党章 第九条): six months of unpaid dues, or an open case of six
+    months without organisational life (which the decision closes)."""
     require(actor, member.organization, "dues.approve")
     if outcome not in ArrearsOutcome.values:
         raise ValidationError({"outcome": _("Choose the decision from the list.")})
@@ -108,7 +110,8 @@ def record_decision(
         raise ValidationError({"note": _("Write down the decision and the meeting that took it.")})
     months = _months_unpaid(member, today)
     needed = DuesSettings.current().handle_after_months
-    if months < needed:
+    life_case = lifecases.open_case_of(member)  # six months without organisational life
+    if months < needed and life_case is None:
         raise ValidationError(
             _("Only a member with %(n)s months unpaid in a row is handled under Article 9.") % {"n": needed}
         )
@@ -123,4 +126,6 @@ def record_decision(
         created_by=actor_user(actor),
     )
     audit.record(actor, "dues.arrears_decision", action, after=audit.snapshot(action))
+    if life_case is not None:
+        lifecases.close_with(life_case, actor=actor, decision=action)
     return action

@@ -294,3 +294,36 @@ class ArrearsAction(models.Model):
 
     def __str__(self):
         return f"{self.member.name} {self.get_kind_display()} {self.date}"
+
+
+class LifeCase(models.Model):
+    """A member who took no part in organisational life for ``handle_after_months`` months (党章 第九条):
+    absent without leave from every meeting of the period. Opened by the worker, closed by the decision."""
+
+    scope_field = "organization"
+    scope_permissions = PERMISSIONS
+
+    organization = models.ForeignKey("branches.Organization", on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey("branches.Member", on_delete=models.PROTECT, related_name="dues_life_cases")
+    since = models.DateField(_("no organisational life since"))
+    absences = models.PositiveSmallIntegerField(_("meetings missed without leave"))
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    decision = models.ForeignKey(
+        ArrearsAction, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("decision")
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("organisational life case")
+        verbose_name_plural = _("organisational life cases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(closed_at__isnull=True), name="dues_one_open_life_case"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member.name} {self.since:%Y-%m}"

@@ -5,6 +5,8 @@
 - ``dues.arrears_talk``: a member is ``talk_after_months`` (3) months behind: the secretaries hold a talk.
 - ``dues.arrears_case``: ``handle_after_months`` (6) months behind: the case is on the unit's list
   (党章 第九条); to the secretaries and the unit admins above the branch.
+- ``dues.life_case``: an open case of six months without organisational life (opened by the worker,
+  ``dues.lifecases``), until the decision closes it; to the secretaries and the unit admins.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from branches.roles import Role
 
 from .arrears import cases
 from .ledger import add_months, first_of, ledger
-from .models import DuesSettings
+from .models import DuesSettings, LifeCase
 
 
 def due(now: datetime.datetime):
@@ -38,7 +40,12 @@ def due(now: datetime.datetime):
         if ls and not ls[-1].settled:
             unpaid_by_org[org_of[pk]] += 1
     found = cases(members, today)
-    org_ids = set(unpaid_by_org) | {c.member.organization_id for c in found}
+    life = list(
+        LifeCase.objects.filter(closed_at__isnull=True)
+        .select_related("member")
+        .only("id", "organization_id", "since", "absences", "member__name")
+    )
+    org_ids = set(unpaid_by_org) | {c.member.organization_id for c in found} | {c.organization_id for c in life}
     if not org_ids:
         return
     orgs = list(Organization.objects.filter(pk__in=org_ids).only("id", "name", "path", "parent_id"))
@@ -104,3 +111,26 @@ def due(now: datetime.datetime):
                     url=url,
                     organization_id=org_id,
                 )
+    for case in life:
+        org_id = case.organization_id
+        title = _(
+            "%(name)s (%(org)s) has taken no part in organisational life since %(since)s; handle the case under "
+            "Article 9 of the Party Constitution and record the decision."
+        ) % {
+            "name": case.member.name,
+            "org": names[org_id],
+            "since": f"{case.since.year}年{case.since.month}月{case.since.day}日",
+        }
+        for user_id in sorted(secretaries.get(org_id, set()) | admins.get(org_id, set())):
+            yield Due(
+                kind="dues.life_case",
+                object_type="dues.lifecase",
+                object_id=case.pk,
+                step="6m",
+                recipient_id=user_id,
+                due_at=today,
+                title=title,
+                url=f"{reverse('dues:arrears_member', args=[case.member_id])}",
+                urgent=True,
+                organization_id=org_id,
+            )

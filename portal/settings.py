@@ -162,6 +162,7 @@ CELERY_BEAT_SCHEDULE["refresh-summaries-history"] = {
     "kwargs": {"history": True},
 }
 CELERY_BEAT_SCHEDULE["training-sweep-assignments"] = {"task": "training.tasks.sweep_assignments", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["dues-open-life-cases"] = {"task": "dues.tasks.open_life_cases", "schedule": 24 * 3600.0}
 
 # --- Auth -----------------------------------------------------------------
 

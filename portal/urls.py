@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("dues.api_urls")),
     path("", include("supervision.campaigns.api_urls")),
     path("", include("branches.memberfile.api_urls")),
+    path("", include("branches.documents.api_urls")),
 ]
 
 urlpatterns = [

@@ -10,6 +10,9 @@ class SupervisionConfig(AppConfig):
         from branches.roles import Role, register_permissions
 
         from .campaigns import receivers  # noqa: F401  (a red card revokes a model-organ title)
+        from .document_kinds import register_kinds
+
+        register_kinds()
 
         register_permissions(
             {

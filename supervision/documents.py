@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.utils import timezone, translation
 
 from branches.access import primary_grant
-from branches.documents import numbering
 from branches.documents import official as o
 from branches.models import Organization
 
@@ -28,16 +27,18 @@ def mark(organization: Organization) -> str:
     return f"{organization.name}文件"
 
 
-def bulletin_document(b, *, actor, issuer: Organization, today) -> o.OfficialDocument:
-    title = f"关于{b.period.label}督查情况的通报"
-    issued = numbering.issue(
-        actor=actor,
-        organization=issuer,
-        kind="bulletin",
-        ref=("supervision.bulletin", f"{issuer.pk}:{b.period.key}"),
-        title=title,
-        day=today,
-    )
+def bulletin_title(period) -> str:
+    return f"关于{period.label}督查情况的通报"
+
+
+def bulletin_ref(issuer: Organization, period) -> tuple[str, str]:
+    """The bulletin of a period is no row: its number is kept under (type, "issuer:period")."""
+    return "supervision.bulletin", f"{issuer.pk}:{period.key}"
+
+
+def bulletin_document(b, *, issuer: Organization, issued=None) -> o.OfficialDocument:
+    """The bulletin with its ``issued`` 发文字号 (``IssuedNumber``); without one it is a draft (no 文号, no date)."""
+    title = bulletin_title(b.period)
     with translation.override("zh-hans"):
         active = [c for c in b.cards if not c.revoked_at]
         yellow = sum(1 for c in active if c.colour == "yellow")
@@ -94,31 +95,24 @@ def bulletin_document(b, *, actor, issuer: Organization, today) -> o.OfficialDoc
         kind="bulletin",
         title=title,
         mark=mark(issuer),
-        number=issued.number,
+        number=issued.number if issued else "",
         issuer=issuer.name,
         recipients="各党组织",
         blocks=blocks,
         signature=issuer.name,
-        date=issued.issued_on,
+        date=issued.issued_on if issued else None,
         printed_by=issuer.name,
-        printed_on=issued.issued_on,
+        printed_on=issued.issued_on if issued else None,
     )
 
 
-def rectification_notice(rect, *, actor, today=None) -> o.OfficialDocument:
-    """整改通知书 to the organisation that owns the rectification, from the task's issuing organisation."""
+def rectification_notice(rect, *, issued=None) -> o.OfficialDocument:
+    """整改通知书 to the organisation that owns the rectification, from the task's issuing organisation;
+    with its ``issued`` 发文字号, else a draft."""
     finding = rect.finding
     task = finding.target.task
     issuer = task.organization
     title = "整改通知书"
-    issued = numbering.issue(
-        actor=actor,
-        organization=issuer,
-        kind="rectification",
-        obj=rect,
-        title=f"{title} {rect.owner_org.name}",
-        day=today,
-    )
     with translation.override("zh-hans"):
         severity = finding.get_severity_display()
     blocks = [
@@ -138,12 +132,12 @@ def rectification_notice(rect, *, actor, today=None) -> o.OfficialDocument:
         kind="rectification",
         title=title,
         mark=mark(issuer),
-        number=issued.number,
+        number=issued.number if issued else "",
         issuer=issuer.name,
         recipients=rect.owner_org.name,
         blocks=blocks,
         signature=issuer.name,
-        date=issued.issued_on,
+        date=issued.issued_on if issued else None,
     )
 
 

@@ -18,7 +18,8 @@ def _family(names: list[str]) -> str:
     return ", ".join(f'"{n}"' for n in names) + ", serif"
 
 
-def css() -> str:
+def css(pitch: float = o.LINE_PITCH_PT) -> str:
+    """The page and text styles; ``pitch`` is the line pitch (22 lines to the page unless tightened)."""
     return f"""
 @page {{ size: A4; margin: {o.TOP_MM}mm {o.RIGHT_MM}mm {o.BOTTOM_MM}mm {o.LEFT_MM}mm; }}
 @page :right {{ @bottom-right {{ content: "— " counter(page) " —"; font-family: {_family(o.SONG_FONTS)};
@@ -27,15 +28,15 @@ def css() -> str:
 @page :left {{ @bottom-left {{ content: "— " counter(page) " —"; font-family: {_family(o.SONG_FONTS)};
   font-size: {o.PAGE_NUMBER_PT}pt; vertical-align: top; padding-top: 7mm; padding-left: {o.PAGE_NUMBER_PT}pt;
   width: 40mm; white-space: nowrap; text-align: left; }} }}
-html {{ font-family: {_family(o.BODY_FONTS)}; font-size: {o.BODY_PT}pt; line-height: {o.LINE_PITCH_PT:.2f}pt;
+html {{ font-family: {_family(o.BODY_FONTS)}; font-size: {o.BODY_PT}pt; line-height: {pitch:.2f}pt;
   letter-spacing: {o.CHAR_PITCH_PT - o.BODY_PT:.2f}pt; color: #000; }}
 body {{ margin: 0; }}
 p {{ margin: 0; text-align: justify; }}
 p.indent {{ text-indent: 2em; }}
 p.center {{ text-align: center; }} p.right {{ text-align: right; }} p.left {{ text-align: left; }}
-.blank {{ height: {o.LINE_PITCH_PT:.2f}pt; }}
+.blank {{ height: {pitch:.2f}pt; }}
 .mark {{ font-family: {_family(o.TITLE_FONTS)}; color: #{o.RED}; line-height: 48pt; white-space: nowrap;
-  text-align: center; margin-top: {o.LINE_PITCH_PT:.2f}pt; letter-spacing: 0; font-weight: bold; }}
+  text-align: center; margin-top: {pitch:.2f}pt; letter-spacing: 0; font-weight: bold; }}
 .number {{ text-align: center; padding-bottom: 4mm; border-bottom: 1.2pt solid #{o.RED}; }}
 h1.title {{ font-family: {_family(o.TITLE_FONTS)}; font-size: {o.TITLE_PT}pt; line-height: {o.TITLE_PT * 1.5}pt;
   text-align: center; font-weight: bold; margin: 0; letter-spacing: 0; }}
@@ -51,7 +52,7 @@ thead {{ display: table-header-group; }} tr {{ break-inside: avoid; }}
   letter-spacing: 0; }}
 .pagebreak {{ break-after: page; }}
 .closing {{ break-inside: avoid; }}
-.imprint {{ margin-top: {o.LINE_PITCH_PT:.2f}pt; font-size: 14pt; line-height: 24pt; }}
+.imprint {{ margin-top: {pitch:.2f}pt; font-size: 14pt; line-height: 24pt; }}
 .imprint p {{ padding: 0 1em; }}
 .imprint .cc {{ border-top: 1pt solid #000; }}
 .imprint .printed {{ border-top: 0.7pt solid #000; border-bottom: 1pt solid #000; }}
@@ -115,7 +116,7 @@ def _block(block) -> list[str]:
     raise TypeError(block)
 
 
-def html(doc: o.OfficialDocument) -> str:
+def html(doc: o.OfficialDocument, pitch: float = o.LINE_PITCH_PT) -> str:
     parts = []
     if doc.has_red_header:
         size = o.mark_size_pt(doc.mark)
@@ -151,11 +152,24 @@ def html(doc: o.OfficialDocument) -> str:
         parts += imprint
     return (
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{escape(doc.title)}</title><style>{css()}</style></head><body>" + "\n".join(parts) + "</body></html>"
+        f"<title>{escape(doc.title)}</title><style>{css(pitch)}</style></head><body>"
+        + "\n".join(parts)
+        + "</body></html>"
     )
+
+
+# GB/T 9704-2012 §7.3.5.4: when the space left cannot hold the 落款 (seal, date), line and character spacing
+# may be adjusted. A document that runs onto another page (typically only its 落款 pushed over) is laid
+# out again at this tighter line pitch; the tighter layout is kept only if it saves a page.
+TIGHTEST_PITCH_PT = 24.0
 
 
 def render(doc: o.OfficialDocument) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=html(doc)).write_pdf()
+    laid_out = HTML(string=html(doc)).render()
+    if len(laid_out.pages) > 1:
+        tight = HTML(string=html(doc, pitch=TIGHTEST_PITCH_PT)).render()
+        if len(tight.pages) < len(laid_out.pages):
+            laid_out = tight
+    return laid_out.write_pdf()

@@ -1,42 +1,63 @@
-"""Downloads of the member documents: each fetches its record through ``visible_to`` (404 outside)."""
+"""Document pages: downloads (GET, never write) and the explicit numbering action (POST).
+
+Each download fetches its record through the kind's ``find`` (``visible_to``: 404 outside)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import View
 
-from ..models import DevelopmentStep, Member, MemberCategory, StepKind, Transfer
-from . import members, respond
+from ..models import Transfer
+from . import services
 
 
-class TransferLetterView(LoginRequiredMixin, View):
+class DocumentDownloadView(LoginRequiredMixin, View):
+    """A document of ``kind`` whose reference is the URL's ``pk``."""
+
+    kind = ""
+    fmt = "docx"
+
+    def get(self, request, pk):
+        return services.download(request.user, self.kind, pk, self.fmt)
+
+
+class TransferLetterView(DocumentDownloadView):
     """组织关系介绍信 (存根, letter, 回执) of one transfer, for both ends of it."""
 
     scoped = True
     scope_model = Transfer
-    fmt = "docx"
-
-    def get(self, request, pk):
-        letter = get_object_or_404(
-            Transfer.objects.visible_to(request.user).select_related("member", "from_org", "to_org"), pk=pk
-        )
-        return respond(members.transfer_letter(letter), self.fmt, f"组织关系介绍信-{letter.member.name}")
+    kind = "transfer_letter"
 
 
-class PublicNoticeView(LoginRequiredMixin, View):
+class PublicNoticeView(DocumentDownloadView):
     """发展党员公示 of a development candidate; starts on the recorded public-notice day, else today."""
 
-    fmt = "docx"
+    kind = "public_notice"
 
-    def get(self, request, pk):
-        member = get_object_or_404(
-            Member.objects.visible_to(request.user, "view")
-            .filter(category=MemberCategory.CANDIDATE)
-            .select_related("organization", "unit"),
-            pk=pk,
-        )
-        steps = dict(DevelopmentStep.objects.filter(member=member).values_list("kind", "date"))
-        start = steps.get(StepKind.PUBLIC_NOTICE) or members.today()
-        doc = members.public_notice(member, start=start, steps=steps)
-        return respond(doc, self.fmt, f"发展党员公示-{member.name}")
+
+class NumberDocumentView(LoginRequiredMixin, View):
+    """POST: issue the 发文字号 of a document (audited; a numbered document keeps its number)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, kind, ref):
+        try:
+            issued, created = services.number(actor=request.user, kind_name=kind, ref=ref)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            if created:
+                messages.success(request, _("Document number %(number)s issued.") % {"number": issued.number})
+            else:
+                messages.info(
+                    request, _("This document already carries number %(number)s.") % {"number": issued.number}
+                )
+        target = request.POST.get("next") or request.headers.get("Referer") or "/"
+        if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+            target = "/"
+        return redirect(target)

@@ -13,9 +13,10 @@ from django.views import View
 from branches.models import Member, Organization
 
 from .. import arrears as services
+from .. import lifecases
 from ..collection import subtree_members
 from ..forms import DecisionForm, TalkForm
-from ..models import ArrearsAction, DuesSettings
+from ..models import ArrearsAction, DuesSettings, LifeCase
 from .common import add_errors, can, org_from
 
 
@@ -40,7 +41,16 @@ class ArrearsListView(LoginRequiredMixin, View):
             "conf": conf,
             "can_change": can(request, "dues.change"),
             "can_decide": can(request, "dues.approve"),
+            "life_cases": None,
         }
+        if minimum >= conf.handle_after_months:  # the unit's Article 9 list: also six months without life
+            ctx["life_cases"] = list(
+                LifeCase.objects.visible_to(request.user)
+                .filter(organization__path__startswith=org.path, closed_at__isnull=True)
+                .select_related("member", "organization")
+                .defer("member__id_number", "member__phone")
+                .order_by("organization__path", "member__name")
+            )
         return render(request, "dues/arrears_list.html", ctx)
 
 
@@ -71,6 +81,7 @@ class ArrearsMemberView(LoginRequiredMixin, View):
             "can_change": can(request, "dues.change"),
             "can_decide": can(request, "dues.approve"),
             "conf": DuesSettings.current(),
+            "life_case": lifecases.open_case_of(member),
         }
         return render(request, "dues/arrears_member.html", ctx)
 

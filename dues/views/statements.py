@@ -11,11 +11,14 @@ from django.views import View
 
 from branches.mixins import PaginatedMixin, ScopedMixin
 
+from .. import exports
 from .. import statements as services
 from ..forms import StatementForm
 from ..ledger import add_months, first_of
 from ..models import Payment, Statement, StatementStatus
 from .common import can, flash_errors, org_from, period_from
+
+PAYMENT_FIELDS = ("id", "receipt_no", "amount", "kind", "method", "paid_on", "month", "to_centre", "member__name")
 
 
 class StatementListView(ScopedMixin, PaginatedMixin, View):
@@ -33,6 +36,10 @@ class StatementListView(ScopedMixin, PaginatedMixin, View):
         )
         if request.GET.get("status") in StatementStatus.values:
             qs = qs.filter(status=request.GET["status"])
+        if request.GET.get("format") == "xlsx":
+            if request.GET.get("period"):
+                qs = qs.filter(month=first_of(period_from(request).start))
+            return exports.statements_book(org, qs.iterator()).response(f"党费上缴登记-{org.name}.xlsx")
         ctx = {"org": org, "page_obj": self.paginate(qs), "statuses": StatementStatus.choices}
         if org.kind == "branch":
             month = first_of(period_from(request).start) if request.GET.get("period") else None
@@ -77,6 +84,9 @@ class StatementDetailView(ScopedMixin, View):
             .only("id", "receipt_no", "amount", "kind", "method", "paid_on", "month", "to_centre", "member__name")
             .order_by("receipt_no")
         )
+        if request.GET.get("format") == "xlsx":
+            name = f"党费收缴报表-{s.organization.name}-{s.month:%Y-%m}.xlsx"
+            return exports.statement_book(s, payments.only(*PAYMENT_FIELDS, "note")).response(name)
         can_receive = (
             s.status == StatementStatus.SUBMITTED
             and Statement.objects.visible_to(request.user, "approve").filter(pk=pk).exists()

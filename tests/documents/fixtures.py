@@ -19,6 +19,13 @@ class Many(list):
         return self
 
 
+def _issue(actor, organization, kind, title, *, ref):
+    """The number the explicit numbering action gives (the documents are built with it)."""
+    from branches.documents import numbering
+
+    return numbering.issue(actor=actor, organization=organization, kind=kind, ref=ref, title=title, day=DAY)
+
+
 def _meta(label):
     return NS(label_lower=label)
 
@@ -88,9 +95,10 @@ def bulletin(world, actor):
             overdue_days=8,
         ),
     ]
-    return bulletin_document(
-        Bulletin(period=period, cards=cards, overdue=overdue), actor=actor, issuer=world.root, today=DAY
-    )
+    from supervision.documents import bulletin_ref, bulletin_title
+
+    issued = _issue(actor, world.root, "bulletin", bulletin_title(period), ref=bulletin_ref(world.root, period))
+    return bulletin_document(Bulletin(period=period, cards=cards, overdue=overdue), issuer=world.root, issued=issued)
 
 
 def rectification(world, actor):
@@ -109,7 +117,8 @@ def rectification(world, actor):
             target=NS(task=NS(title="2026年第一季度组织生活专项督查", organization=world.root)),
         ),
     )
-    return rectification_notice(rect, actor=actor, today=DAY)
+    issued = _issue(actor, world.root, "rectification", "整改通知书", ref=("supervision.rectification", "1"))
+    return rectification_notice(rect, issued=issued)
 
 
 def transfer_letter():
@@ -185,7 +194,8 @@ def result_notice(world, actor):
             organization=NS(name="第二党支部", parent=parent),
         ),
     ]
-    return build(cycle, rows, actor=actor, today=DAY)
+    issued = _issue(actor, world.root, "assessment_result", "结果通知", ref=("assessment.assessmentcycle", "1"))
+    return build(cycle, rows, issued=issued)
 
 
 def annual_summary():

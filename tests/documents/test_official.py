@@ -182,3 +182,11 @@ def test_the_public_notice_ends_on_the_holiday_calendar_like_the_register():
     )
     doc = public_notice(member, start=datetime.date(2026, 4, 1), steps={})
     assert "至2026年4月8日（5个工作日）" in repr(doc.blocks)
+
+
+@pytest.mark.parametrize("name", ["result_notice", "rectification"])
+def test_the_short_notices_fit_their_one_page_with_the_closing(built, name):
+    """The 落款 (issuer and date) stays on the page instead of spilling onto a page of its own."""
+    pages, texts = _pdf_text(pdf.render(built[name]))
+    assert pages == 1
+    assert texts[0].endswith("市直机关工委2026年3月5日—1—")

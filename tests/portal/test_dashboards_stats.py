@@ -63,11 +63,11 @@ def test_members_who_left_are_not_counted(world):
 
 def test_structure_takes_a_fixed_number_of_queries(world, django_assert_num_queries):
     orgs = [world.root, world.unit_a, world.branch_a1, world.unit_b]
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # members, the 流动/出国境/失联 records, organisation paths
         stats.structure_many(orgs, ON)
     for i in range(20):
         _member(world.branch_b1, gender="male", birth_date=datetime.date(1980 + i % 10, 1, 1))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # members, the 流动/出国境/失联 records, organisation paths
         stats.structure_many(orgs, ON)
 
 
@@ -82,3 +82,25 @@ def test_member_and_organisation_counts_are_registered(world):
     period = period_containing("month", ON)
     assert metric_registry.get("members.count").value(world.unit_a, period) == 3
     assert metric_registry.get("org.branches").value(world.root, period) == 3
+
+
+def test_mobile_abroad_and_lost_contact_members_are_in_the_structure(world, django_assert_num_queries):
+    from branches.memberfile.models import AbroadRecord, LostContactRecord, MobileRecord
+
+    a, b, c, back = (_member(world.branch_a1, gender="male") for _ in range(4))
+    MobileRecord.objects.create(member=a, place="深圳", since=ON - datetime.timedelta(days=40))
+    AbroadRecord.objects.create(member=b, destination="德国", departed_on=ON - datetime.timedelta(days=10))
+    LostContactRecord.objects.create(member=c, last_contact_on=ON - datetime.timedelta(days=200), search_steps="走访")
+    MobileRecord.objects.create(  # came back before the day: not counted
+        member=back, place="广州", since=ON - datetime.timedelta(days=90), until=ON - datetime.timedelta(days=1)
+    )
+    with django_assert_num_queries(3):
+        data = stats.structure_many([world.root, world.unit_a, world.branch_a1, world.unit_b], ON)
+    assert data[world.branch_a1.pk]["situation"] == {"mobile": 1, "abroad": 1, "lost_contact": 1}
+    assert data[world.root.pk]["situation"] == {"mobile": 1, "abroad": 1, "lost_contact": 1}
+    assert data[world.unit_b.pk]["situation"] == {}
+    metric = metric_registry.get("structure.situation.lost_contact")
+    assert metric.values([world.root, world.unit_b], period_containing("month", ON)) == {
+        world.root.pk: 1,
+        world.unit_b.pk: 0,
+    }

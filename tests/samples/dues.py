@@ -4,7 +4,7 @@ from decimal import Decimal
 from branches import audit, services
 from branches.models import Member, MemberCategory, OrganizationKind
 from dues import bases, payments, statements
-from dues.models import ArrearsAction, DuesBase, DuesReduction, Payment, Statement
+from dues.models import ArrearsAction, DuesBase, DuesReduction, LifeCase, Payment, Statement
 from tests.scoping import MARK, sample
 
 INSIDERS = ("committee", "unit_admin", "secretary")
@@ -60,3 +60,9 @@ def arrears_action(world):
     return ArrearsAction.objects.create(
         organization=person.organization, member=person, kind="talk", months_unpaid=3, date=JAN, note="谈话"
     )
+
+
+@sample(LifeCase, insiders=INSIDERS)
+def life_case(world):
+    person = Member.objects.create(organization=world.branch_a1, name=f"{MARK}党员", category=MemberCategory.FULL)
+    return LifeCase.objects.create(organization=world.branch_a1, member=person, since=JAN, absences=2)

@@ -126,11 +126,9 @@ class MinutesDocxView(MeetingQueryMixin, View):
     fmt = "docx"
 
     def get(self, request, pk):
-        from ...documents import respond
-        from ..documents import minutes_document, minutes_filename
+        from ...documents import services
 
-        meeting = get_object_or_404(_detail_queryset(self.get_queryset()), pk=pk)
-        return respond(minutes_document(meeting), self.fmt, minutes_filename(meeting))
+        return services.download(request.user, "minutes", pk, self.fmt)
 
 
 class CalendarView(OrgScopedMixin, View):
