@@ -35,6 +35,8 @@ def form_schema(form_class: type[forms.Form], name: str, extra: dict | None = No
         for form_type, make in _FIELDS:
             if isinstance(field, form_type):
                 kwargs = {"required": field.required, "help_text": str(field.label or "")}
+                if field.initial not in (None, "") and not callable(field.initial):
+                    kwargs = {**kwargs, "required": False, "default": field.initial}  # the preset, as ``valid_form``
                 if make == "choice":
                     attrs[field_name] = serializers.ChoiceField(choices=[c for c, _label in field.choices], **kwargs)
                     break
@@ -43,7 +45,6 @@ def form_schema(form_class: type[forms.Form], name: str, extra: dict | None = No
                 if make is serializers.CharField and not field.required:
                     kwargs["allow_blank"] = True
                 if make is serializers.BooleanField:
-                    kwargs.pop("required")
                     kwargs["required"] = False
                 attrs[field_name] = make(**kwargs)
                 break
@@ -58,6 +59,14 @@ def valid_form(request, form_class: type[forms.Form], **form_kwargs) -> forms.Fo
     data = request.data
     if hasattr(data, "dict") and not hasattr(data, "getlist"):
         data = data.dict()
+    # A field left out takes the value the page's form shows preset (e.g. a term's schedule "regular").
+    fields = form_class.base_fields.items()
+    presets = {name: f.initial for name, f in fields if f.initial not in (None, "") and not callable(f.initial)}
+    missing = [name for name in presets if name not in data]
+    if missing:
+        data = data.copy()
+        for name in missing:
+            data[name] = presets[name]
     form = form_class(data, request.FILES or None, **form_kwargs)
     if not form.is_valid():
         _refuse_out_of_scope_choices(form)

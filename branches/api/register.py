@@ -1,25 +1,34 @@
-"""API of the register: members (ID numbers always masked), terms with their committee, transfers."""
+"""API of the register: members (ID numbers always masked), terms with their committee, transfers.
+
+Every register page's write is here too, through the page's form and the same service: add and edit a member,
+record a development step, issue a transfer letter, accept or reject one, record a term (election), add and end
+a committee seat. Objects outside the caller's scope are 404, as on the pages.
+"""
 
 import django_filters
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from .. import register
 from ..crypto import blind_index
 from ..idnumbers import normalise
 from ..models import (
     CommitteeSeat,
+    DevelopmentStep,
     Member,
     MemberCategory,
     MemberStatus,
     Organization,
     Term,
-    TermChange,
     Transfer,
 )
 from ..models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES, Gender
+from ..register.forms import MemberForm, RejectForm, SeatForm, StepForm, TermForm, TransferForm
+from ..services import create_member, update_member
+from .actions import form_schema, valid_form, validated
 from .base import ScopedReadOnlyViewSet
 
 
@@ -57,8 +66,47 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+MemberInput = form_schema(MemberForm, "MemberInput")
+StepInput = form_schema(StepForm, "DevelopmentStepInput")
+TransferInput = form_schema(TransferForm, "TransferInput")
+RejectInput = form_schema(RejectForm, "TransferRejectInput")
+SeatInput = form_schema(SeatForm, "CommitteeSeatInput")
+
+
+class StepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DevelopmentStep
+        fields = ["id", "member", "kind", "date", "note"]
+
+
 class IdSearchSerializer(serializers.Serializer):
     id_number = serializers.CharField(max_length=40)
+
+
+class TransferSerializer(serializers.ModelSerializer):
+    member_name = serializers.CharField(source="member.name", read_only=True)
+    from_org_name = serializers.CharField(source="from_org.name", read_only=True)
+    to_org_name = serializers.CharField(source="to_org.name", read_only=True)
+
+    class Meta:
+        model = Transfer
+        fields = [
+            "id",
+            "member",
+            "member_name",
+            "from_org",
+            "from_org_name",
+            "to_org",
+            "to_org_name",
+            "scope",
+            "letter_number",
+            "issued_on",
+            "expires_on",
+            "status",
+            "reason",
+            "decision_reason",
+            "decided_at",
+        ]
 
 
 class MemberFilter(django_filters.FilterSet):
@@ -91,6 +139,41 @@ class MemberViewSet(ScopedReadOnlyViewSet):
     filterset_class = MemberFilter
     search_fields = ["name"]
     ordering_fields = ["name", "join_date", "category", "id"]
+
+    def _answer(self, member, code=status.HTTP_200_OK):
+        return Response(MemberSerializer(self.queryset.get(pk=member.pk)).data, status=code)
+
+    @extend_schema(request=MemberInput, responses={201: MemberSerializer})
+    def create(self, request):
+        """Add a member to the register (the page "add a member"): organisation in the caller's scope."""
+        form = valid_form(request, MemberForm, user=request.user)
+        return self._answer(create_member(actor=request.user, **form.service_kwargs()), status.HTTP_201_CREATED)
+
+    @extend_schema(request=MemberInput, responses=MemberSerializer)
+    def update(self, request, pk=None):
+        """Edit a member (every field, as the page posts them); an empty ID number or phone keeps the stored one."""
+        member = self.get_object()
+        data = valid_form(request, MemberForm, user=request.user, instance=member).service_kwargs()
+        update_member(actor=request.user, member=member, id_number=data.pop("id_number", None), **data)
+        return self._answer(member)
+
+    @extend_schema(request=StepInput, responses={201: StepSerializer})
+    @action(detail=True, methods=["post"])
+    def steps(self, request, pk=None):
+        """Record a step of the development pipeline (application, activist, candidate, admission, ...)."""
+        member = self.get_object()
+        step = register.record_step(actor=request.user, member=member, **validated(request, StepForm))
+        return Response(StepSerializer(step).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TransferInput, responses={201: TransferSerializer})
+    @action(detail=True, methods=["post"])
+    def transfer(self, request, pk=None):
+        """Issue a transfer letter (组织关系介绍信) to another organisation."""
+        member = self.get_object()
+        letter = register.issue_transfer(
+            actor=request.user, member=member, **validated(request, TransferForm, member=member)
+        )
+        return Response(TransferSerializer(letter).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=IdSearchSerializer, responses=MemberSerializer(many=True))
     @action(detail=False, methods=["post"])
@@ -144,20 +227,9 @@ class TermFilter(django_filters.FilterSet):
         fields = ["organization", "change"]
 
 
-class TermRecordSerializer(serializers.Serializer):
-    """The page's term form: an election record, refused with the rule named when invalid."""
-
-    organization = serializers.IntegerField()
-    start = serializers.DateField()
-    end = serializers.DateField(required=False, allow_null=True, default=None)
-    election_date = serializers.DateField(required=False, allow_null=True, default=None)
-    expected_voters = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
-    present_voters = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
-    change = serializers.ChoiceField(choices=TermChange.choices, default=TermChange.REGULAR)
-    approval_authority = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    approval_reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    approval_date = serializers.DateField(required=False, allow_null=True, default=None)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+TermRecordInput = form_schema(
+    TermForm, "TermRecordInput", extra={"organization": serializers.IntegerField(help_text="organisation id")}
+)
 
 
 class TermViewSet(ScopedReadOnlyViewSet):
@@ -169,49 +241,58 @@ class TermViewSet(ScopedReadOnlyViewSet):
     serializer_class = TermSerializer
     filterset_class = TermFilter
 
-    @extend_schema(request=TermRecordSerializer, responses=TermSerializer)
+    @extend_schema(request=TermRecordInput, responses={201: TermSerializer})
     @action(detail=False, methods=["post"])
     def record(self, request):
         """Record a new term (election) for an organisation in the caller's scope (404 outside)."""
-        from ..register import services as register
-
-        data = TermRecordSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        org_id = request.data.get("organization")
         org = get_object_or_404(
-            Organization.objects.visible_to(request.user, "member.change"), pk=fields.pop("organization")
+            Organization.objects.visible_to(request.user, "member.change"),
+            pk=org_id if str(org_id).isdigit() else 0,
         )
-        term = register.record_term(actor=request.user, organization=org, **fields)
+        term = register.record_term(actor=request.user, organization=org, **validated(request, TermForm))
         return Response(TermSerializer(term).data, status=201)
 
+    @extend_schema(request=SeatInput, responses={201: SeatSerializer})
+    @action(detail=True, methods=["post"])
+    def seats(self, request, pk=None):
+        """Record a committee member (an elected seat) in this term."""
+        term = self.get_object()
+        data = validated(request, SeatForm, user=request.user, organization=term.organization)
+        return Response(SeatSerializer(register.add_seat(actor=request.user, term=term, **data)).data, status=201)
 
-class TransferSerializer(serializers.ModelSerializer):
-    member_name = serializers.CharField(source="member.name", read_only=True)
-    from_org_name = serializers.CharField(source="from_org.name", read_only=True)
-    to_org_name = serializers.CharField(source="to_org.name", read_only=True)
-
-    class Meta:
-        model = Transfer
-        fields = [
-            "id",
-            "member",
-            "member_name",
-            "from_org",
-            "from_org_name",
-            "to_org",
-            "to_org_name",
-            "scope",
-            "letter_number",
-            "issued_on",
-            "expires_on",
-            "status",
-            "reason",
-            "decision_reason",
-            "decided_at",
-        ]
+    @extend_schema(request=None, responses=SeatSerializer)
+    @action(detail=True, methods=["post"], url_path=r"seats/(?P<seat_pk>\d+)/end")
+    def end_seat(self, request, pk=None, seat_pk=None):
+        """End a seat today; it stays in the history."""
+        seat = get_object_or_404(CommitteeSeat.objects.filter(term=self.get_object()), pk=seat_pk)
+        return Response(SeatSerializer(register.end_seat(actor=request.user, seat=seat)).data)
 
 
 class TransferViewSet(ScopedReadOnlyViewSet):
     queryset = Transfer.objects.select_related("member", "from_org", "to_org").order_by("-issued_on", "-id")
     serializer_class = TransferSerializer
     filterset_fields = ["status", "from_org", "to_org", "member"]
+
+    def get_queryset(self):
+        if self.action in ("accept", "reject"):
+            # Only the receiving organisation decides (the sender sees the letter, not these actions).
+            return Transfer.objects.incoming_for(self.request.user).select_related("member", "from_org", "to_org")
+        return super().get_queryset()
+
+    @extend_schema(request=None, responses=TransferSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Accept the letter: the member moves to the receiving organisation."""
+        letter = register.accept_transfer(actor=request.user, transfer=self.get_object())
+        return Response(TransferSerializer(letter).data)
+
+    @extend_schema(request=RejectInput, responses=TransferSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Reject the letter with a reason the sender reads."""
+        letter = self.get_object()
+        reason = validated(request, RejectForm)["reason"]
+        return Response(
+            TransferSerializer(register.reject_transfer(actor=request.user, transfer=letter, reason=reason)).data
+        )

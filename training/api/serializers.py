@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..models import Assignment, StudyItem, StudyModule
+from ..models import Assignment, QuizAttempt, StudyItem, StudyModule
 
 
 class StudyItemSerializer(serializers.ModelSerializer):
@@ -39,3 +39,29 @@ class HeartbeatSerializer(serializers.Serializer):
     visible = serializers.BooleanField()
     active = serializers.BooleanField()
     position = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+
+
+class AttemptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QuizAttempt
+        fields = ["id", "item", "question_ids", "started_at", "deadline", "submitted_at", "score_percent", "passed"]
+        read_only_fields = fields
+
+
+class AnswersInput(serializers.Serializer):
+    answers = serializers.DictField(
+        child=serializers.ListField(child=serializers.IntegerField()), help_text="question id -> chosen choice ids"
+    )
+
+
+class QuestionOutcomeSerializer(serializers.Serializer):
+    question = serializers.IntegerField()
+    ok = serializers.BooleanField()
+
+
+class AttemptResultSerializer(AttemptSerializer):
+    late = serializers.BooleanField()
+    results = QuestionOutcomeSerializer(many=True)
+
+    class Meta(AttemptSerializer.Meta):
+        fields = [*AttemptSerializer.Meta.fields, "late", "results"]
