@@ -2,7 +2,7 @@
 
 from .deeds.models import Deed, DeedStatus  # noqa: F401
 from .pairing.models import ActivityKind, ActivityPhoto, JointActivity, Pairing, PartnerKind  # noqa: F401
-from .research.models import OutcomeKind, ResearchOutcome, ResearchReport, ResearchTopic  # noqa: F401
+from .research.models import OutcomeKind, ResearchOutcome, ResearchPhoto, ResearchReport, ResearchTopic  # noqa: F401
 from .service.models import (  # noqa: F401
     CommunityReport,
     ResidenceRegistration,
@@ -10,4 +10,4 @@ from .service.models import (  # noqa: F401
     ServiceStatus,
     VolunteerService,
 )
-from .village.models import FirstSecretary, VillageReport  # noqa: F401
+from .village.models import FirstSecretary, VillageReport, VillageReportFile  # noqa: F401

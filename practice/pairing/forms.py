@@ -43,6 +43,15 @@ class PairingForm(forms.Form):
         )
 
 
+class PairingEditForm(PairingForm):
+    """The pairing form without what ``update_pairing`` keeps fixed (our side, the partner in the tree, the start)."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        for name in ("organization", "partner_organization", "start_date"):
+            del self.fields[name]
+
+
 class EndForm(forms.Form):
     end_date = forms.DateField(label=_("End date"), widget=DateInput())
     reason = forms.CharField(label=_("Reason for ending"), max_length=300, required=False)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("pairings/coverage/", views.CoverageView.as_view(), name="pairing_coverage"),
     path("pairings/quarters/", views.QuarterView.as_view(), name="pairing_quarters"),
     path("pairings/<int:pk>/", views.PairingDetailView.as_view(), name="pairing_detail"),
+    path("pairings/<int:pk>/edit/", views.PairingUpdateView.as_view(), name="pairing_update"),
     path("pairings/<int:pk>/end/", views.PairingEndView.as_view(), name="pairing_end"),
     path("pairings/<int:pk>/log/", views.ActivityCreateView.as_view(), name="activity_create"),
     path("activities/export.xlsx", views.ActivityExportView.as_view(), name="activity_export"),

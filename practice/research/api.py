@@ -11,7 +11,7 @@ from branches.models import Member, Organization
 
 from ..api_common import call
 from . import services
-from .models import OutcomeKind, ResearchOutcome, ResearchTopic
+from .models import OutcomeKind, ResearchOutcome, ResearchPhoto, ResearchTopic
 
 
 class OutcomeSerializer(serializers.ModelSerializer):
@@ -20,13 +20,31 @@ class OutcomeSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "description", "date"]
 
 
+class ResearchPhotoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ResearchPhoto
+        fields = ["id", "original_name", "content_type", "size"]
+
+
 class ResearchTopicSerializer(serializers.ModelSerializer):
     members = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     outcomes = OutcomeSerializer(many=True, read_only=True)
+    photos = ResearchPhotoSerializer(many=True, read_only=True)
 
     class Meta:
         model = ResearchTopic
-        fields = ["id", "organization", "year", "title", "leader", "members", "plan", "report_filed_on", "outcomes"]
+        fields = [
+            "id",
+            "organization",
+            "year",
+            "title",
+            "leader",
+            "members",
+            "plan",
+            "report_filed_on",
+            "outcomes",
+            "photos",
+        ]
 
 
 class TopicCreateSerializer(serializers.Serializer):
@@ -61,8 +79,14 @@ class ReportUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
+class PhotosUploadSerializer(serializers.Serializer):
+    photos = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+
+
 class ResearchTopicViewSet(ScopedModelViewSet):
-    queryset = ResearchTopic.objects.prefetch_related("members", "outcomes").order_by("organization_id", "-year", "id")
+    queryset = ResearchTopic.objects.prefetch_related("members", "outcomes", "photos").order_by(
+        "organization_id", "-year", "id"
+    )
     serializer_class = ResearchTopicSerializer
     http_method_names = ["get", "post", "head", "options"]
 
@@ -90,3 +114,13 @@ class ResearchTopicViewSet(ScopedModelViewSet):
         s.is_valid(raise_exception=True)
         call(services.file_report, actor=request.user, topic=topic, uploaded=s.validated_data["file"])
         return Response(ResearchTopicSerializer(self.queryset.get(pk=topic.pk)).data)
+
+    @extend_schema(request={"multipart/form-data": PhotosUploadSerializer}, responses={201: ResearchTopicSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def photos(self, request, pk=None):
+        """Add photos (one or more ``photos`` parts); the same checks and limit as the page."""
+        topic = self.get_object()
+        s = PhotosUploadSerializer(data={"photos": request.FILES.getlist("photos")})
+        s.is_valid(raise_exception=True)
+        call(services.add_photos, actor=request.user, topic=topic, photos=s.validated_data["photos"])
+        return Response(ResearchTopicSerializer(self.queryset.get(pk=topic.pk)).data, status=status.HTTP_201_CREATED)

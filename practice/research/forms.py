@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Member, Organization
 
-from ..forms import DateInput
+from ..forms import DateInput, MultipleFileField
 from .models import OutcomeKind
 
 
@@ -16,6 +16,7 @@ class TopicForm(forms.Form):
         label=_("Team"), queryset=Member.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     plan = forms.CharField(label=_("Plan"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    photos = MultipleFileField(label=_("Photos"))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,3 +37,7 @@ class OutcomeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of outcome"), choices=OutcomeKind.choices)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}))
     date = forms.DateField(label=_("Date"), widget=DateInput())
+
+
+class PhotoForm(forms.Form):
+    photos = MultipleFileField(label=_("Photos"), required=True)

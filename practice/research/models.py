@@ -55,6 +55,22 @@ class ResearchReport(AttachmentBase):
         verbose_name_plural = _("research reports")
 
 
+class ResearchPhoto(AttachmentBase):
+    """Photos of the research (visits, discussions), checked and re-encoded by ``branches.uploads``."""
+
+    scope_field = "topic__organization"
+    scope_permissions = {"view": "practice.view", "change": "practice.change"}
+
+    topic = models.ForeignKey(ResearchTopic, on_delete=models.CASCADE, related_name="photos")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("research photo")
+        verbose_name_plural = _("research photos")
+
+
 class OutcomeKind(models.TextChoices):
     POLICY = "policy", _("A policy or rule")
     MEASURE = "measure", _("A working measure")

@@ -13,7 +13,9 @@ from branches.models import Member, Organization
 from branches.uploads import store_upload
 
 from ..common import clean_text, require, user_or_none
-from .models import OutcomeKind, ResearchOutcome, ResearchReport, ResearchTopic
+from .models import OutcomeKind, ResearchOutcome, ResearchPhoto, ResearchReport, ResearchTopic
+
+MAX_PHOTOS = 9
 
 
 def _snapshot(topic: ResearchTopic) -> dict:
@@ -38,6 +40,7 @@ def create_topic(
     leader: Member | None = None,
     members=(),
     plan: str = "",
+    photos=(),
 ) -> ResearchTopic:
     require(actor, organization, "practice.change")
     if not clean_text(title, 200):
@@ -56,7 +59,32 @@ def create_topic(
     )
     topic.members.set(people)
     audit.record(actor, "research.create", topic, after=_snapshot(topic))
+    if photos:
+        add_photos(actor=actor, topic=topic, photos=photos)
     return topic
+
+
+@transaction.atomic
+def add_photos(*, actor, topic: ResearchTopic, photos) -> list[ResearchPhoto]:
+    """Photos of the research (at most nine a topic); each checked and re-encoded by ``store_upload``."""
+    require(actor, topic.organization, "practice.change")
+    photos = [p for p in photos or () if p]
+    if not photos:
+        raise ValidationError({"photos": _("Choose the photos to upload.")})
+    if topic.photos.count() + len(photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": _("A research topic keeps at most %(n)s photos.") % {"n": MAX_PHOTOS}})
+    saved = []
+    for uploaded in photos:
+        photo = store_upload(ResearchPhoto(topic=topic), uploaded, kinds=("image",), user=actor)
+        photo.save()
+        saved.append(photo)
+    audit.record(
+        actor,
+        "research.photos",
+        topic,
+        after={"photos": [p.original_name for p in saved], "sha256": [p.sha256 for p in saved]},
+    )
+    return saved
 
 
 @transaction.atomic

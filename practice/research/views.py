@@ -20,8 +20,8 @@ from branches.uploads import serve
 from ..common import ScopedAction, error_messages, org_filter, year_from
 from ..forms import UploadForm
 from . import services
-from .forms import OutcomeForm, TopicForm
-from .models import ResearchReport, ResearchTopic
+from .forms import OutcomeForm, PhotoForm, TopicForm
+from .models import ResearchPhoto, ResearchReport, ResearchTopic
 
 
 def _flash(request, exc):
@@ -95,7 +95,7 @@ class TopicDetailView(ScopedMixin, DetailView):
 
     def get_base_queryset(self):
         return ResearchTopic.objects.select_related("organization", "leader").prefetch_related(
-            "reports", "outcomes", "members"
+            "reports", "outcomes", "members", "photos"
         )
 
     def get_context_data(self, **kwargs):
@@ -126,6 +126,24 @@ class ReportUploadView(ScopedAction):
         return redirect("practice:research_detail", pk)
 
 
+class PhotoAddView(ScopedAction):
+    model = ResearchTopic
+
+    def post(self, request, pk):
+        topic = self.get_object(pk)
+        form = PhotoForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, _("Choose the photos to upload."))
+        else:
+            try:
+                services.add_photos(actor=request.user, topic=topic, photos=form.cleaned_data["photos"])
+            except (ValidationError, PermissionDenied) as exc:
+                _flash(request, exc)
+            else:
+                messages.success(request, _("The photos are added."))
+        return redirect("practice:research_detail", pk)
+
+
 class OutcomeAddView(ScopedAction):
     model = ResearchTopic
 
@@ -149,3 +167,13 @@ class ReportFileView(ScopedMixin, View):
 
     def get(self, request, pk):
         return serve(get_object_or_404(self.get_queryset(), pk=pk), inline=False)
+
+
+class PhotoView(ScopedMixin, View):
+    """A research photo (or its thumbnail) the user may see through its topic; 404 outside."""
+
+    model = ResearchPhoto
+    thumbnail = False
+
+    def get(self, request, pk):
+        return serve(get_object_or_404(self.get_queryset(), pk=pk), thumbnail=self.thumbnail)

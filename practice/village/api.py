@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from branches.api.base import ScopedModelViewSet
@@ -15,9 +16,11 @@ from .models import FirstSecretary, VillageReport
 
 
 class VillageReportSerializer(serializers.ModelSerializer):
+    files = serializers.SlugRelatedField(many=True, read_only=True, slug_field="original_name")
+
     class Meta:
         model = VillageReport
-        fields = ["id", "quarter", "content", "filed_on"]
+        fields = ["id", "quarter", "content", "filed_on", "files"]
 
 
 class FirstSecretarySerializer(serializers.ModelSerializer):
@@ -58,10 +61,13 @@ class AppointSerializer(serializers.Serializer):
 class ReportCreateSerializer(serializers.Serializer):
     quarter = serializers.CharField(max_length=7)
     content = serializers.CharField()
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
 class FirstSecretaryViewSet(ScopedModelViewSet):
-    queryset = FirstSecretary.objects.select_related("member").prefetch_related("reports").order_by("term_end", "id")
+    queryset = (
+        FirstSecretary.objects.select_related("member").prefetch_related("reports__files").order_by("term_end", "id")
+    )
     serializer_class = FirstSecretarySerializer
     http_method_names = ["get", "post", "head", "options"]
 
@@ -73,11 +79,14 @@ class FirstSecretaryViewSet(ScopedModelViewSet):
         return Response(FirstSecretarySerializer(self.queryset.get(pk=posting.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ReportCreateSerializer, responses={201: VillageReportSerializer})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
     def reports(self, request, pk=None):
         # The person files their own report: fetched with the view scope (the person sees their posting).
         posting = get_object_or_404(FirstSecretary.objects.visible_to(request.user).select_related("member"), pk=pk)
-        s = ReportCreateSerializer(data=request.data)
+        data = request.data
+        if request.FILES:  # multipart: the files as a list, the rest as given
+            data = {**{k: data.get(k) for k in data if k != "files"}, "files": request.FILES.getlist("files")}
+        s = ReportCreateSerializer(data=data)
         s.is_valid(raise_exception=True)
         report = call(services.file_report, actor=request.user, posting=posting, **s.validated_data)
         return Response(VillageReportSerializer(report).data, status=status.HTTP_201_CREATED)

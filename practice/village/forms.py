@@ -4,7 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from branches.models import Member, Organization
 
-from ..forms import DateInput
+from ..forms import DateInput, MultipleFileField, MultipleFileInput
 
 
 class PostingForm(forms.Form):
@@ -33,3 +33,7 @@ class PostingForm(forms.Form):
 class ReportForm(forms.Form):
     quarter = forms.CharField(label=_("Quarter"), max_length=7, help_text=_("e.g. 2026-Q1"))
     content = forms.CharField(label=_("Work report"), widget=forms.Textarea(attrs={"rows": 5}))
+    files = MultipleFileField(
+        label=_("Files (the signed report, photos)"),
+        widget=MultipleFileInput(attrs={"multiple": True, "accept": ".pdf,.ofd,.doc,.docx,.wps,image/*"}),
+    )

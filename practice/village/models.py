@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from branches.querysets import ScopedQuerySet
+from branches.uploads import AttachmentBase
 
 
 class PostingQuerySet(ScopedQuerySet):
@@ -70,3 +71,19 @@ class VillageReport(models.Model):
 
     def __str__(self):
         return f"{self.posting} {self.quarter}"
+
+
+class VillageReportFile(AttachmentBase):
+    """A file with a quarterly report (the signed report, a photo of the work), checked by ``branches.uploads``."""
+
+    scope_field = "report__posting__organization"
+    scope_permissions = {"view": "practice.view", "change": "practice.manage"}
+
+    report = models.ForeignKey(VillageReport, on_delete=models.CASCADE, related_name="files")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("report file")
+        verbose_name_plural = _("report files")

@@ -10,9 +10,12 @@ from django.utils.translation import gettext as _
 
 from branches import audit, periods
 from branches.models import Member, Organization
+from branches.uploads import store_upload
 
 from ..common import clean_text, may, require, user_or_none
-from .models import FirstSecretary, VillageReport
+from .models import FirstSecretary, VillageReport, VillageReportFile
+
+MAX_FILES = 5
 
 
 @transaction.atomic
@@ -55,9 +58,10 @@ def may_report(actor, posting: FirstSecretary) -> bool:
 
 @transaction.atomic
 def file_report(
-    *, actor, posting: FirstSecretary, quarter: str, content: str, today: datetime.date | None = None
+    *, actor, posting: FirstSecretary, quarter: str, content: str, files=(), today: datetime.date | None = None
 ) -> VillageReport:
-    """The quarterly work report, by the first secretary or the dispatching unit's admin."""
+    """The quarterly work report, by the first secretary or the dispatching unit's admin, with files
+    (the signed report, photos of the work) checked by ``store_upload``."""
     if not may_report(actor, posting):
         raise PermissionDenied(_("Only the first secretary or the dispatching unit may file this report."))
     today = today or periods.today()
@@ -76,5 +80,15 @@ def file_report(
     report = VillageReport.objects.create(
         posting=posting, quarter=period.key, content=content.strip(), filed_on=today, filed_by=user_or_none(actor)
     )
-    audit.record(actor, "village.report", report, after=audit.snapshot(report))
+    files = [f for f in files or () if f]
+    if len(files) > MAX_FILES:
+        raise ValidationError({"files": _("Attach at most %(n)s files to a report.") % {"n": MAX_FILES}})
+    for uploaded in files:
+        store_upload(VillageReportFile(report=report), uploaded, kinds=("document", "image"), user=actor).save()
+    audit.record(
+        actor,
+        "village.report",
+        report,
+        after={**audit.snapshot(report), "files": [f.original_name for f in report.files.all()]},
+    )
     return report

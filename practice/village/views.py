@@ -15,11 +15,12 @@ from django.views.generic import DetailView, FormView, ListView
 from branches import periods
 from branches.access import has_permission
 from branches.mixins import PaginatedMixin, ScopedMixin
+from branches.uploads import serve
 
 from ..common import error_messages, org_filter, period_from
 from . import services
 from .forms import PostingForm, ReportForm
-from .models import FirstSecretary, VillageReport
+from .models import FirstSecretary, VillageReport, VillageReportFile
 
 
 class PostingListView(ScopedMixin, PaginatedMixin, ListView):
@@ -96,7 +97,7 @@ class PostingDetailView(ScopedMixin, DetailView):
     context_object_name = "posting"
 
     def get_base_queryset(self):
-        return FirstSecretary.objects.select_related("organization", "member").prefetch_related("reports")
+        return FirstSecretary.objects.select_related("organization", "member").prefetch_related("reports__files")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -111,7 +112,7 @@ class ReportCreateView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         posting = get_object_or_404(FirstSecretary.objects.visible_to(request.user).select_related("member"), pk=pk)
-        form = ReportForm(request.POST)
+        form = ReportForm(request.POST, request.FILES)
         if not form.is_valid():
             messages.error(request, _("Choose the quarter and write the report."))
             return redirect("practice:village_detail", pk)
@@ -156,3 +157,16 @@ class ReportListView(ScopedMixin, PaginatedMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "period": self.period, "f": self.request.GET}
+
+
+class ReportFileView(ScopedMixin, View):
+    """A file of a quarterly report: the dispatching unit's keepers, or the first secretary who filed it; 404 else."""
+
+    model = VillageReportFile
+
+    def get_queryset(self):
+        postings = FirstSecretary.objects.visible_to(self.request.user).values("pk")
+        return VillageReportFile.objects.filter(report__posting__in=postings)
+
+    def get(self, request, pk):
+        return serve(get_object_or_404(self.get_queryset(), pk=pk), inline=False)

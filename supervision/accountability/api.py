@@ -199,7 +199,7 @@ class IndicatorRowSerializer(serializers.Serializer):
     metric = serializers.CharField(max_length=80)
     label = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     weight = serializers.IntegerField()
-    method = serializers.ChoiceField(choices=["rate", "deduct"], default="rate")
+    method = serializers.CharField(default="rate", help_text="rate | deduct")  # checked by the service
     deduction = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, default=0)
 
 

@@ -1,20 +1,22 @@
-"""/api/v1/campaigns/, /api/v1/campaign-entries/, /api/v1/brand-projects/: read, and every write through the
-same services as the pages (same scope, same messages, same audit)."""
+"""/api/v1/campaigns/, /api/v1/campaign-entries/, /api/v1/brand-projects/, /api/v1/brand-themes/: read, and every
+write through the same services as the pages (same scope, same messages, same audit)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from branches.api.actions import form_schema, validated
 from branches.api.base import ScopedReadOnlyViewSet
 from branches.models import Organization
 
-from . import brands, services
+from . import brands, services, themes
+from .forms import ThemeForm
 from .models import BrandProject, BrandTheme, Campaign, CampaignEntry, Title
 
 
@@ -285,3 +287,46 @@ class BrandProjectViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def decide(self, request, pk=None):
         v = _valid(BrandDecideSerializer, request)
         return self._done(brands.committee_decide(actor=request.user, brand=self.get_object(), **v))
+
+
+class ThemeSerializer(serializers.ModelSerializer):
+    named_count = serializers.IntegerField(read_only=True)
+    brand_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = BrandTheme
+        fields = ["id", "name", "description", "order", "is_active", "named_count", "brand_count"]
+
+
+ThemeSchema = form_schema(ThemeForm, "BrandThemeWrite")
+
+
+class BrandThemeViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """The themes of 一支部一品牌 (reference data every member may read); committee staff add and change them
+    (POST, PATCH) through the themes page's form and service."""
+
+    serializer_class = ThemeSerializer
+    pagination_class = None
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return themes.with_counts()
+
+    def _save(self, request, theme, code):
+        if not themes.may_manage(request.user):
+            raise PermissionDenied(_("Only work committee staff may change the brand themes."))
+        data = validated(request, ThemeForm, instance=theme)
+        if "is_active" not in request.data:  # left out: kept (new themes are offered); a form's unchecked box is off
+            data["is_active"] = theme.is_active if theme is not None else True
+        saved = themes.save_theme(actor=request.user, theme=theme, **data)
+        return Response(ThemeSerializer(themes.with_counts().get(pk=saved.pk)).data, status=code)
+
+    @extend_schema(request=ThemeSchema, responses={201: ThemeSerializer})
+    def create(self, request, *args, **kwargs):
+        return self._save(request, None, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ThemeSchema, responses=ThemeSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        return self._save(request, self.get_object(), status.HTTP_200_OK)

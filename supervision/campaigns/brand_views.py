@@ -18,8 +18,8 @@ from branches.mixins import PaginatedMixin, ScopedMixin
 from branches.models import Unit
 from branches.uploads import serve
 
-from . import brands, exports
-from .forms import BrandForm
+from . import brands, exports, themes
+from .forms import BrandForm, ThemeForm
 from .models import BrandPhoto, BrandProject, BrandTheme
 from .views import error_text
 
@@ -153,3 +153,46 @@ class BrandExportView(LoginRequiredMixin, View):
             .order_by("-year", "organization__path")
         )
         return exports.brands_workbook(brands_qs)
+
+
+class ThemeListView(LoginRequiredMixin, ListView):
+    """The brand themes with their named brands (each opens the showcase filtered by it); every member may
+    browse. Work committee staff add, rename, describe, order and retire themes here."""
+
+    template_name = "campaigns/brandtheme_list.html"
+    context_object_name = "themes"
+
+    def get_queryset(self):
+        return themes.with_counts()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_manage"] = themes.may_manage(self.request.user)
+        ctx["themes"] = list(ctx["themes"])
+        if ctx["can_manage"]:
+            ctx["new_form"] = ThemeForm(prefix="new")
+            for t in ctx["themes"]:
+                t.edit_form = ThemeForm(instance=t, prefix=f"t{t.pk}")
+        return ctx
+
+
+class ThemeSaveView(LoginRequiredMixin, View):
+    """Add a theme (no ``pk``) or change one; committee staff only (403 for others)."""
+
+    def post(self, request, pk=None):
+        if not themes.may_manage(request.user):
+            raise PermissionDenied
+        theme = get_object_or_404(BrandTheme, pk=pk) if pk else None
+        form = ThemeForm(request.POST, instance=theme, prefix=f"t{pk}" if pk else "new")
+        if form.is_valid():
+            try:
+                themes.save_theme(actor=request.user, theme=theme, **form.cleaned_data)
+            except ValidationError as exc:
+                messages.error(request, error_text(exc))
+            else:
+                messages.success(request, _("The theme was saved."))
+        else:
+            for errors in form.errors.values():
+                for m in errors:
+                    messages.error(request, m)
+        return redirect("campaigns:theme_list")

@@ -56,6 +56,8 @@ def register(
         raise ValidationError(_("Fill in the name, idea, measures and expected results."))
     if theme is None:
         raise ValidationError(_("Pick a theme."))
+    if not theme.is_active:
+        raise ValidationError(_("The theme %(name)s is no longer offered; pick another.") % {"name": theme.name})
     if BrandProject.objects.filter(organization=organization, year=year).exists():
         raise ValidationError(_("This branch already has a brand project for %(year)s.") % {"year": year})
     brand = BrandProject.objects.create(

@@ -42,7 +42,7 @@ class BrandForm(forms.Form):
     organization = OrgField(label=_("Branch"), queryset=Organization.objects.none())
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     name = forms.CharField(label=_("Brand name"), max_length=100)
-    theme = forms.ModelChoiceField(label=_("Theme"), queryset=BrandTheme.objects.all())
+    theme = forms.ModelChoiceField(label=_("Theme"), queryset=BrandTheme.objects.filter(is_active=True))
     idea = forms.CharField(label=_("Idea"), widget=forms.Textarea(attrs={"rows": 2}))
     measures = forms.CharField(label=_("Measures"), widget=forms.Textarea(attrs={"rows": 3}))
     expected_results = forms.CharField(label=_("Expected results"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -53,3 +53,15 @@ class BrandForm(forms.Form):
         self.fields["organization"].queryset = (
             Organization.objects.visible_to(user, "brands.apply").filter(kind="branch", is_active=True).order_by("path")
         )
+
+
+class ThemeForm(forms.ModelForm):
+    """A brand theme (the committee's page and the API parse with it; ``themes.save_theme`` decides)."""
+
+    class Meta:
+        model = BrandTheme
+        fields = ["name", "description", "order", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def validate_unique(self):  # the service says it, in the same words for the page and the API
+        pass

@@ -197,8 +197,12 @@ class CampaignFile(AttachmentBase):
 
 
 class BrandTheme(models.Model):
+    """A theme of 一支部一品牌 (e.g. 党建与业务融合), kept by the committee; a retired theme stays on its brands."""
+
     name = models.CharField(_("name"), max_length=50, unique=True)
+    description = models.TextField(pgettext_lazy("campaigns", "what the theme covers"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("offered for new brands"), default=True)
 
     class Meta:
         ordering = ["order", "name"]

@@ -11,11 +11,11 @@ from practice.deeds.models import Deed
 from practice.pairing import services as pairing
 from practice.pairing.models import ActivityPhoto, JointActivity, Pairing
 from practice.research import services as research
-from practice.research.models import ResearchReport, ResearchTopic
+from practice.research.models import ResearchPhoto, ResearchReport, ResearchTopic
 from practice.service import services as service
 from practice.service.models import CommunityReport, ResidenceRegistration, VolunteerService
 from practice.village import services as village
-from practice.village.models import FirstSecretary, VillageReport
+from practice.village.models import FirstSecretary, VillageReport, VillageReportFile
 from tests.scoping import MARK, sample
 
 DAY = datetime.date(2026, 3, 10)
@@ -124,6 +124,14 @@ def research_report_sample(world):
     return report
 
 
+@sample(ResearchPhoto, insiders=("committee", "unit_admin", "secretary"))
+def research_photo_sample(world):
+    (photo,) = research.add_photos(actor=audit.SYSTEM, topic=research_sample(world), photos=[png()])
+    photo.original_name = f"{MARK}.png"
+    photo.save(update_fields=["original_name"])
+    return photo
+
+
 @sample(FirstSecretary, insiders=("committee", "unit_admin"))
 def posting_sample(world):
     return village.appoint(
@@ -140,3 +148,15 @@ def posting_sample(world):
 def village_report_sample(world):
     posting = posting_sample(world)
     return village.file_report(actor=audit.SYSTEM, posting=posting, quarter="2026-Q1", content=f"{MARK}报告", today=DAY)
+
+
+@sample(VillageReportFile, insiders=("committee", "unit_admin", "member"))  # the member is the first secretary
+def village_report_file_sample(world):
+    posting = posting_sample(world)
+    report = village.file_report(
+        actor=audit.SYSTEM, posting=posting, quarter="2026-Q1", content="报告", files=[_docx()], today=DAY
+    )
+    f = report.files.get()
+    f.original_name = f"{MARK}.docx"
+    f.save(update_fields=["original_name"])
+    return f
