@@ -7,14 +7,17 @@ import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from .. import audit, events
 from ..models import (
     Attendance,
     AttendanceStatus,
+    CommitteeSeat,
     Meeting,
     MeetingAttachment,
     MeetingKind,
@@ -43,6 +46,14 @@ MEETING_FIELDS = [
     "rectifications",
 ]
 SIGNIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# The short names secretaries use in a title ("12月支委会").
+SHORT_KIND = {
+    MeetingKind.MEMBER_ASSEMBLY: pgettext_lazy("meeting title", "General meeting"),
+    MeetingKind.COMMITTEE: pgettext_lazy("meeting title", "Committee meeting"),
+    MeetingKind.GROUP: pgettext_lazy("meeting title", "Group meeting"),
+    MeetingKind.LECTURE: pgettext_lazy("meeting title", "Party lecture"),
+    MeetingKind.THEME_DAY: pgettext_lazy("meeting title", "Theme party day"),
+}
 
 
 def _require(actor, organization: Organization, permission: str = "meeting.change") -> None:
@@ -83,8 +94,27 @@ def _clean_times(start, end):
         raise ValidationError({"end": _("The meeting must end after it starts.")})
 
 
-def expected_attendees(organization: Organization):
-    return Member.objects.filter(organization=organization).party_members().order_by("name", "id")
+def committee_member_ids(organization: Organization) -> set[int]:
+    """The members holding a current seat on the organisation's committee (班子)."""
+    return set(
+        CommitteeSeat.objects.filter(term__organization=organization, end__isnull=True).values_list(
+            "member_id", flat=True
+        )
+    )
+
+
+def expected_attendees(organization: Organization, kind: str | None = None, committee_ids=None):
+    """Who is expected: the committee (班子) for a committee meeting when one is recorded, the group's
+    members for a meeting of a party group, else every party member of the organisation."""
+    members = Member.objects.party_members().order_by("name", "id")
+    if organization.kind == "group":
+        return members.filter(Q(organization=organization) | Q(party_group=organization))
+    members = members.filter(organization=organization)
+    if kind == MeetingKind.COMMITTEE:
+        ids = committee_member_ids(organization) if committee_ids is None else set(committee_ids)
+        if ids:
+            return members.filter(pk__in=ids)
+    return members
 
 
 def _set_topics(meeting: Meeting, topics) -> None:
@@ -143,10 +173,14 @@ def plan_meeting(
         signin_code="".join(secrets.choice(SIGNIN_ALPHABET) for _i in range(6)),
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    people = list(attendees) if attendees is not None else list(expected_attendees(organization))
-    committee_ids = set(committee_ids)
+    committee_ids = set(committee_ids) | committee_member_ids(organization)
+    people = list(attendees) if attendees is not None else list(expected_attendees(organization, kind, committee_ids))
+    # Everyone expected is marked present: the secretary taps only the exceptions.
     Attendance.objects.bulk_create(
-        [Attendance(meeting=meeting, member=m, is_committee=m.pk in committee_ids) for m in people]
+        [
+            Attendance(meeting=meeting, member=m, is_committee=m.pk in committee_ids, status=AttendanceStatus.PRESENT)
+            for m in people
+        ]
     )
     _set_topics(meeting, topics)
     meeting.save(update_fields=["has_first_topic"])
@@ -188,7 +222,20 @@ def _apply(meeting: Meeting, *, fields: dict, attendance=None, topics=None) -> N
     if "start" in fields or "end" in fields:
         _clean_times(meeting.start, meeting.end)
     if attendance is not None:
-        rows = {a.member_id: a for a in meeting.attendances.all()}
+        rows = {
+            a.member_id: a
+            for a in meeting.attendances.select_related("member").only(
+                "id",
+                "meeting_id",
+                "member_id",
+                "status",
+                "leave_reason",
+                "is_committee",
+                "signed_in_at",
+                "grade",
+                "member__name",
+            )
+        }
         changed, removed = [], []
         for member_id, item in attendance.items():
             row = rows.get(member_id)
@@ -200,10 +247,33 @@ def _apply(meeting: Meeting, *, fields: dict, attendance=None, topics=None) -> N
             status = item.get("status", row.status)
             if status not in AttendanceStatus.values:
                 raise ValidationError({"attendance": _("Choose present, on leave or absent for every attendee.")})
+            name = row.member.name
+            if row.signed_in_at and status != AttendanceStatus.PRESENT:
+                raise ValidationError(
+                    {"attendance": _("%(name)s signed in to this meeting and stays present.") % {"name": name}}
+                )
+            reason = (item.get("leave_reason") if "leave_reason" in item else row.leave_reason) or ""
+            reason = reason.strip()
+            if len(reason) > 200:
+                raise ValidationError(
+                    {
+                        "attendance": _("The reason given for %(name)s is too long (200 characters at most).")
+                        % {"name": name}
+                    }
+                )
+            if reason and status == AttendanceStatus.PRESENT:
+                # A reason belongs to leave or absence; keeping it silently, or dropping it, would mislead.
+                raise ValidationError(
+                    {
+                        "attendance": _(
+                            "%(name)s is marked present but a reason for absence is given: "
+                            "clear the reason or mark them on leave or absent."
+                        )
+                        % {"name": name}
+                    }
+                )
             row.status = status
-            row.leave_reason = (
-                (item.get("leave_reason") or "").strip()[:200] if status == AttendanceStatus.LEAVE else ""
-            )
+            row.leave_reason = reason
             if "is_committee" in item:
                 row.is_committee = bool(item["is_committee"])
             if "grade" in item:
@@ -219,8 +289,11 @@ def _apply(meeting: Meeting, *, fields: dict, attendance=None, topics=None) -> N
 
 
 @transaction.atomic
-def save_record(*, actor, meeting: Meeting, fields: dict | None = None, attendance=None, topics=None) -> Meeting:
-    """Save what the secretary has so far (autosave); the meeting becomes a draft."""
+def save_record(
+    *, actor, meeting: Meeting, fields: dict | None = None, attendance=None, topics=None, uploads=()
+) -> Meeting:
+    """Save what the secretary has so far (autosave); the meeting becomes a draft. ``uploads`` are photos
+    or documents sent with the record (one tap on a phone instead of a separate upload)."""
     _require(actor, meeting.organization)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_editable(meeting)
@@ -229,7 +302,63 @@ def save_record(*, actor, meeting: Meeting, fields: dict | None = None, attendan
     meeting.status = MeetingStatus.DRAFT
     meeting.save()
     audit.record(actor, "meeting.save", meeting, before=before, after=full_snapshot(meeting))
+    for uploaded in uploads:
+        _store_attachment(actor, meeting, uploaded)
     return meeting
+
+
+def warnings(meeting: Meeting) -> list[str]:
+    """What does not stop submission but deserves a second look: a host or recorder not present."""
+    out = []
+    status = {a.member_id: a.status for a in meeting.attendances.all()}
+    for person, text in (
+        (meeting.host, _("The host %(name)s is not marked present.")),
+        (meeting.recorder, _("The recorder %(name)s is not marked present.")),
+    ):
+        if person is not None and status.get(person.pk, AttendanceStatus.PRESENT) != AttendanceStatus.PRESENT:
+            out.append(text % {"name": person.name})
+    return out
+
+
+DEFAULT_MINUTES = {MeetingKind.LECTURE: 90, MeetingKind.THEME_DAY: 120, MeetingKind.ORG_LIFE: 120}
+RECENT_HOURS = 3
+
+
+def suggest_plan(organization: Organization, kind: str, *, now=None, period=None) -> dict:
+    """What the plan form proposes: a title from the kind and the month, the time of the last meeting
+    of this kind when that hour has just passed today (else now, to the quarter hour), its length, place,
+    host and recorder. Two queries."""
+    now = timezone.localtime(now or timezone.now())
+    last = (
+        Meeting.objects.filter(organization=organization, kind=kind)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .only("start", "end", "place", "host_id", "recorder_id")
+        .order_by("-start")
+        .first()
+    )
+    minutes = DEFAULT_MINUTES.get(kind, 60)
+    start = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
+    if period is not None and not (period.start <= now.date() <= period.end):
+        # A meeting of another period (a compliance link): its last day when past, its first when ahead.
+        day = period.end if period.end < now.date() else period.start
+        start = start.replace(year=day.year, month=day.month, day=day.day, hour=9, minute=0)
+        now = start
+    out = {"place": "", "host": None, "recorder": None}
+    if last is not None:
+        minutes = max(15, int((last.end - last.start).total_seconds() // 60))
+        at = timezone.localtime(last.start)
+        today_at = now.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
+        if today_at <= now <= today_at + datetime.timedelta(hours=RECENT_HOURS):
+            start = today_at
+        out.update(place=last.place, host=last.host_id, recorder=last.recorder_id)
+    try:
+        label = MeetingKind(kind).label
+    except ValueError:
+        label = ""
+    out["title"] = _("%(kind)s of month %(month)s") % {"month": now.month, "kind": SHORT_KIND.get(kind, label)}
+    out["start"] = start
+    out["end"] = start + datetime.timedelta(minutes=minutes)
+    return out
 
 
 def problems(meeting: Meeting) -> list[str]:
@@ -386,10 +515,16 @@ def correct_meeting(
 @transaction.atomic
 def add_attachment(*, actor, meeting: Meeting, uploaded) -> MeetingAttachment:
     _require(actor, meeting.organization)
+    # Lock the meeting first, as the record's autosave does: the two never wait on each other crosswise.
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("This meeting is cancelled and can no longer be edited."))
     if is_locked(meeting):
         raise ValidationError(_("The record is locked; add files through a correction."))
+    return _store_attachment(actor, meeting, uploaded)
+
+
+def _store_attachment(actor, meeting: Meeting, uploaded) -> MeetingAttachment:
     att = store_upload(MeetingAttachment(meeting=meeting), uploaded, kinds=("image", "document"), user=actor)
     att.save()
     audit.record(actor, "meeting.attach", att, after=audit.snapshot(att), organization=meeting.organization)

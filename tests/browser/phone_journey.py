@@ -77,7 +77,10 @@ def committee_branch(world, *, today=None):
     )
     positions = list(CommitteePosition.objects.order_by("order")[:4])
     committee = [world.members["secretary"]]
-    committee += [Member.objects.create(organization=org, name=n, category=MemberCategory.FULL) for n in ("王组织", "李宣传", "赵纪检")]
+    committee += [
+        Member.objects.create(organization=org, name=n, category=MemberCategory.FULL)
+        for n in ("王组织", "李宣传", "赵纪检")
+    ]
     for member, position in zip(committee, positions, strict=True):
         CommitteeSeat.objects.create(term=term, member=member, position=position, start=term.start)
     for i in range(6):

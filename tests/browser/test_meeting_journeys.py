@@ -21,6 +21,11 @@ def meeting_rules(db):
     from django.apps import apps
 
     import_module("branches.migrations.0004_meeting_rules_defaults").seed(apps, None)
+    # As in tests/meetings: every branch owes committee meetings here (whether a small branch does is
+    # tested in tests/branches/test_regulation_dates.py).
+    from branches.models import FrequencyRule
+
+    FrequencyRule.objects.filter(kind="committee").update(only_with_committee=False)
 
 
 def _photo(tmp_path):
@@ -86,10 +91,7 @@ def test_the_secretary_logs_a_committee_meeting_and_the_month_turns_green(
 
     _plan_in_browser(page, live_server, world)
     page.set_viewport_size({"width": 390, "height": 844})
-    page.locator("input[name=file]").set_input_files(_photo(tmp_path))
-    page.get_by_role("button", name="上传").click()
-    page.wait_for_load_state("networkidle")
-    assert page.get_by_test_id("attachments").locator("img").count() == 1
+    page.get_by_test_id("record-photos").set_input_files(_photo(tmp_path))
     _tick_everyone(page)
     page.fill("#id_minutes", "会议学习了第一议题，研究了本月工作。")
     page.wait_for_timeout(1800)  # autosave
@@ -98,6 +100,7 @@ def test_the_secretary_logs_a_committee_meeting_and_the_month_turns_green(
     page.set_viewport_size({"width": 1366, "height": 900})
     _submit(page)
     assert page.get_by_test_id("meeting-status").inner_text() == "已提交"
+    assert page.get_by_test_id("attachments").locator("img").count() == 1
     assert "第一议题" in page.get_by_test_id("topics").inner_text()
     page.screenshot(path=f"{SHOTS}/detail-desktop.png", full_page=True)
 

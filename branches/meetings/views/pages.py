@@ -100,6 +100,7 @@ class MeetingDetailView(MeetingQueryMixin, DetailView):
         ctx["can_change"] = Meeting.objects.visible_to(user, "change").filter(pk=m.pk).exists()
         ctx["locked"] = services.is_locked(m)
         ctx["problems"] = services.problems(m) if m.status in (MeetingStatus.PLANNED, MeetingStatus.DRAFT) else []
+        ctx["warnings"] = services.warnings(m)
         opens, closes = services.signin_window(m)
         ctx["signin_open"] = opens <= timezone.now() <= closes and m.status != MeetingStatus.CANCELLED
         rows = list(m.attendances.all())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import segno
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -14,12 +16,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView
 
-from ...access import has_permission
+from ... import periods
+from ...access import has_permission, primary_grant
 from ...mixins import breadcrumbs_for
 from ...models import (
     AttendanceStatus,
     MeetingKind,
     MeetingStatus,
+    Organization,
 )
 from ...models.meetings import ReviewGrade
 from ...models.members import MemberCategory
@@ -45,12 +49,34 @@ class PlanView(LoginRequiredMixin, FormView):
         return kwargs
 
     def get_initial(self):
-        initial = {}
-        org = self.request.GET.get("org")
-        if org:
-            initial["organization"] = org
-        if self.request.GET.get("kind") in MeetingKind.values:
-            initial["kind"] = self.request.GET["kind"]
+        """Own branch preselected; kind from the link (or the monthly 支委会); title, times, place, host and
+        recorder suggested from the kind and the last meeting; a compliance link's period moves the day."""
+        user, g = self.request.user, self.request.GET
+        orgs = Organization.objects.visible_to(user, "meeting.change").exclude(kind="committee")
+        org = orgs.filter(pk=g["org"]).first() if g.get("org", "").isdigit() else None
+        if org is None:
+            grant = primary_grant(user)
+            org = orgs.filter(pk=grant.organization_id).first() if grant else None
+        kind = g["kind"] if g.get("kind") in MeetingKind.values else MeetingKind.COMMITTEE
+        initial = {"kind": kind}
+        if org is None:
+            return initial
+        period = None
+        if g.get("period"):
+            try:
+                period = periods.parse(g["period"])
+            except (ValueError, TypeError):
+                period = None
+        s = services.suggest_plan(org, kind, period=period)
+        initial.update(
+            organization=org.pk,
+            title=s["title"],
+            start=timezone.localtime(s["start"]),
+            end=timezone.localtime(s["end"]),
+            place=s["place"],
+            host=s["host"],
+            recorder=s["recorder"],
+        )
         return initial
 
     def form_valid(self, form):
@@ -74,6 +100,11 @@ class PlanView(LoginRequiredMixin, FormView):
                 form.add_error(None, msg)
             return self.form_invalid(form)
         messages.success(self.request, _("The meeting is planned. Record it here when it is held."))
+        if meeting.start <= timezone.now() <= meeting.end:
+            messages.info(
+                self.request,
+                _("The meeting is under way: show the sign-in code %(code)s.") % {"code": meeting.signin_code},
+            )
         return redirect("meetings:meeting_record", meeting.pk)
 
 
@@ -135,6 +166,9 @@ class MeetingRecordView(MeetingQueryMixin, DetailView):
         ctx["is_org_life"] = m.kind == MeetingKind.ORG_LIFE
         ctx["full_category"] = MemberCategory.FULL
         ctx["problems"] = services.problems(m)
+        ctx["warnings"] = services.warnings(m)
+        opens, closes = services.signin_window(m)
+        ctx["signin_open"] = opens <= timezone.now() <= closes
         ctx["rule"] = services.kind_rule(m.kind)
         ctx["upload_form"] = UploadForm()
         ctx["breadcrumbs"] = breadcrumbs_for(self.request.user, m.organization) + [m.organization]
@@ -152,7 +186,12 @@ class MeetingRecordView(MeetingQueryMixin, DetailView):
         attendance, topics = _parse_record(request.POST, meeting, list(meeting.attendances.all()))
         try:
             meeting = services.save_record(
-                actor=request.user, meeting=meeting, fields=fields, attendance=attendance, topics=topics
+                actor=request.user,
+                meeting=meeting,
+                fields=fields,
+                attendance=attendance,
+                topics=topics,
+                uploads=() if is_htmx else request.FILES.getlist("photos"),
             )
         except ValidationError as exc:
             if is_htmx:
@@ -164,7 +203,12 @@ class MeetingRecordView(MeetingQueryMixin, DetailView):
             return render(
                 request,
                 "meetings/_autosave.html",
-                {"saved": True, "at": timezone.localtime(), "problems": services.problems(meeting)},
+                {
+                    "saved": True,
+                    "at": timezone.localtime(),
+                    "problems": services.problems(meeting),
+                    "warnings": services.warnings(meeting),
+                },
             )
         if request.POST.get("action") == "submit":
             try:
@@ -215,8 +259,10 @@ class SignInQrView(MeetingQueryMixin, View):
     def get(self, request, pk):
         meeting = get_object_or_404(self.get_queryset(), pk=pk)
         url = request.build_absolute_uri(reverse("meetings:signin") + f"?code={meeting.signin_code}")
-        svg = segno.make(url, error="m").svg_inline(scale=5)
-        return HttpResponse(svg, content_type="image/svg+xml")
+        # A standalone SVG document (with its XML namespace): ``svg_inline`` has none and renders broken in <img>.
+        buf = io.BytesIO()
+        segno.make(url, error="m").save(buf, kind="svg", scale=5, xmldecl=False)
+        return HttpResponse(buf.getvalue(), content_type="image/svg+xml")
 
 
 class SignInView(LoginRequiredMixin, FormView):
