@@ -35,6 +35,9 @@ def _sign_in_through(page, live_server, protocol, shot=""):
     if shot:
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{shot}.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(SHOTS / f"{shot}-phone.png"), full_page=True)
+        page.set_viewport_size({"width": 1366, "height": 900})
     page.click(f"[data-testid=sso-{protocol}]")
     page.wait_for_load_state("networkidle")
     assert "127.0.0.1" in page.url  # at the platform's login form

@@ -242,3 +242,17 @@ def test_no_password_api_token_for_accounts_that_must_use_the_platform(settings,
     assert (
         client.post("/api/v1/auth/token/", {"username": world.member.username, "password": PASSWORD}).status_code == 200
     )
+
+
+def test_the_mobile_index_is_kept_by_save_and_by_bulk_create(world):
+    from branches.crypto import MobileIndexField
+    from branches.models import MemberCategory
+
+    made = Member.objects.bulk_create(
+        [Member(organization=world.branch_a1, name="甲", phone="0086 138-0000-0077", category=MemberCategory.APPLICANT)]
+    )[0]
+    assert Member.objects.get(pk=made.pk).phone_hash == MobileIndexField.digest("13800000077")
+    made.phone = ""
+    made.save()
+    assert Member.objects.get(pk=made.pk).phone_hash == ""
+    assert "13800000077" not in MobileIndexField.digest("13800000077")  # a digest, never the number
