@@ -39,3 +39,21 @@ class Due:
     url: str = ""  # where to act
     urgent: bool = False
     organization_id: int | None = None
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """One open thing with a deadline that a person must act on now (``<app>/todo.py``: ``items(user, now)``).
+
+    我的待办 and the daily digest's count both read these (``portal.todo``). ``object_type``/``object_id``
+    name the record; a reminder of a kind the app lists in ``todo.COVERS`` is not shown twice.
+    """
+
+    kind: str
+    object_type: str
+    object_id: int
+    title: str
+    due_at: datetime.date | datetime.datetime
+    url: str = ""
+    urgent: bool = False
+    organization_id: int | None = None

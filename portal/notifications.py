@@ -25,7 +25,7 @@ from branches import audit
 from branches.access import has_permission
 from branches.audit import snapshot
 
-from . import outbound
+from . import outbound, todo
 from .channels import SENDERS, ChannelError
 from .models_notifications import (
     STEP_LABELS,
@@ -245,6 +245,8 @@ def build_notifications(user_ids, *, now: datetime.datetime, enqueue: bool = Tru
         )
     )
     inbox_url = reverse("notifications:list")
+    todo_url = reverse("dashboards:todo")
+    reminder_items = None
     made: list[tuple[Notification, list[Reminder]]] = []
     for uid, items in by_user.items():
         pref = prefs[uid]
@@ -282,17 +284,21 @@ def build_notifications(user_ids, *, now: datetime.datetime, enqueue: bool = Tru
         pressing = any(r.urgent for r in regular)
         window = not pref.is_quiet(hour) and (hour >= pref.digest_hour or pressing)
         if regular and uid not in digested and window:
+            # The digest counts 我的待办 (portal.todo: one source for both), and lists what is new today.
+            if reminder_items is None:
+                reminder_items = todo.reminder_items(now)
+            open_items = todo.todo_for(users[uid], now, reminders=reminder_items)
             title = ngettext(
-                "Daily digest: %(count)d item needs your attention",
-                "Daily digest: %(count)d items need your attention",
-                len(regular),
-            ) % {"count": len(regular)}
+                "Daily digest: %(count)d item in your to-do list",
+                "Daily digest: %(count)d items in your to-do list",
+                len(open_items),
+            ) % {"count": len(open_items)}
             digest = Notification(
                 recipient_id=uid,
                 kind=DIGEST_KIND,
                 title=title,
                 body=_digest_body(regular),
-                url=inbox_url,
+                url=todo_url,
                 digest_day=today,
                 created_at=now,
             )
