@@ -57,8 +57,9 @@ def items(user, now):
         for pk, status, measures, deadline, org_id, org_name in rows:
             text = texts[status] % {"org": org_name, "item": measures[:40]}
             url = reverse("supervision:rectification_detail", args=[pk])
-            yield _item("supervision.rectification", "supervision.rectification", pk, text, deadline, url, today,
-                        org_id)  # fmt: skip
+            item = _item("supervision.rectification", "supervision.rectification", pk, text, deadline, url, today,
+                         org_id)  # fmt: skip
+            yield item
     # The inspector's side: reports waiting for review.
     reports = (
         StageReport.objects.filter(
