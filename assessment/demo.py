@@ -310,6 +310,7 @@ def seed(ctx) -> None:
         year=last,
         name=f"{last}年度四强党支部考评",
         status=CycleStatus.FINAL,
+        opens_on=d(last, 11, 10),
         self_due=d(last, 12, 10),
         review_due=d(last, 12, 20),
         cutoff=d(last, 12, 20),

@@ -27,6 +27,9 @@ class OpenCycleForm(forms.Form):
         label=_("Scope (every branch below is assessed)"), queryset=Organization.objects.none()
     )
     name = forms.CharField(label=_("Name"), max_length=100)
+    opens_on = forms.DateField(
+        label=_("Self-assessment opens"), widget=DateInput, required=False, help_text=_("Empty: today.")
+    )
     self_due = forms.DateField(label=_("Self-assessment closes"), widget=DateInput)
     review_due = forms.DateField(label=_("Review closes"), widget=DateInput)
     cutoff = forms.DateField(label=_("Data cut-off"), widget=DateInput)

@@ -152,6 +152,8 @@ class AssessmentCycle(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     name = models.CharField(_("name"), max_length=100)
     status = models.CharField(_("status"), max_length=12, choices=CycleStatus.choices, default=CycleStatus.OPEN)
+    # The day the self-assessment window opens (None on cycles made before it existed: the day of creation).
+    opens_on = models.DateField(_("self-assessment opens"), null=True, blank=True)
     self_due = models.DateField(_("self-assessment closes"))
     review_due = models.DateField(_("review closes"))
     cutoff = models.DateField(_("data cut-off"))
@@ -179,6 +181,20 @@ class AssessmentCycle(models.Model):
         ordering = ["-year", "-pk"]
         verbose_name = _("assessment cycle")
         verbose_name_plural = _("assessment cycles")
+        constraints = [
+            # A window cannot end before it starts (services.check_windows says so in words first).
+            models.CheckConstraint(
+                condition=models.Q(opens_on__isnull=True) | models.Q(opens_on__lte=models.F("self_due")),
+                name="cycle_self_window_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(self_due__lte=models.F("review_due"))
+                & models.Q(review_due__lte=models.F("calibration_due"))
+                & models.Q(calibration_due__lte=models.F("notice_until"))
+                & models.Q(notice_until__lte=models.F("appeal_until")),
+                name="cycle_windows_in_order",
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -61,6 +61,14 @@ def _day(moment) -> datetime.date | None:
     return timezone.localdate(moment) if moment else None
 
 
+def opens_on(cycle: AssessmentCycle) -> datetime.date:
+    """The first day of the self-assessment window (cycles made before ``opens_on``: their creation day)."""
+    if cycle.opens_on:
+        return cycle.opens_on
+    created = _day(cycle.created_at) or today_of()
+    return min(created, cycle.self_due)
+
+
 def self_open(cycle: AssessmentCycle, today: datetime.date) -> bool:
     return cycle.status == CycleStatus.OPEN and cycle.self_closed_at is None and today <= cycle.self_due
 
@@ -113,7 +121,7 @@ def timeline(cycle: AssessmentCycle, now=None) -> list[Window]:
     calibration_start = _day(cycle.review_closed_at) or cycle.review_due + datetime.timedelta(days=1)
     published = _day(cycle.published_at)
     rows = [
-        (SELF, _day(cycle.created_at), self_end, cycle.self_closed_at),
+        (SELF, opens_on(cycle), self_end, cycle.self_closed_at),
         (REVIEW, review_start, review_end, cycle.review_closed_at),
         (CALIBRATION, calibration_start, published or cycle.calibration_due, None),
         (NOTICE, published, max(cycle.notice_until, cycle.appeal_until), None),

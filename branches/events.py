@@ -15,6 +15,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.dispatch import Signal
+from django.utils import timezone
 
 # kwargs: kind (str), obj (model instance), recipients (list[int] user ids), title (str),
 # url (str), urgent (bool), organization_id (int | None)
@@ -39,3 +40,28 @@ class Due:
     url: str = ""  # where to act
     urgent: bool = False
     organization_id: int | None = None
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """One open thing with a deadline that a person must act on now (``<app>/todo.py``: ``items(user, now)``).
+
+    我的待办 and the daily digest's count both read these (``portal.todo``). ``object_type``/``object_id``
+    name the record; a reminder of a kind the app lists in ``todo.COVERS`` is not shown twice.
+    """
+
+    kind: str
+    object_type: str
+    object_id: int
+    title: str
+    due_at: datetime.date | datetime.datetime
+    url: str = ""
+    urgent: bool = False
+    organization_id: int | None = None
+
+
+def as_datetime(value: datetime.date | datetime.datetime) -> datetime.datetime:
+    """Dates mean the start of that day in the portal's time zone (a ``Due``'s ``due_at`` may be either)."""
+    if isinstance(value, datetime.datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    return timezone.make_aware(datetime.datetime.combine(value, datetime.time.min))

@@ -30,9 +30,13 @@ def home(request):
         return redirect("me")
     if grant is not None and grant.role in (Role.COMMITTEE_STAFF, Role.UNIT_ADMIN):
         return redirect("dashboards:home")
-    if request.user.is_superuser or grant.role in (Role.COMMITTEE_STAFF, Role.UNIT_ADMIN, Role.INSPECTOR):
+    if grant is not None and grant.role == Role.INSPECTOR:
+        return redirect("supervision:task_list")  # 我的督查任务: the tasks they are assigned to
+    if request.user.is_superuser:
         return redirect("branches:organization_list")
-    if grant.role in (Role.SECRETARY, Role.BRANCH_COMMITTEE):
+    if grant.role == Role.SECRETARY:
+        return redirect("dashboards:todo")  # 我的待办, with the branch summary on top
+    if grant.role == Role.BRANCH_COMMITTEE:
         return redirect("branches:organization_detail", pk=grant.organization_id)
     return redirect("me")
 

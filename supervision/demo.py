@@ -188,6 +188,13 @@ def seed(ctx):
                 closed_at=closed_at,
             )
         )
+    # The demo branch's secretary has a plan to propose and a rectification to carry out (我的待办), due ahead.
+    mine = [r for r in rects if r.owner_org_id == demo_branch.pk]
+    for r, status in zip(mine, (S.AWAITING_PLAN, S.IN_PROGRESS), strict=False):
+        r.status, r.closed_at, r.failed_rechecks = status, None, 0
+        r.deadline = r.effective_deadline = cal.add_working_days(today, 15)
+        r.plan = "" if status == S.AWAITING_PLAN else "成立整改小组，明确时间表和责任人。"
+        r.plan_accepted_at = None if status == S.AWAITING_PLAN else at(r.finding.recorded_at.date())
     rects = Rectification.objects.bulk_create(rects, batch_size=2000)
     progress, rechecks = [], []
     for r in rects:

@@ -196,6 +196,16 @@ class Rectification(models.Model):
         CLOSED = "closed", pgettext_lazy("supervision", "Closed")
 
     OPEN_STATUSES = (Status.AWAITING_PLAN, Status.PLAN_PROPOSED, Status.IN_PROGRESS, Status.RECHECK)
+    # Whose turn it is in each open status (docs/supervision.md). While a rectification waits on the
+    # inspector, the target can do nothing: no overdue card is issued for it and it is not shown as urgent.
+    INSPECTOR, TARGET = "inspector", "target"
+    WAITING_ON = {
+        Status.AWAITING_PLAN: TARGET,
+        Status.PLAN_PROPOSED: INSPECTOR,
+        Status.IN_PROGRESS: TARGET,
+        Status.RECHECK: INSPECTOR,
+    }
+    WAITING_ON_INSPECTOR = (Status.PLAN_PROPOSED, Status.RECHECK)
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="rectifications")
     owner_org = models.ForeignKey(
@@ -234,6 +244,23 @@ class Rectification(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != self.Status.CLOSED
+
+    @property
+    def waiting_on(self) -> str | None:
+        return self.WAITING_ON.get(self.status)
+
+    @property
+    def next_step(self) -> str:
+        """Who must act next, in words ("等待督查员审核")."""
+        return str(NEXT_STEP.get(self.status, ""))
+
+
+NEXT_STEP = {
+    Rectification.Status.AWAITING_PLAN: _("Waiting for the organisation to propose a plan"),
+    Rectification.Status.PLAN_PROPOSED: _("Waiting for the inspector to approve the plan"),
+    Rectification.Status.IN_PROGRESS: _("Waiting for the organisation to rectify and report"),
+    Rectification.Status.RECHECK: _("Waiting for the inspector to recheck"),
+}
 
 
 class ProgressReport(models.Model):

@@ -100,6 +100,9 @@ def due(now=None) -> Iterable[Due]:
         recipients = set(secretaries.get(rect.owner_org_id, ())) | inspectors.get(rect.finding.target.task_id, set())
         if rect.owner_person_id:
             recipients.add(rect.owner_person_id)
+        waiting = rect.status in Rectification.WAITING_ON_INSPECTOR
+        if waiting:  # the branch can do nothing now: only the inspectors are reminded, and nothing is 紧急
+            recipients = set(inspectors.get(rect.finding.target.task_id, set()))
         title = (
             _("Rectification overdue (due %(deadline)s): %(measures)s")
             if step == "overdue"
@@ -115,7 +118,7 @@ def due(now=None) -> Iterable[Due]:
                 due_at=rect.effective_deadline,
                 title=title,
                 url=reverse("supervision:rectification_detail", args=[rect.pk]),
-                urgent=step == "overdue",
+                urgent=step == "overdue" and not waiting,
                 organization_id=rect.owner_org_id,
             )
 

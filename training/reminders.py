@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 
 from branches.access import holders
 from branches.events import Due
-from branches.models import Member, Organization, RoleGrant
+from branches.models import Member, Organization
 from branches.models.members import ACTIVE_STATUSES
 from branches.roles import Role
 
 from .models import Assignment, HoursEntry, StudyPolicy
+from .services import leaders_q
 
 LEADER_ROLES = (Role.SECRETARY, Role.BRANCH_COMMITTEE, Role.COMMITTEE_STAFF)
 SHORTFALL_FROM_MONTH = 10  # Q4
@@ -114,7 +115,9 @@ def hours_shortfall(now) -> list[Due]:
     hours = dict(
         HoursEntry.objects.filter(year=year).values("member_id").annotate(h=Sum("hours")).values_list("member_id", "h")
     )
-    leaders = set(RoleGrant.objects.filter(role__in=LEADER_ROLES).values_list("user_id", flat=True))
+    leaders = set(
+        Member.objects.filter(leaders_q(local.date())).filter(user__isnull=False).values_list("user_id", flat=True)
+    )
     secretaries = _secretaries_over({org_id for _pk, _user, org_id, _name in members})
     due_at = datetime.date(year, 12, 31)
     url = reverse("training:my_study")

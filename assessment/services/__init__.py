@@ -15,6 +15,7 @@ from .cycles import (  # noqa: F401
     WINDOW_FIELDS,
     _metric_values,
     _refresh_computed,
+    check_windows,
     close_window,
     freeze_computed,
     open_cycle,

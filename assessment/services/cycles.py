@@ -39,20 +39,27 @@ def open_cycle(
     calibration_due: datetime.date,
     notice_until: datetime.date,
     appeal_until: datetime.date,
+    opens_on: datetime.date | None = None,
     now=None,
 ) -> AssessmentCycle:
     _require(actor, "assessment.manage", root)
     if not system.is_frozen:
         raise ValidationError(_("Publish the indicator system before opening a cycle."))
-    if not (self_due <= review_due <= calibration_due <= notice_until <= appeal_until):
-        raise ValidationError(
-            _("The windows must follow each other: self-assessment, review, calibration, notice, appeal.")
-        )
+    opens_on = opens_on or windows.today_of(_now(now))
+    check_windows(
+        opens_on=opens_on,
+        self_due=self_due,
+        review_due=review_due,
+        calibration_due=calibration_due,
+        notice_until=notice_until,
+        appeal_until=appeal_until,
+    )
     cycle = AssessmentCycle.objects.create(
         system=system,
         root=root,
         year=system.year,
         name=name,
+        opens_on=opens_on,
         self_due=self_due,
         review_due=review_due,
         cutoff=cutoff,
@@ -193,6 +200,7 @@ def freeze_computed(*, actor, cycle: AssessmentCycle, now=None) -> AssessmentCyc
 
 WINDOW_FIELDS = [
     "status",
+    "opens_on",
     "self_due",
     "review_due",
     "cutoff",
@@ -232,6 +240,19 @@ def close_window(*, actor, cycle: AssessmentCycle, now=None) -> str:
         after={**audit.snapshot(cycle, WINDOW_FIELDS), "window": code},
     )
     return code
+
+
+def check_windows(*, opens_on, self_due, review_due, calibration_due, notice_until, appeal_until) -> None:
+    """No window ends before it starts, and the windows follow each other."""
+    if self_due < opens_on:
+        raise ValidationError(
+            _("The self-assessment window cannot close (%(end)s) before it opens (%(start)s).")
+            % {"end": self_due.isoformat(), "start": opens_on.isoformat()}
+        )
+    if not (self_due <= review_due <= calibration_due <= notice_until <= appeal_until):
+        raise ValidationError(
+            _("The windows must follow each other: self-assessment, review, calibration, notice, appeal.")
+        )
 
 
 DATE_FIELDS = ["self_due", "review_due", "cutoff", "calibration_due", "notice_until", "appeal_until"]
@@ -281,10 +302,10 @@ def reschedule_cycle(*, actor, cycle: AssessmentCycle, now=None, **dates) -> Ass
                 % {"what": labels[field], "date": value.isoformat()}
             )
     new = {k: dates.get(k) or getattr(cycle, k) for k in DATE_FIELDS}
-    if not (
-        new["self_due"] <= new["review_due"] <= new["calibration_due"] <= new["notice_until"] <= new["appeal_until"]
-    ):
-        errors.append(_("The windows must follow each other: self-assessment, review, calibration, notice, appeal."))
+    try:
+        check_windows(opens_on=windows.opens_on(cycle), **{k: v for k, v in new.items() if k != "cutoff"})
+    except ValidationError as exc:
+        errors.extend(exc.messages)
     if errors:
         raise ValidationError(errors)
     before = audit.snapshot(cycle, WINDOW_FIELDS)

@@ -8,7 +8,7 @@ from collections import defaultdict
 from django.utils import timezone
 
 from ..bulk import insert_rows
-from ..models import Attendance, AttendanceStatus, Meeting, MeetingKind, MeetingStatus, Topic
+from ..models import Attendance, AttendanceStatus, Meeting, MeetingKind, MeetingStatus, Member, Topic
 from ..models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
 from ..periods import period_containing
 
@@ -141,4 +141,26 @@ def seed(ctx) -> None:
     # Plain executemany: hundreds of thousands of rows at city scale, far quicker than model instances.
     insert_rows(Attendance, ["meeting_id", "member_id", "status", "leave_reason", "is_committee", "grade"], attendance)
     insert_rows(Topic, ["meeting_id", "order", "title", "is_first_topic", "material"], topics)
+    _today_meeting(ctx)
     ctx.log(f"  meetings: {len(meetings)} over {years} years, {len(attendance)} attendance rows")
+
+
+def _today_meeting(ctx) -> None:
+    """A theme party day under way today in the demo branch: members see it in 我的待办 to sign in."""
+    branch = ctx.data["demo_branch"]
+    now = timezone.localtime()
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    start = max(day_start, now - datetime.timedelta(minutes=30))
+    end = min(day_start + datetime.timedelta(hours=23, minutes=59), start + datetime.timedelta(hours=2))
+    meeting = Meeting.objects.create(
+        organization=branch,
+        kind="theme_day",
+        title=f"{now.month}月主题党日（今日）",
+        start=start,
+        end=end,
+        place=PLACES[0],
+        status=MeetingStatus.PLANNED,
+        signin_code=f"{now:%m%d}{branch.pk % 100:02d}",  # no draw from ctx.rng: the later seeders stay as they were
+    )
+    people = Member.objects.filter(organization=branch, status="normal").values_list("pk", flat=True)
+    Attendance.objects.bulk_create(Attendance(meeting=meeting, member_id=pk) for pk in people)

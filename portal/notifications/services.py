@@ -24,10 +24,10 @@ from django.utils.translation import ngettext
 from branches import audit, jobs
 from branches.access import has_permission
 from branches.audit import snapshot
-from branches.events import Due
+from branches.events import Due, as_datetime
 from branches.models import Organization
 
-from .. import outbound
+from .. import outbound, todo
 from ..rate_limits import RateLimited, take
 from .channels import ChannelError
 from .models import (
@@ -248,6 +248,8 @@ def build_notifications(user_ids, *, now: datetime.datetime, enqueue: bool = Tru
         )
     )
     inbox_url = reverse("notifications:list")
+    todo_url = reverse("dashboards:todo")
+    reminder_items = None
     made: list[tuple[Notification, list[Reminder]]] = []
     for uid, items in by_user.items():
         pref = prefs[uid]
@@ -285,17 +287,21 @@ def build_notifications(user_ids, *, now: datetime.datetime, enqueue: bool = Tru
         pressing = any(r.urgent for r in regular)
         window = not pref.is_quiet(hour) and (hour >= pref.digest_hour or pressing)
         if regular and uid not in digested and window:
+            # The digest counts 我的待办 (portal.todo: one source for both), and lists what is new today.
+            if reminder_items is None:
+                reminder_items = todo.reminder_items(now)
+            open_items = todo.todo_for(users[uid], now, reminders=reminder_items)
             title = ngettext(
-                "Daily digest: %(count)d item needs your attention",
-                "Daily digest: %(count)d items need your attention",
-                len(regular),
-            ) % {"count": len(regular)}
+                "Daily digest: %(count)d item in your to-do list",
+                "Daily digest: %(count)d items in your to-do list",
+                len(open_items),
+            ) % {"count": len(open_items)}
             digest = Notification(
                 recipient_id=uid,
                 kind=DIGEST_KIND,
                 title=title,
                 body=_digest_body(regular),
-                url=inbox_url,
+                url=todo_url,
                 digest_day=today,
                 created_at=now,
             )
@@ -344,13 +350,6 @@ def build_notifications(user_ids, *, now: datetime.datetime, enqueue: bool = Tru
 
 
 # --- Reminders due: stored once, then built into notifications ------------------------------
-
-
-def as_datetime(value: datetime.date | datetime.datetime) -> datetime.datetime:
-    """Dates mean the start of that day in the portal's time zone."""
-    if isinstance(value, datetime.datetime):
-        return value if timezone.is_aware(value) else timezone.make_aware(value)
-    return timezone.make_aware(datetime.datetime.combine(value, datetime.time.min))
 
 
 @transaction.atomic

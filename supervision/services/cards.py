@@ -79,7 +79,12 @@ def sweep_cards(*, now=None, calendar: WorkCalendar | None = None) -> dict:
     for rule in EscalationRule.objects.filter(is_active=True).order_by("colour", "pk")[:100]:
         if rule.condition == EscalationRule.Condition.OVERDUE:
             cutoff = cal.overdue_cutoff(today, max(rule.threshold, 1))
-            candidates = open_rects.filter(effective_deadline__lt=cutoff).exclude(cards__rule=rule)
+            # The clock stops while the item waits on the inspector (Rectification.WAITING_ON).
+            candidates = (
+                open_rects.filter(effective_deadline__lt=cutoff)
+                .exclude(status__in=Rectification.WAITING_ON_INSPECTOR)
+                .exclude(cards__rule=rule)
+            )
             for rect in candidates:
                 days = cal.working_days_between(rect.effective_deadline, today)
                 reason = _("Rectification overdue by %(days)s working days: %(measures)s") % {

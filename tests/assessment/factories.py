@@ -105,6 +105,7 @@ def open_cycle(system, root, *, name=None):
         system=system,
         root=root,
         name=name or f"{system.year}年度四强党支部考评",
+        opens_on=d(system.year, 11, 10),
         self_due=d(system.year, 12, 10),
         review_due=d(system.year, 12, 20),
         cutoff=d(system.year, 12, 20),

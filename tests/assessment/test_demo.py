@@ -32,5 +32,9 @@ def test_demo_seeds_a_published_system_using_every_method_and_two_cycles():
 
     assert windows.current(cycles[1]) == windows.SELF and cycles[1].self_due > timezone.localdate()
     assert windows.secretary_may_edit(cycles[1], demo.status)
+    # Last year's cycle, made today, still shows its own sane self-assessment window (not today → last December).
+    for cycle in cycles:
+        assert all(w.start is None or w.start <= w.end for w in windows.timeline(cycle)), cycle
+    assert windows.timeline(cycles[0])[0].start.year == cycles[0].year
     # Every demo indicator passes the editor's rules, so a copy of the system can be edited and published.
     assert [i.code for i in indicators if params.problems(i.method, i.config, i.max_score)] == []

@@ -296,3 +296,33 @@ def test_the_api_says_which_window_is_open(world, live, api_for):
     advance_to(live, "review")
     row = api_for(world.secretary).get(f"/api/v1/assessment-cycles/{live.pk}/").json()
     assert row["current_window"] == "review" and row["self_closed_at"]
+
+
+def test_a_cycle_cannot_open_with_a_self_assessment_window_that_ends_before_it_starts(world):
+    system = make_system()
+    d = datetime.date
+    with pytest.raises(ValidationError) as exc, translation.override("zh-hans"):
+        services.open_cycle(
+            actor=world.committee, system=system, root=world.unit_a, name="倒序考评",
+            opens_on=d(2026, 12, 20), self_due=d(2026, 12, 10), review_due=d(2026, 12, 25),
+            cutoff=d(2026, 12, 25), calibration_due=d(2026, 12, 28), notice_until=d(2026, 12, 30),
+            appeal_until=d(2026, 12, 31),
+        )  # fmt: skip
+    assert "2026-12-10" in " ".join(exc.value.messages) and "2026-12-20" in " ".join(exc.value.messages)
+    assert not AssessmentCycle.objects.filter(name="倒序考评").exists()
+
+
+def test_the_database_refuses_windows_out_of_order(world, cycle):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AssessmentCycle.objects.filter(pk=cycle.pk).update(opens_on=cycle.self_due + datetime.timedelta(days=1))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AssessmentCycle.objects.filter(pk=cycle.pk).update(review_due=cycle.self_due - datetime.timedelta(days=1))
+
+
+def test_the_timeline_of_an_old_cycle_made_later_never_ends_before_it_starts(world, cycle):
+    AssessmentCycle.objects.filter(pk=cycle.pk).update(opens_on=None)  # a cycle made before ``opens_on``
+    cycle.refresh_from_db()
+    for window in windows.timeline(cycle, AFTER):
+        assert window.start is None or window.start <= window.end, window

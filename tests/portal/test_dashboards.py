@@ -246,6 +246,8 @@ def test_todo_lists_only_the_callers_due_items_from_the_reminder_providers(world
         yield _due(world.outsider, "别人的待办")
 
     monkeypatch.setattr(todo, "reminder_providers", lambda: [provider])
+
+    monkeypatch.setattr(todo, "todo_modules", lambda: [])
     html = client_for(world.secretary).get(reverse("dashboards:todo")).content.decode()
     assert "召开本月主题党日" in html and 'href="/act/"' in html
     assert "别人的待办" not in html
@@ -258,12 +260,15 @@ def test_todo_puts_urgent_and_earliest_items_first(world, monkeypatch):
         yield _due(world.secretary, "urgent", due_at=datetime.date(2026, 3, 1), urgent=True)
 
     monkeypatch.setattr(todo, "reminder_providers", lambda: [provider])
+
+    monkeypatch.setattr(todo, "todo_modules", lambda: [])
     titles = [i.title for i in todo.todo_for(world.secretary, timezone.now())]
     assert titles == ["urgent", "sooner", "later"]
 
 
 def test_an_empty_todo_says_what_will_appear(world, client_for, monkeypatch):
     monkeypatch.setattr(todo, "reminder_providers", lambda: [])
+    monkeypatch.setattr(todo, "todo_modules", lambda: [])
     response = client_for(world.member).get(reverse("dashboards:todo"))
     assert response.status_code == 200 and 'data-testid="empty-state"' in response.content.decode()
 

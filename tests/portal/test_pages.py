@@ -17,16 +17,25 @@ def test_anonymous_is_sent_to_login(client):
 
 @pytest.mark.parametrize(
     ("persona", "target"),
-    [("committee", "/dashboard/"), ("unit_admin", "/dashboard/"), ("member", "/me/")],
+    [
+        ("committee", "/dashboard/"),
+        ("unit_admin", "/dashboard/"),
+        ("member", "/me/"),
+        ("secretary", "/dashboard/todo/"),  # 我的待办 with the branch summary
+        ("inspector", "/supervision/"),  # 我的督查任务
+    ],
 )
 def test_home_fits_the_role(world, client_for, persona, target):
     response = client_for(world.users[persona]).get("/")
     assert response["Location"] == target
 
 
-def test_secretary_lands_on_their_branch(world, client_for):
+def test_secretary_lands_on_the_todo_list_with_their_branch_summary(world, client_for):
     response = client_for(world.secretary).get("/")
-    assert response["Location"] == reverse("branches:organization_detail", args=[world.branch_a1.pk])
+    assert response["Location"] == reverse("dashboards:todo")
+    page = client_for(world.secretary).get(response["Location"]).content.decode()
+    assert 'data-testid="branch-summary"' in page
+    assert reverse("branches:organization_detail", args=[world.branch_a1.pk]) in page
 
 
 def test_navigation_shows_only_what_the_role_may_use(world, client_for):

@@ -149,3 +149,23 @@ def test_the_sweep_command_refuses_a_bad_time(world):
 
     with pytest.raises(CommandError):
         call_command("sweep_cards", "--at", "next tuesday")
+
+
+def test_no_overdue_card_and_no_urgent_reminder_to_the_branch_while_the_plan_waits_on_the_inspector(world, scene):
+    from supervision import reminders
+    from supervision.models import Rectification
+
+    rect = scene["b"]  # due 2026-03-27: overdue at NOW
+    services.propose_plan(actor=world.secretary, rectification=rect, plan="整改方案")
+    now = at(2026, 4, 20)
+    services.sweep_cards(now=now)
+    assert not rect.cards.exists()  # the clock is stopped: the branch waits on the inspector
+    rect.refresh_from_db()
+    assert str(rect.next_step) and rect.waiting_on == Rectification.INSPECTOR
+    due = [d for d in reminders.due(now) if d.object_type == "supervision.rectification" and d.object_id == rect.pk]
+    assert due and not any(d.urgent for d in due)
+    assert world.secretary.pk not in {d.recipient_id for d in due}
+    # Back on the branch's side, the overdue card comes.
+    Rectification.objects.filter(pk=rect.pk).update(status=Rectification.Status.IN_PROGRESS)
+    services.sweep_cards(now=now)
+    assert rect.cards.filter(colour="yellow").exists()

@@ -204,3 +204,20 @@ def test_changing_the_study_policy_in_the_admin_is_audited(world, client_for):
     assert r.status_code == 302
     entry = AuditEntry.objects.get(action="study.policy_changed")
     assert entry.before["daily_cap_minutes"] == 240 and entry.after["daily_cap_minutes"] == 180
+
+
+def test_a_member_seated_as_organising_committee_member_has_the_56_hour_target(world):
+    from branches import audit, register
+    from branches.models import CommitteePosition
+
+    member = world.members["member"]
+    assert services.target_hours(member) == 32
+    term = register.record_term(actor=audit.SYSTEM, organization=world.branch_a1, start=datetime.date(2025, 1, 1))
+    position = CommitteePosition.objects.get(code="organization")  # 组织委员
+    seat = register.add_seat(
+        actor=audit.SYSTEM, term=term, member=member, position=position, start=datetime.date(2025, 1, 1)
+    )
+    assert services.target_hours(member) == 56
+    seat.end = datetime.date(2025, 6, 30)  # left the 班子: back to the members' target
+    seat.save(update_fields=["end"])
+    assert services.target_hours(member) == 32

@@ -27,6 +27,8 @@ from .common import (  # noqa: F401
 )
 from .ledger import (  # noqa: F401
     hours_in_year,
+    is_leader,
+    leaders_q,
     reverse_entry,
     review_claim,
     submit_claim,

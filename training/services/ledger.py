@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches import audit
-from branches.models import Member, RoleGrant
+from branches.models import Member
 
 from ..models import (
     ClaimEvidence,
@@ -24,10 +26,26 @@ from .common import LEADER_ROLES, _now, _require, member_of
 from .progress import _credit
 
 
-def target_hours(member: Member, policy: StudyPolicy | None = None) -> Decimal:
+def leaders_q(today: datetime.date | None = None) -> Q:
+    """Members who lead: a current seat in the 班子 (书记, 组织委员 …: ``CommitteeSeat``) or a leader role grant.
+
+    The seat is what the register records of the member's actual position; the grant covers staff and
+    secretaries whose seat is not (yet) recorded. One ``Member`` filter, usable in any query.
+    """
+    today = today or timezone.localdate()
+    seat = Q(seats__start__lte=today) & (Q(seats__end__isnull=True) | Q(seats__end__gte=today))
+    grant = Q(user__isnull=False, user__grants__role__in=LEADER_ROLES)
+    return seat | grant
+
+
+def is_leader(member: Member, today: datetime.date | None = None) -> bool:
+    return Member.objects.filter(pk=member.pk).filter(leaders_q(today)).exists()
+
+
+def target_hours(member: Member, policy: StudyPolicy | None = None, today: datetime.date | None = None) -> Decimal:
+    """The member's annual study-hours target: the leaders' (56 h) for a 班子 seat or a leader role, else 32 h."""
     policy = policy or StudyPolicy.current()
-    leader = member.user_id and RoleGrant.objects.filter(user_id=member.user_id, role__in=LEADER_ROLES).exists()
-    return policy.leader_annual_target_hours if leader else policy.annual_target_hours
+    return policy.leader_annual_target_hours if is_leader(member, today) else policy.annual_target_hours
 
 
 def hours_in_year(member: Member, year: int) -> Decimal:

@@ -1,0 +1,49 @@
+"""我的待办 from the assessment: self-assessments to fill in and submit (secretary), reviews waiting (unit admin)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches.events import TodoItem
+
+from . import windows
+from .models import AssessmentStatus, BranchAssessment, CycleStatus
+
+COVERS = {"assessment.self_due", "assessment.review_due"}
+EDITABLE = [AssessmentStatus.DRAFT, AssessmentStatus.RETURNED]
+
+
+def items(user, now):
+    today = timezone.localdate(now)
+    open_rows = BranchAssessment.objects.filter(cycle__status=CycleStatus.OPEN).select_related("cycle", "organization")
+    for a in open_rows.visible_to(user, "self").filter(status__in=EDITABLE):
+        if not windows.secretary_may_edit(a.cycle, a.status, today):
+            continue
+        due = a.cycle.review_due if a.status == AssessmentStatus.RETURNED else a.cycle.self_due
+        yield TodoItem(
+            "assessment.self",
+            "assessment.branchassessment",
+            a.pk,
+            _("%(org)s: complete and submit the self-assessment of “%(cycle)s”")
+            % {"org": a.organization.name, "cycle": a.cycle.name},
+            due,
+            reverse("assessment:self", args=[a.pk]),
+            due <= today,
+            a.organization_id,
+        )
+    for a in open_rows.visible_to(user, "review").filter(status=AssessmentStatus.SUBMITTED):
+        if not windows.review_open(a.cycle, today):
+            continue
+        yield TodoItem(
+            "assessment.review",
+            "assessment.branchassessment",
+            a.pk,
+            _("%(org)s: review the self-assessment of “%(cycle)s”")
+            % {"org": a.organization.name, "cycle": a.cycle.name},
+            a.cycle.review_due,
+            reverse("assessment:review", args=[a.pk]),
+            a.cycle.review_due <= today,
+            a.organization_id,
+        )

@@ -1,0 +1,80 @@
+"""我的待办 from supervision: what each side must do next (``WAITING_ON`` says whose turn it is).
+
+- the target's side (secretary, unit admin: ``supervision.respond``): tasks to sign for and report on,
+  rectification plans to propose and progress to report;
+- the inspector's side (assigned inspectors, committee staff): reports to review, plans to approve,
+  rechecks to do.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches.events import TodoItem
+
+from .models import Rectification, StageReport, SupervisionTask, TaskTarget
+
+COVERS = {"supervision.task_deadline", "supervision.rectification_deadline"}
+R = Rectification.Status
+
+
+def _item(kind, obj_type, pk, title, due, url, today, org_id):
+    return TodoItem(kind, obj_type, pk, title, due, url, due < today, org_id)
+
+
+def items(user, now):
+    today = timezone.localdate(now)
+    issued = SupervisionTask.Status.ISSUED
+    # The target's side.
+    targets = (
+        TaskTarget.objects.visible_to(user, "respond")
+        .filter(task__status=issued)
+        .exclude(status=TaskTarget.Status.COMPLETED)
+        .exclude(reports__status=StageReport.Status.SUBMITTED)
+        .values_list("pk", "status", "task__title", "task__deadline", "organization_id", "organization__name")
+        .distinct()
+    )
+    for pk, status, title, deadline, org_id, org_name in targets:
+        if status == TaskTarget.Status.PENDING:
+            text = _("%(org)s: sign for the supervision task “%(title)s”")
+        else:
+            text = _("%(org)s: report on the supervision task “%(title)s”")
+        url = reverse("supervision:target_detail", args=[pk])
+        yield _item("supervision.target", "supervision.tasktarget", pk, text % {"org": org_name, "title": title},
+                    deadline, url, today, org_id)  # fmt: skip
+    mine = {R.AWAITING_PLAN: _("%(org)s: propose the rectification plan for “%(item)s”"),
+            R.IN_PROGRESS: _("%(org)s: carry out and report the rectification “%(item)s”")}  # fmt: skip
+    theirs = {R.PLAN_PROPOSED: _("%(org)s: approve or return the rectification plan for “%(item)s”"),
+              R.RECHECK: _("%(org)s: recheck the rectification “%(item)s”")}  # fmt: skip
+    for action, texts in (("respond", mine), ("inspect", theirs)):
+        rows = (
+            Rectification.objects.visible_to(user, action)
+            .filter(status__in=list(texts))
+            .values_list("pk", "status", "measures", "effective_deadline", "owner_org_id", "owner_org__name")
+        )
+        for pk, status, measures, deadline, org_id, org_name in rows:
+            text = texts[status] % {"org": org_name, "item": measures[:40]}
+            url = reverse("supervision:rectification_detail", args=[pk])
+            item = _item("supervision.rectification", "supervision.rectification", pk, text, deadline, url, today,
+                         org_id)  # fmt: skip
+            yield item
+    # The inspector's side: reports waiting for review.
+    reports = (
+        StageReport.objects.filter(
+            status=StageReport.Status.SUBMITTED,
+            target__in=TaskTarget.objects.visible_to(user, "inspect").filter(task__status=issued),
+        ).values_list(
+            "pk",
+            "target_id",
+            "target__task__title",
+            "target__task__deadline",
+            "target__organization_id",
+            "target__organization__name",
+        )  # fmt: skip
+    )
+    for pk, target_id, title, deadline, org_id, org_name in reports:
+        text = _("%(org)s: review the report on “%(title)s”") % {"org": org_name, "title": title}
+        url = reverse("supervision:target_detail", args=[target_id])
+        yield _item("supervision.report_review", "supervision.stagereport", pk, text, deadline, url, today, org_id)

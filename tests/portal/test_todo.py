@@ -1,0 +1,78 @@
+"""我的待办 is complete for each role from the demo data, and the daily digest counts the same list."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from portal import todo
+from portal.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def kinds(items):
+    return [i.kind for i in items]
+
+
+def test_demo_member_and_secretary_see_every_open_item_and_the_digest_counts_the_same_list(client_for):
+    call_command("seed_demo", "--scale", "small", "--force")
+    now = timezone.now()
+    member = User.objects.get(username="member")
+    items = todo.todo_for(member, now)
+    assert kinds(items).count("study.assignment") >= 2  # the two due study modules
+    assert "meetings.sign_in" in kinds(items)  # today's meeting to sign in to
+    secretary = User.objects.get(username="secretary")
+    items = todo.todo_for(secretary, now)
+    titles = " ".join(str(i.title) for i in items)
+    for kind in (
+        "meetings.due",  # meetings the rules still require
+        "meetings.draft",  # a record to complete and submit
+        "supervision.target",  # the newly issued task to sign for
+        "supervision.rectification",
+        "assessment.self",
+        "notices.receipt",
+    ):
+        assert kind in kinds(items), kind
+    assert "整改方案" in titles and "落实并报告整改" in titles  # a plan to propose, a rectification to carry out
+    # The page shows the same list, with the branch summary.
+    page = client_for(secretary).get(reverse("dashboards:todo")).content.decode()
+    assert f'data-count="{len(items)}"' in page and 'data-testid="branch-summary"' in page
+
+    # The daily digest of the secretary counts exactly 我的待办.
+    from portal.models_notifications import Notification, Reminder
+
+    from portal import notifications
+
+    Reminder.objects.create(
+        kind="test.digest", object_type="branches.organization", object_id=1, step="T-1", recipient=secretary,
+        due_at=now - datetime.timedelta(hours=1), title="今日提醒", created_at=now,
+    )  # fmt: skip
+    evening = timezone.localtime(now).replace(hour=20, minute=0)
+    evening = max(evening, now)
+    notifications.build_notifications([secretary.pk], now=evening, enqueue=False)
+    digest = Notification.objects.get(recipient=secretary, kind=notifications.DIGEST_KIND)
+    expected = len(todo.todo_for(secretary, evening))
+    assert f"{expected}" in digest.title and digest.url == reverse("dashboards:todo")
+
+
+def test_the_todo_page_costs_the_same_queries_with_more_items(world, client_for, django_assert_max_num_queries):
+    from tests.training.factories import module_with_reading
+    from training.models import Assignment
+
+    client = client_for(world.secretary)
+    url = reverse("dashboards:todo")
+    client.get(url)
+    with django_assert_max_num_queries(200) as first:
+        client.get(url)
+    for i in range(3):
+        module, _r = module_with_reading(world, title=f"待学{i}")
+        Assignment.objects.create(
+            module=module, member=world.members["secretary"], assigned_at=timezone.now(),
+            due_date=timezone.localdate() + datetime.timedelta(days=5 + i),
+        )  # fmt: skip
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        html = client.get(url).content.decode()
+    assert "待学2" in html
