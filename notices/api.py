@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from branches.api.base import FetchBeforeWriteMixin
 from branches.models import Organization
 from branches.roles import Role
 
@@ -164,7 +165,13 @@ def _row(r):
     }
 
 
-class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class NoticeViewSet(
+    FetchBeforeWriteMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
     """Senders see the notices of their organisations; recipients the ones they received.
 
     Retrieving a notice as a recipient records the read, as opening the page does.

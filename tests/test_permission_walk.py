@@ -171,3 +171,76 @@ def test_every_scoped_list_keeps_its_query_count_as_rows_grow(world, client_for)
             client.get(url, HTTP_ACCEPT="application/json")
         assert len(many) <= len(few), f"{url}: {len(few)} queries, then {len(many)} with more rows"
     assert len(grown) >= 30 and not fixed, f"lists measured without more rows (the sample cannot repeat): {fixed}"
+
+
+WRITE_METHODS = ("post", "put", "patch", "delete")
+
+
+def scoped_write_routes():
+    """Every scoped API route that writes: (route, pattern, view class, methods)."""
+    routes = []
+    for route, pattern in _walk(get_resolver().url_patterns):
+        cls = _view_class(pattern)
+        actions = getattr(pattern.callback, "actions", None)
+        if cls is None or not getattr(cls, "scoped", False) or actions is None:
+            continue
+        if "(?P<format>" in route:
+            continue
+        methods = [m for m in actions if m in WRITE_METHODS]
+        if methods:
+            routes.append((route, pattern, cls, methods))
+    return routes
+
+
+def _write_url(pattern, route, obj):
+    from django.urls import reverse
+
+    names = [a or b for a, b in re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", route)]
+    # The object is looked up (in the caller's write scope) before any inner id is read.
+    kwargs = {name: (obj.pk if name == "pk" else 1) for name in names}
+    return reverse(_namespaced_name(pattern), kwargs=kwargs)
+
+
+def test_the_write_walk_covers_the_api_actions_of_every_area():
+    routes = {r for r, _p, _c, _m in scoped_write_routes()}
+    for expected in (
+        r"meetings/(?P<pk>[^/.]+)/record/$",
+        r"members/(?P<pk>[^/.]+)/steps/$",
+        r"transfers/(?P<pk>[^/.]+)/accept/$",
+        r"terms/(?P<pk>[^/.]+)/seats/$",
+        r"study-claims/(?P<pk>[^/.]+)/review/$",
+        r"branch-assessments/(?P<pk>[^/.]+)/self-assessment/$",
+        r"rectifications/(?P<pk>[^/.]+)/recheck/$",
+        r"supervision-targets/(?P<pk>[^/.]+)/acknowledge/$",
+    ):
+        assert any(r.endswith(expected) for r in routes), expected
+
+
+@pytest.mark.django_db
+def test_outsiders_write_nothing_through_any_api_action(world, client_for):
+    """Every scoped API write, as the sibling branch's secretary, the other unit's admin and a user without a
+    role: on an object inside branch_a1 the answer is 404 and nothing is written (no audit entry); on a
+    collection (create, sign in, search) it is an answer without the object and, again, no write."""
+    from branches.models import AuditEntry
+
+    checked, failures = 0, []
+    for route, pattern, cls, methods in scoped_write_routes():
+        model = _model_of(cls)
+        obj = SAMPLES[model].builder(world)
+        url = _write_url(pattern, route, obj)
+        is_detail = "(?P<pk>" in route or "<pk>" in route
+        for persona in OUTSIDERS:
+            client = client_for(world.users[persona])
+            for method in methods:
+                before = AuditEntry.objects.exclude(action__startswith="login.").count()
+                response = getattr(client, method)(url, {}, content_type="application/json")
+                where = f"{persona} {method.upper()} {url}: {response.status_code}"
+                if is_detail and response.status_code != 404:
+                    failures.append(where)
+                if not is_detail and (response.status_code >= 500 or MARK in response.content.decode()):
+                    failures.append(where)
+                if AuditEntry.objects.exclude(action__startswith="login.").count() != before:
+                    failures.append(f"{where} wrote an audit entry")
+        checked += 1
+    assert not failures, "\n".join(failures)
+    assert checked >= 40, checked

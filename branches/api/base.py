@@ -3,7 +3,19 @@
 from rest_framework import viewsets
 
 
-class ScopedViewSetMixin:
+class FetchBeforeWriteMixin:
+    """A write on one object outside the caller's write scope is 404 before its body is read, so a malformed
+    body tells nothing about objects elsewhere (the permission walk checks every write)."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and self.kwargs.get(
+            self.lookup_url_kwarg or self.lookup_field
+        ):
+            self.get_object()
+
+
+class ScopedViewSetMixin(FetchBeforeWriteMixin):
     """Restrict the queryset to the caller's scope. Out of scope answers 404.
 
     Set ``queryset`` (the base, with select_related) and ``scope_action``; write

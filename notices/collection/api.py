@@ -10,7 +10,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from branches.api.actions import form_schema, validated
-from branches.api.base import ScopedViewSetMixin
+from branches.api.base import FetchBeforeWriteMixin, ScopedViewSetMixin
 from branches.models import Organization
 
 from . import relay, services
@@ -150,7 +150,9 @@ class MaterialRequestViewSet(
         )
 
 
-class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SubmissionViewSet(
+    FetchBeforeWriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Targets see and answer their own; requesters see and review what was asked of others."""
 
     queryset = Submission.objects.all()
