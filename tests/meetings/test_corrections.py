@@ -113,3 +113,27 @@ def test_a_committee_meeting_expects_the_committee_and_marks_everyone_present(wo
     assert [(r.member_id, r.status, r.is_committee) for r in rows] == [(seat_holder.pk, "present", True)]
     assembly = plan("member_assembly")
     assert assembly.attendances.filter(status="present").count() == 7
+
+
+def test_compliance_points_each_open_slot_to_its_draft_or_to_a_new_record_for_that_period(world, client_for):
+    from branches import periods
+
+    today = periods.today()
+    month = periods.period_containing("month", today)
+    last_month = month.previous()
+    add_members(world.branch_a1, 2)
+    draft = held_meeting(world.branch_a1, "committee", last_month.start, status="planned")
+    c = client_for(world.secretary)
+    page = c.get(reverse("meetings:compliance_card", args=[world.branch_a1.pk])).content.decode()
+    # This month's committee meeting has no draft: a link to a new record for this period, kind prefilled.
+    assert f"?org={world.branch_a1.pk}&kind=committee&period={month.key}" in page
+    assert f"{month.label}支部委员会会议未召开，去录入" in page
+    plan = c.get(reverse("meetings:meeting_plan") + f"?org={world.branch_a1.pk}&kind=committee&period={last_month.key}")
+    form = plan.context["form"]
+    assert form.initial["kind"] == "committee" and form.initial["organization"] == world.branch_a1.pk
+    assert form.initial["start"].date() == last_month.end
+    # Last month's has a draft (quarter card sees it): the link goes to the draft.
+    quarter = periods.period_containing("quarter", today)
+    if quarter.start <= last_month.start:
+        assert reverse("meetings:meeting_record", args=[draft.pk]) in page
+        assert f"{last_month.label}支部委员会会议草稿待提交" in page
