@@ -271,3 +271,48 @@ def subtree_totals(roots, period, *, today=None) -> dict:
                 agg.first_topic_required += oc.first_topic_required
                 agg.first_topic_held += oc.first_topic_held
     return totals
+
+
+@dataclass
+class Fix:
+    """Where to go for a slot that is not held: its draft when one exists, else a new record for it."""
+
+    slot: Slot
+    draft: Meeting | None
+
+    @property
+    def period_key(self):
+        return self.slot.period.key
+
+
+def fixes(org, results) -> list[Fix]:
+    """For each slot due or missing in ``results`` (OrgCompliance of ``org``), the planned or draft meeting
+    of that kind inside the slot, if any. One query."""
+    open_slots = {}
+    for oc in results:
+        for s in oc.slots:
+            if s.status != HELD:
+                open_slots.setdefault((s.kind, s.period.key), s)
+    if not open_slots:
+        return []
+    lo = min(s.period.start for s in open_slots.values())
+    hi = max(s.period.end for s in open_slots.values())
+    drafts = list(
+        Meeting.objects.filter(
+            organization=org,
+            kind__in={k for k, _p in open_slots},
+            status__in=[MeetingStatus.PLANNED, MeetingStatus.DRAFT],
+            start__gte=Period("custom", lo, hi).start_datetime(),
+            start__lt=Period("custom", lo, hi).end_datetime(),
+        )
+        .only("id", "kind", "start", "status", "title")
+        .order_by("start")
+    )
+    out = []
+    for s in open_slots.values():
+        draft = next(
+            (m for m in drafts if m.kind == s.kind and s.period.start_datetime() <= m.start < s.period.end_datetime()),
+            None,
+        )
+        out.append(Fix(s, draft))
+    return out

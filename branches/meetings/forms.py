@@ -91,9 +91,9 @@ class CorrectionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for correction"),
         max_length=300,
-        required=False,
-        help_text=_("Required once the record is locked: the old record is then kept as a version."),
+        help_text=_("The record as it was is kept as a version with this reason."),
     )
+    place = forms.CharField(label=_("Place"), max_length=200)
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 6}))
     resolutions = forms.CharField(label=_("Resolutions"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 

@@ -45,6 +45,19 @@ MEETING_FIELDS = [
     "problems",
     "rectifications",
 ]
+IGNORED_IN_HISTORY = {"version", "updated_at", "submitted_at", "submitted_by", "has_first_topic", "status"}
+CHANGE_LABELS = {
+    "title": pgettext_lazy("meetings", "title"),
+    "start": pgettext_lazy("meetings", "Start"),
+    "end": pgettext_lazy("meetings", "End"),
+    "place": pgettext_lazy("meetings", "Place"),
+    "host": pgettext_lazy("meetings", "Host"),
+    "recorder": pgettext_lazy("meetings", "Recorder"),
+    "minutes": pgettext_lazy("meetings", "Minutes"),
+    "resolutions": pgettext_lazy("meetings", "Resolutions"),
+    "topics": pgettext_lazy("meetings", "Topics"),
+    "attendance": pgettext_lazy("meetings", "Attendance"),
+}
 SIGNIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 # The short names secretaries use in a title ("12月支委会").
 SHORT_KIND = {
@@ -482,34 +495,45 @@ def cancel_meeting(*, actor, meeting: Meeting, reason: str = "") -> Meeting:
 def correct_meeting(
     *, actor, meeting: Meeting, reason: str, fields: dict | None = None, attendance=None, topics=None, now=None
 ) -> Meeting:
-    """Correct a submitted meeting. Before the lock it is edited in place (audited); once locked,
-    the old state is kept as a new version with the reason, and the history shows it."""
+    """Correct a submitted meeting (its record, attendance, topics, place): the state before is kept as a
+    version with the reason, the meeting's version number goes up, and the audit log has both states."""
     _require(actor, meeting.organization)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != MeetingStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted meeting is corrected; edit the draft instead."))
     reason = (reason or "").strip()
-    locked = is_locked(meeting, now=now)
-    if locked and not reason:
+    if not reason:
         raise ValidationError({"reason": _("Say why the record is corrected.")})
     before = full_snapshot(meeting)
-    if locked:
-        MeetingVersion.objects.create(
-            meeting=meeting,
-            number=meeting.version,
-            reason=reason[:300],
-            data=audit._plain(before),
-            created_by=actor if getattr(actor, "pk", None) else None,
-        )
+    MeetingVersion.objects.create(
+        meeting=meeting,
+        number=meeting.version,
+        reason=reason[:300],
+        data=audit._plain(before),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
     _apply(meeting, fields=fields or {}, attendance=attendance, topics=topics)
     missing = problems(meeting)
     if missing:
         raise ValidationError(missing)
-    if locked:
-        meeting.version += 1
+    meeting.version += 1
     meeting.save()
     audit.record(actor, "meeting.correct", meeting, before=before, after={**full_snapshot(meeting), "reason": reason})
     return meeting
+
+
+def version_changes(meeting: Meeting) -> list[dict]:
+    """The history, newest first: each kept version with what the next state changed (field names)."""
+    versions = list(meeting.versions.all())
+    states = [audit._plain(full_snapshot(meeting))] + [v.data for v in versions]
+    out = []
+    for i, v in enumerate(versions):
+        newer, older = states[i], v.data
+        changed = sorted(
+            k for k in set(newer) | set(older) if k not in IGNORED_IN_HISTORY and newer.get(k) != older.get(k)
+        )
+        out.append({"version": v, "changed": [str(CHANGE_LABELS.get(k, k)) for k in changed]})
+    return out
 
 
 @transaction.atomic

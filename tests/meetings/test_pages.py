@@ -246,7 +246,7 @@ def test_a_correction_page_saves_a_new_version(world, client_for):
     c = client_for(world.secretary)
     c.post(
         reverse("meetings:meeting_correct", args=[meeting.pk]),
-        {"reason": "补充", "minutes": "新记录", "resolutions": ""},
+        {"reason": "补充", "place": "会议室", "minutes": "新记录", "resolutions": ""},
     )
     page = c.get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
     assert "新记录" in page and "补充" in page

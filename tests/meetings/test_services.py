@@ -190,17 +190,19 @@ def test_a_correction_keeps_the_old_version_and_the_reason(world):
     assert old.number == 1 and old.reason == "记录有误" and old.data["minutes"] == "会议记录"
 
 
-def test_before_the_lock_a_correction_edits_in_place(world):
+def test_a_correction_before_the_lock_is_also_kept_as_a_version(world):
     add_members(world.branch_a1, 1)
     meeting = held_meeting(world.branch_a1, "committee", DAY)
     meeting = services.correct_meeting(
         actor=world.secretary,
         meeting=meeting,
-        reason="",
+        reason="当天补充",
         fields={"minutes": "当天补充"},
         now=meeting.submitted_at + datetime.timedelta(days=1),
     )
-    assert meeting.version == 1 and meeting.minutes == "当天补充" and not meeting.versions.exists()
+    assert (
+        meeting.version == 2 and meeting.minutes == "当天补充" and meeting.versions.get().data["minutes"] == "会议记录"
+    )
     assert AuditEntry.objects.filter(action="meeting.correct", object_id=str(meeting.pk)).exists()
 
 

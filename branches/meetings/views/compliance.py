@@ -24,9 +24,11 @@ class ComplianceCardView(OrgScopedMixin, View):
         organization = self.get_org()
         today = periods.today()
         cards = compliance.card(organization, today=today)
+        fixes = compliance.fixes(organization, cards)
         ctx = {
             "org": organization,
             "cards": cards,
+            "fixes": fixes,
             "breadcrumbs": breadcrumbs_for(request.user, organization) + [organization],
             "can_plan": Organization.objects.visible_to(request.user, "meeting.change")
             .filter(pk=organization.pk)

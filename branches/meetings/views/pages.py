@@ -101,6 +101,7 @@ class MeetingDetailView(MeetingQueryMixin, DetailView):
         ctx["locked"] = services.is_locked(m)
         ctx["problems"] = services.problems(m) if m.status in (MeetingStatus.PLANNED, MeetingStatus.DRAFT) else []
         ctx["warnings"] = services.warnings(m)
+        ctx["history"] = services.version_changes(m) if m.version > 1 else []
         opens, closes = services.signin_window(m)
         ctx["signin_open"] = opens <= timezone.now() <= closes and m.status != MeetingStatus.CANCELLED
         rows = list(m.attendances.all())
