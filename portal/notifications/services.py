@@ -248,7 +248,6 @@ def build_notifications(user_ids, *, now: datetime.datetime, enqueue: bool = Tru
         )
     )
     inbox_url = reverse("notifications:list")
-    todo_url = reverse("dashboards:todo")
     reminder_items = None
     made: list[tuple[Notification, list[Reminder]]] = []
     for uid, items in by_user.items():
@@ -301,7 +300,7 @@ def build_notifications(user_ids, *, now: datetime.datetime, enqueue: bool = Tru
                 kind=DIGEST_KIND,
                 title=title,
                 body=_digest_body(regular),
-                url=todo_url,
+                url=inbox_url,
                 digest_day=today,
                 created_at=now,
             )
