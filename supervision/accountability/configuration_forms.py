@@ -43,14 +43,15 @@ class IndicatorRow(forms.Form):
     metric = forms.ChoiceField(label=_("Figure"), choices=())
     label = forms.CharField(label=_("Label"), max_length=100, required=False)
     weight = forms.IntegerField(label=_("weight"), min_value=0, max_value=100)
-    method = forms.ChoiceField(label=_("Scored as"), choices=RecordIndicator.Method.choices)
+    method = forms.ChoiceField(label=_("Scored as"), choices=RecordIndicator.Method.choices, initial="rate")
     deduction = forms.DecimalField(
-        label=_("deduction per count"), min_value=0, max_value=100, decimal_places=2, required=False, initial=0
-    )
+        label=_("deduction per count"), min_value=0, max_value=100, decimal_places=2, required=False
+    )  # blank = no deduction (no initial: the empty extra row must stay unchanged)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["metric"].choices = metric_choices()
+        # A blank first choice: the empty extra row stays unchanged (and is skipped) unless a figure is picked.
+        self.fields["metric"].choices = [("", "—"), *metric_choices()]
 
 
 def _formset(form):

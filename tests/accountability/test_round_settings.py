@@ -151,6 +151,28 @@ def test_the_settings_page_saves_and_says_what_is_wrong(world, client_for):
     assert rnd.live_weight == 55 and rnd.dimensions.count() == 4
 
 
+def test_the_pages_empty_extra_rows_are_ignored_as_a_browser_sends_them(world, client_for):
+    rnd = open_round(world)
+    c = client_for(world.committee)
+    url = reverse("accountability:round_settings", args=[rnd.pk])
+    page = c.get(url)
+    post = _post_data(rnd, live=65, record=35)
+    for prefix, formset in (("dim", "dimensions"), ("grade", "grades"), ("ind", "indicators")):
+        extra = page.context[formset].forms[-1]  # the empty row, with the values its widgets show
+        n = int(post[f"{prefix}-TOTAL_FORMS"])
+        post[f"{prefix}-TOTAL_FORMS"] = n + 1
+        for name, field in extra.fields.items():
+            value = extra[name].value()
+            if value not in (None, False, ""):
+                post[f"{prefix}-{n}-{name}"] = value
+    r = c.post(url, post)
+    assert r.status_code == 302, [
+        (k, r.context[k].errors[-1], r.context[k].non_form_errors()) for k in ("dimensions", "grades", "indicators")
+    ] + [str(m) for m in r.context["messages"]]
+    rnd.refresh_from_db()
+    assert rnd.live_weight == 65 and rnd.dimensions.count() == 5 and rnd.indicators.count() == 6
+
+
 def test_the_settings_page_is_404_beside_below_and_outside(world, client_for):
     rnd = open_round(world)
     url = reverse("accountability:round_settings", args=[rnd.pk])
