@@ -3,8 +3,8 @@
 axe-core is the npm package (``node_modules/axe-core``), evaluated in the page by Playwright: nothing comes from
 a network. One browser and one signed-in context per persona and width; every page from the side menu and the
 user menu is checked at desktop width (1366) and on a phone (390×844), each URL once per width, and one detail
-page per URL pattern linked from those pages. Any serious or critical violation fails the test, and so does a
-same-origin request answering 4xx/5xx (a missing favicon) or an error in the console.
+page per URL pattern linked from those pages (details, forms, filtered lists). Any serious or critical violation
+fails the test, and so does a same-origin request answering 4xx/5xx (a missing favicon) or an error in the console.
 """
 
 import re
@@ -95,8 +95,6 @@ def _pattern(path):
         match = resolve(urlsplit(path).path)
     except Resolver404:
         return None
-    if not match.kwargs:
-        return None  # a list page: the menus reach those
     return match.view_name
 
 
@@ -118,6 +116,7 @@ def test_no_serious_accessibility_violations_on_any_navigable_page(world, browse
         crawl.watch(page, f"{persona}@1366")
         paths = _nav_paths(page)
         assert len(paths) > 3, f"{persona} has almost no navigation: {paths}"
+        patterns_done.update(_pattern(path) for path in paths)
         details = []
         for path in ["/", *paths]:
             if path != "/" and path in done["1366"]:
@@ -150,3 +149,68 @@ def test_no_serious_accessibility_violations_on_any_navigable_page(world, browse
     assert len(crawl.checked) > 80, crawl.checked
     assert patterns_done, "no detail page was reached from the menus"
     assert not crawl.problems, f"{len(crawl.problems)} problems:\n" + "\n".join(crawl.problems)
+
+
+def _tab_to(page, selector, limit=60):
+    """Press Tab until ``selector`` has the focus (fails after ``limit`` presses): what a keyboard user does."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} is not reachable with Tab")
+
+
+def test_keyboard_alone_reaches_the_content_the_menu_sections_and_the_user_menu(world, browser, live_server):
+    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN")
+    page = phone.new_page()
+    page.set_default_timeout(15000)
+    log_in(page, live_server, "secretary")
+    page.goto(f"{live_server.url}/meetings/")
+    # The first Tab lands on the skip link, shown while focused; Enter moves the focus to the main content.
+    page.keyboard.press("Tab")
+    skip = page.get_by_test_id("skip-link")
+    assert page.evaluate("document.activeElement.dataset.testid") == "skip-link"
+    assert skip.inner_text() == "跳到主要内容" and skip.bounding_box()["width"] > 20
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    # The menu button opens the menu; sections fold, the current one is open with its entry marked current.
+    page.goto(f"{live_server.url}/meetings/")
+    _tab_to(page, "[aria-controls=sidenav]")
+    ring = page.evaluate("(s => [s.outlineStyle, s.boxShadow])(getComputedStyle(document.activeElement))")
+    assert ring != ["none", "none"], "keyboard focus must be visible"
+    page.keyboard.press("Enter")
+    nav = page.get_by_test_id("sidenav")
+    nav.wait_for(state="visible")
+    current = nav.locator("[aria-current=page]")
+    assert current.inner_text().strip() == "组织生活" and current.is_visible()
+    study = nav.get_by_role("button", name="学习")
+    assert study.get_attribute("aria-expanded") == "false"
+    assert not nav.get_by_role("link", name="我的学习").is_visible()
+    _tab_to(page, "#nav-h-study button")
+    page.keyboard.press("Enter")
+    nav.get_by_role("link", name="我的学习").wait_for(state="visible")
+    assert study.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "我的学习"
+    with page.expect_navigation(timeout=60000):
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/training/my/")
+    assert page.get_by_test_id("sidenav").locator("[aria-current=page]").text_content().strip() == "我的学习"
+    phone.close()
+    # On a desktop every section is open under its heading, and the user menu opens and is walked with the keys.
+    desktop = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = desktop.new_page()
+    page.set_default_timeout(15000)
+    log_in(page, live_server, "secretary")
+    page.goto(f"{live_server.url}/meetings/")
+    headings = page.locator("[data-testid=sidenav] h2").all_inner_texts()
+    assert [h.strip() for h in headings][:3] == ["工作台", "组织", "组织生活"]
+    assert page.get_by_test_id("sidenav").get_by_role("link", name="我的学习").is_visible()
+    _tab_to(page, "[data-testid=user-menu]")
+    page.keyboard.press("Enter")
+    page.get_by_test_id("user-menu-items").wait_for(state="visible")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.classList.contains('dropdown-item')")
+    page.keyboard.press("Escape")
+    assert not page.get_by_test_id("user-menu-items").is_visible()
+    desktop.close()
