@@ -42,9 +42,8 @@ def test_demo_member_and_secretary_see_every_open_item_and_the_digest_counts_the
     assert f'data-count="{len(items)}"' in page and 'data-testid="branch-summary"' in page
 
     # The daily digest of the secretary counts exactly 我的待办.
-    from portal.models_notifications import Notification, Reminder
-
     from portal import notifications
+    from portal.notifications.models import Notification, Reminder
 
     Reminder.objects.create(
         kind="test.digest", object_type="branches.organization", object_id=1, step="T-1", recipient=secretary,
