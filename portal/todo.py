@@ -6,6 +6,7 @@ The single source for the page and the daily digest's count (``todo_for``).
 from __future__ import annotations
 
 import datetime
+import logging
 from importlib import import_module
 
 from django.apps import apps
@@ -15,20 +16,14 @@ from django.utils import timezone
 
 from branches.events import Due, TodoItem, as_datetime
 
+from .reminder_providers import providers
+
+log = logging.getLogger(__name__)
+
 
 def reminder_providers() -> list:
-    """Every installed app's ``reminders.due`` function (the reminder engine's sources)."""
-    providers = []
-    for config in apps.get_app_configs():
-        try:
-            module = import_module(f"{config.name}.reminders")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.reminders":
-                raise
-            continue
-        if callable(getattr(module, "due", None)):
-            providers.append(module.due)
-    return providers
+    """The reminder engine's providers (portal/reminder_providers.py): one source for both."""
+    return providers()
 
 
 def todo_modules() -> list:
@@ -60,7 +55,10 @@ def reminder_items(now: datetime.datetime) -> list[Due]:
     covered = set().union(*(getattr(m, "COVERS", set()) for m in todo_modules()))
     out = []
     for due in reminder_providers():
-        out.extend(item for item in due(now) if item.kind not in covered and as_datetime(item.due_at) <= now)
+        try:
+            out.extend(item for item in due(now) if item.kind not in covered and as_datetime(item.due_at) <= now)
+        except Exception:  # as in the engine: one broken app must not take the list (or the digest) down
+            log.exception("reminder provider %s failed", getattr(due, "__qualname__", due))
     return out
 
 

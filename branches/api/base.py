@@ -7,8 +7,13 @@ class FetchBeforeWriteMixin:
     """A write on one object outside the caller's write scope is 404 before its body is read, so a malformed
     body tells nothing about objects elsewhere (the permission walk checks every write)."""
 
+    # Actions that fetch their object themselves with another scope (e.g. a person filing their own report).
+    own_scope_actions: tuple[str, ...] = ()
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if getattr(self, "action", None) in self.own_scope_actions:
+            return
         if request.method not in ("GET", "HEAD", "OPTIONS") and self.kwargs.get(
             self.lookup_url_kwarg or self.lookup_field
         ):

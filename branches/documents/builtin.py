@@ -17,7 +17,7 @@ def _pk(ref) -> int:
 
 
 def _meeting(user, ref):
-    from ..meetings.views import _detail_queryset
+    from ..meetings.views.common import _detail_queryset
     from ..models import Meeting
 
     return get_object_or_404(_detail_queryset(Meeting.objects.visible_to(user, "view")), pk=_pk(ref))

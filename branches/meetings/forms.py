@@ -100,4 +100,7 @@ class CorrectionForm(forms.Form):
     def service_kwargs(self) -> dict:
         """``services.correct_meeting``'s arguments (page and API)."""
         d = self.cleaned_data
-        return {"reason": d["reason"], "fields": {"minutes": d["minutes"], "resolutions": d["resolutions"]}}
+        return {
+            "reason": d["reason"],
+            "fields": {"place": d["place"], "minutes": d["minutes"], "resolutions": d["resolutions"]},
+        }

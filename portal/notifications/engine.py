@@ -19,9 +19,7 @@ import datetime
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
 
@@ -36,38 +34,8 @@ from .services import as_datetime, due_deliveries, pending_recipients, record_du
 log = logging.getLogger(__name__)
 
 Provider = Callable[[datetime.datetime], Iterable[Due]]
-_DISCOVERED: list[Provider] | None = None
-_EXTRA: list[Provider] = []
-
-
-def register_provider(fn: Provider) -> Provider:
-    """Add a provider besides the apps' ``reminders.due`` (tests, plug-ins)."""
-    _EXTRA.append(fn)
-    return fn
-
-
-def unregister_provider(fn: Provider) -> None:
-    if fn in _EXTRA:
-        _EXTRA.remove(fn)
-
-
-def providers() -> list[Provider]:
-    global _DISCOVERED
-    if _DISCOVERED is None:
-        found = []
-        for config in apps.get_app_configs():
-            if config.name == "portal":
-                continue
-            try:
-                module = import_module(f"{config.name}.reminders")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.reminders":
-                    raise
-                continue
-            if callable(getattr(module, "due", None)):
-                found.append(module.due)
-        _DISCOVERED = found
-    return [*_DISCOVERED, *_EXTRA]
+# Where reminders come from (the engine and 我的待办 read the same list): portal/reminder_providers.py.
+from ..reminder_providers import providers, register_provider, unregister_provider  # noqa: E402, F401
 
 
 def chunked(ids: list[int], size: int) -> Iterable[list[int]]:

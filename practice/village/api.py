@@ -70,6 +70,7 @@ class FirstSecretaryViewSet(ScopedModelViewSet):
     )
     serializer_class = FirstSecretarySerializer
     http_method_names = ["get", "post", "head", "options"]
+    own_scope_actions = ("reports",)  # the first secretary files their own report (view scope, below)
 
     @extend_schema(request=AppointSerializer, responses={201: FirstSecretarySerializer})
     def create(self, request, *args, **kwargs):

@@ -5,6 +5,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_secretary_logs_in_and_sees_their_branch_not_a_siblings(world, login, live_server):
     page = login("secretary")
+    assert page.url.endswith("/dashboard/todo/")  # secretaries land on 我的待办 with their branch summary (issue 23)
+    page.goto(f"{live_server.url}/orgs/{world.branch_a1.pk}/")
     assert page.get_by_test_id("org-name").inner_text() == "甲局第一党支部"
     assert "第一党小组" in page.get_by_test_id("org-children").inner_text()
     response = page.goto(f"{live_server.url}/orgs/{world.branch_a2.pk}/")

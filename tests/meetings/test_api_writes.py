@@ -135,7 +135,9 @@ def test_inside_and_above_plan_record_submit_correct_attach_and_cancel(world, ap
     client.post(f"{base}/attendance/", {"attendance": [{"member": member, "status": "present"}]}, format="json")
     response = client.post(f"{base}/submit/", format="json")
     assert response.status_code == 200 and response.json()["status"] == "submitted"
-    response = client.post(f"{base}/correct/", {"reason": "补充", "minutes": "新记录"}, format="json")
+    response = client.post(
+        f"{base}/correct/", {"reason": "补充", "place": "党员活动室", "minutes": "新记录"}, format="json"
+    )
     assert response.status_code == 200 and Meeting.objects.get(pk=meeting.pk).minutes == "新记录"
     response = client.post(f"{base}/attachments/", {"file": _png()}, format="multipart")
     assert response.status_code == 201 and response.json()["original_name"] == "会场.png"
@@ -181,7 +183,8 @@ def test_plan_record_submit_correct_and_attach_leave_the_pages_audit_records(
     meeting = Meeting.objects.get()
     page.post(reverse("meetings:meeting_record", args=[meeting.pk]), _page_record(meeting, submit=True))
     page.post(
-        reverse("meetings:meeting_correct", args=[meeting.pk]), {"reason": "补充", "minutes": "新", "resolutions": ""}
+        reverse("meetings:meeting_correct", args=[meeting.pk]),
+        {"reason": "补充", "place": "党员活动室", "minutes": "新", "resolutions": ""},
     )
     page.post(reverse("meetings:meeting_upload", args=[meeting.pk]), {"file": _png()})
     middle = mark()
@@ -190,7 +193,9 @@ def test_plan_record_submit_correct_and_attach_leave_the_pages_audit_records(
     base = f"/api/v1/meetings/{meeting.pk}"
     client.post(f"{base}/record/", _api_record(meeting), format="json")
     client.post(f"{base}/submit/", format="json")
-    client.post(f"{base}/correct/", {"reason": "补充", "minutes": "新", "resolutions": ""}, format="json")
+    client.post(
+        f"{base}/correct/", {"reason": "补充", "place": "党员活动室", "minutes": "新", "resolutions": ""}, format="json"
+    )
     client.post(f"{base}/attachments/", {"file": _png()}, format="multipart")
     page_trail = trail(start, middle)
     assert [e[0] for e in page_trail] == [

@@ -6,6 +6,7 @@ import datetime
 from django.utils import timezone
 
 from branches.events import Due
+from portal import reminder_providers
 from portal.notifications import engine as reminder_engine
 
 TZ = timezone.get_default_timezone()
@@ -41,12 +42,12 @@ def provider(items, *, only: bool = True):
     def fn(now):
         return items(now) if callable(items) else list(items)
 
-    saved = reminder_engine._DISCOVERED
+    saved = reminder_providers._DISCOVERED
     if only:
-        reminder_engine._DISCOVERED = []
+        reminder_providers._DISCOVERED = []
     reminder_engine.register_provider(fn)
     try:
         yield fn
     finally:
         reminder_engine.unregister_provider(fn)
-        reminder_engine._DISCOVERED = saved
+        reminder_providers._DISCOVERED = saved

@@ -231,7 +231,7 @@ def _due(user, title, **kw):
     return events.Due(
         kind=kw.pop("kind", "test.due"),
         object_type="branches.organization",
-        object_id=1,
+        object_id=kw.pop("object_id", 1),
         step="T-1",
         recipient_id=user.pk,
         due_at=kw.pop("due_at", datetime.date(2026, 1, 10)),
@@ -256,9 +256,10 @@ def test_todo_lists_only_the_callers_due_items_from_the_reminder_providers(world
 
 def test_todo_puts_urgent_and_earliest_items_first(world, monkeypatch):
     def provider(now):
-        yield _due(world.secretary, "later", due_at=datetime.date(2026, 2, 1))
-        yield _due(world.secretary, "sooner", due_at=datetime.date(2026, 1, 1))
-        yield _due(world.secretary, "urgent", due_at=datetime.date(2026, 3, 1), urgent=True)
+        # Three records (one to-do entry per record and kind).
+        yield _due(world.secretary, "later", due_at=datetime.date(2026, 2, 1), object_id=1)
+        yield _due(world.secretary, "sooner", due_at=datetime.date(2026, 1, 1), object_id=2)
+        yield _due(world.secretary, "urgent", due_at=datetime.date(2026, 3, 1), urgent=True, object_id=3)
 
     monkeypatch.setattr(todo, "reminder_providers", lambda: [provider])
 

@@ -63,15 +63,18 @@ def test_the_digest_reaches_a_real_smtp_server_once(world, smtp):
 
 def test_the_webhook_posts_json_to_the_robot_once(world, robot):
     NotificationPreference.objects.create(user=world.secretary, email=False, webhook=True)
+    from portal import todo
+
     with provider([due(world.secretary, title="支部换届即将到期")]):
         run_sweep(MORNING, run_inline=True)
         run_sweep(MORNING, run_inline=True)
+        open_items = len(todo.todo_for(world.secretary, MORNING))  # the digest counts 我的待办 (issue 23)
     assert len(robot.bodies) == 1
     assert robot.bodies[0]["msgtype"] == "text"
     content = robot.bodies[0]["text"]["content"]
     # A robot posts into a group chat: a count and an absolute link, never the items themselves.
     assert "支部换届即将到期" not in content
-    assert "1 项待办" in content and "https://djportal.example.gov.cn/notifications/" in content
+    assert f"我的待办共 {open_items} 项" in content and "https://djportal.example.gov.cn/notifications/" in content
 
 
 def test_a_personal_webhook_url_wins_over_the_portal_one(world, settings):
