@@ -382,10 +382,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "branches.api.schema.add_error_responses",
-    ],
     # Several models have a field called "status"; name their enums so the schema is stable.
     "ENUM_NAME_OVERRIDES": {
         "BranchAssessmentStatusEnum": "assessment.models.AssessmentStatus",
