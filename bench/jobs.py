@@ -121,8 +121,9 @@ def roster_workbook(actor, rows: int) -> bytes:
 
     from openpyxl import Workbook
 
-    from branches import excel, idnumbers
+    from branches import idnumbers
     from branches.models import OrganizationKind
+    from branches.register import excel
     from branches.roster.checking import CATEGORY_LABEL, org_index
 
     branches = [o for o in excel.importable_orgs(actor) if o.kind == OrganizationKind.BRANCH]
@@ -151,7 +152,7 @@ def roster_workbook(actor, rows: int) -> bytes:
 
 
 def roster_dry_run() -> dict:
-    from branches import excel
+    from branches.register import excel
 
     actor = committee()
     content = roster_workbook(actor, ROSTER_ROWS)
@@ -166,7 +167,7 @@ def roster_dry_run() -> dict:
 def roster_apply() -> dict:
     from django.db import transaction
 
-    from branches import excel
+    from branches.register import excel
 
     actor = committee()
     content = roster_workbook(actor, ROSTER_ROWS)

@@ -25,7 +25,8 @@ from django.utils import timezone  # noqa: E402
 from branches.events import Due  # noqa: E402
 from branches.models import Member  # noqa: E402
 from portal.models import Notification, Reminder, User  # noqa: E402
-from portal.notifications.engine import register_provider, run_sweep  # noqa: E402
+from portal.notifications.engine import run_sweep  # noqa: E402
+from portal.reminder_providers import register_provider  # noqa: E402
 
 
 def ensure_accounts() -> None:

@@ -5,12 +5,15 @@ besides them (tests, plug-ins). The reminder engine (``portal.notifications.engi
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from importlib import import_module
 
 from django.apps import apps
 
-Provider = Callable[..., Iterable]
+from branches.events import Due
+
+Provider = Callable[[datetime.datetime], Iterable[Due]]
 
 _DISCOVERED: list[Provider] | None = None
 _EXTRA: list[Provider] = []

@@ -1,4 +1,4 @@
-"""The roster import over the API: the same dry run and apply as the page (``branches.excel``),
+"""The roster import over the API: the same dry run and apply as the page (``branches.register.excel``),
 the same scope (``member.change``), messages and audit."""
 
 from django.core.exceptions import PermissionDenied

@@ -1,4 +1,4 @@
-"""The import page: upload → dry run → confirm what is ticked. Calls ``branches.excel`` (one service)."""
+"""The import page: upload → dry run → confirm what is ticked. Calls ``branches.register.excel`` (one service)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

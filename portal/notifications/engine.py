@@ -3,7 +3,7 @@
 ``run_sweep(now)``:
 
 1. calls ``<app>.reminders.due(now)`` for every installed app (plus providers registered
-   with ``register_provider``), keeps the items whose due time has come;
+   with ``portal.reminder_providers.register_provider``), keeps the items whose due time has come;
 2. inserts one ``Reminder`` row per (kind, object, step, recipient) with a conflict-ignoring
    bulk insert *before* anything is delivered, so reruns and second beats add nothing;
 3. records ``portal.services.mark("reminder_sweep")`` (``/healthz`` reads it);
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -27,15 +27,12 @@ from branches.events import Due
 from branches.jobs import enqueue
 
 from .. import services
+from ..reminder_providers import providers  # where reminders come from: the engine and 我的待办 read one list
 from ..robots import services as robots
 from . import services as notifications
 from .services import as_datetime, due_deliveries, pending_recipients, record_due  # noqa: F401  (old paths)
 
 log = logging.getLogger(__name__)
-
-Provider = Callable[[datetime.datetime], Iterable[Due]]
-# Where reminders come from (the engine and 我的待办 read the same list): portal/reminder_providers.py.
-from ..reminder_providers import providers, register_provider, unregister_provider  # noqa: E402, F401
 
 
 def chunked(ids: list[int], size: int) -> Iterable[list[int]]:

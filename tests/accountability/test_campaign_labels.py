@@ -21,9 +21,9 @@ def test_half_year_keys_read_as_words():
 
 
 def test_the_progress_reminder_says_the_half_year_and_its_step_in_words(world):
+    from portal.notifications.engine import run_sweep
     from portal.notifications.models import Reminder
     from portal.notifications.services import _digest_body
-    from portal.reminder_engine import run_sweep
 
     e = named_entry(world)
     at = timezone.make_aware(datetime.datetime(2026, 12, 10, 9))

@@ -46,8 +46,8 @@ def test_rating_window_reminds_raters_who_have_not_rated_everyone(world):
 
 def test_the_engine_stores_each_step_on_the_day_it_is_reached(world):
     """``due_at`` is when a step is reached: a T-3 before the deadline is sent then, not on the deadline."""
+    from portal.notifications.engine import run_sweep
     from portal.notifications.models import Reminder
-    from portal.reminder_engine import run_sweep
 
     rnd = open_round(world, include_branches=True)
     a1 = rnd.reporters.get(organization=world.branch_a1)
@@ -62,8 +62,8 @@ def test_the_engine_stores_each_step_on_the_day_it_is_reached(world):
 
 
 def test_campaign_progress_and_recheck_reminders_reach_the_engine_before_the_deadline(world):
+    from portal.notifications.engine import run_sweep
     from portal.notifications.models import Reminder
-    from portal.reminder_engine import run_sweep
 
     from .test_campaigns import named_entry
 

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from branches.events import Due
 from portal import reminder_providers
-from portal.notifications import engine as reminder_engine
 
 TZ = timezone.get_default_timezone()
 
@@ -45,9 +44,9 @@ def provider(items, *, only: bool = True):
     saved = reminder_providers._DISCOVERED
     if only:
         reminder_providers._DISCOVERED = []
-    reminder_engine.register_provider(fn)
+    reminder_providers.register_provider(fn)
     try:
         yield fn
     finally:
-        reminder_engine.unregister_provider(fn)
+        reminder_providers.unregister_provider(fn)
         reminder_providers._DISCOVERED = saved
