@@ -7,13 +7,8 @@ class FetchBeforeWriteMixin:
     """A write on one object outside the caller's write scope is 404 before its body is read, so a malformed
     body tells nothing about objects elsewhere (the permission walk checks every write)."""
 
-    # Actions that fetch their object themselves with another scope (e.g. a person filing their own report).
-    own_scope_actions: tuple[str, ...] = ()
-
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if getattr(self, "action", None) in self.own_scope_actions:
-            return
         if request.method not in ("GET", "HEAD", "OPTIONS") and self.kwargs.get(
             self.lookup_url_kwarg or self.lookup_field
         ):
@@ -29,10 +24,15 @@ class ScopedViewSetMixin(FetchBeforeWriteMixin):
 
     scope_action = "view"
     write_scope_action = "change"
+    # Actions whose object is reached with another scope, e.g. {"reports": "view"}: a first secretary files
+    # their own report on a posting they may see but not change. The fetch-before-write check uses it too.
+    action_scopes: dict[str, str] = {}
     scoped = True
 
     def get_queryset(self):
-        action = self.scope_action if self.request.method in ("GET", "HEAD", "OPTIONS") else self.write_scope_action
+        action = self.action_scopes.get(getattr(self, "action", None)) or (
+            self.scope_action if self.request.method in ("GET", "HEAD", "OPTIONS") else self.write_scope_action
+        )
         return super().get_queryset().visible_to(self.request.user, action)
 
 

@@ -36,15 +36,17 @@ class BoundedPaginator(Paginator):
     limit = DEFAULT_COUNT_LIMIT
 
     @cached_property
-    def count(self) -> int:
-        # SELECT COUNT(*) FROM (SELECT ... LIMIT limit+1): bounded whatever the scope's size.
-        counted = self.object_list[: self.limit + 1].count()
-        self.exact = counted <= self.limit
-        return min(counted, self.limit)
+    def counted(self) -> int:
+        """SELECT COUNT(*) FROM (SELECT ... LIMIT limit+1): bounded whatever the scope's size."""
+        return self.object_list[: self.limit + 1].count()
 
     @cached_property
-    def exact(self) -> bool:  # replaced by count(); defined so it can be read first
-        return self.count <= self.limit
+    def count(self) -> int:
+        return min(self.counted, self.limit)
+
+    @property
+    def exact(self) -> bool:
+        return self.counted <= self.limit
 
 
 class KeysetPagination(CursorPagination):

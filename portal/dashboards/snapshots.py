@@ -234,6 +234,8 @@ def refresh_summaries(*, actor, now: datetime.datetime | None = None, history: b
 # figures and every change to the organisation tree starts a new one, so a cached page never outlives
 # the data it shows. Monotonic in the cache, so tests and processes never meet an old page.
 GENERATION_KEY = "dashboards:generation"
+# The period a dashboard opens on (the page without ``?period=``; the worker warms this view).
+DEFAULT_PERIOD_KIND = "quarter"
 
 
 def page_cache_seconds() -> int:

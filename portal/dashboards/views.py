@@ -18,7 +18,6 @@ from branches.periods import parse, period_containing
 from . import figures, snapshots
 
 PERIOD_KINDS = ("month", "quarter", "year")
-DEFAULT_PERIOD_KIND = "quarter"
 
 
 def _period(request, today):
@@ -28,8 +27,8 @@ def _period(request, today):
             return parse(key)
         except (ValueError, TypeError):
             pass
-    kind = request.GET.get("kind", DEFAULT_PERIOD_KIND)
-    return period_containing(kind if kind in PERIOD_KINDS else DEFAULT_PERIOD_KIND, today)
+    kind = request.GET.get("kind", snapshots.DEFAULT_PERIOD_KIND)
+    return period_containing(kind if kind in PERIOD_KINDS else snapshots.DEFAULT_PERIOD_KIND, today)
 
 
 @login_required

@@ -46,15 +46,13 @@ def fragment_key(org_pk: int, period_key: str, rank: str, version: tuple, second
 
 def warm_pages(*, depth: int | None = None, force: bool = False) -> int:
     """Render the default dashboard of every organisation down to ``depth``; returns how many."""
-    from .views import DEFAULT_PERIOD_KIND
-
     seconds = snapshots.page_cache_seconds()
     refreshed_at = snapshots.last_refresh()
     if not seconds or refreshed_at is None or not (force or shared_cache()):
         return 0
     depth = settings.DASHBOARD_WARM_DEPTH if depth is None else depth
     today = timezone.localdate()
-    period = period_containing(DEFAULT_PERIOD_KIND, today)
+    period = period_containing(snapshots.DEFAULT_PERIOD_KIND, today)
     store = fragment_cache()
     warmed = 0
     with translation.override(settings.LANGUAGE_CODE):

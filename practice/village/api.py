@@ -1,6 +1,5 @@
 """/api/v1/first-secretaries/: the roster and its quarterly reports, through the same services as the pages."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -70,7 +69,7 @@ class FirstSecretaryViewSet(ScopedModelViewSet):
     )
     serializer_class = FirstSecretarySerializer
     http_method_names = ["get", "post", "head", "options"]
-    own_scope_actions = ("reports",)  # the first secretary files their own report (view scope, below)
+    action_scopes = {"reports": "view"}  # the first secretary files their own report on a posting they see
 
     @extend_schema(request=AppointSerializer, responses={201: FirstSecretarySerializer})
     def create(self, request, *args, **kwargs):
@@ -82,8 +81,7 @@ class FirstSecretaryViewSet(ScopedModelViewSet):
     @extend_schema(request=ReportCreateSerializer, responses={201: VillageReportSerializer})
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
     def reports(self, request, pk=None):
-        # The person files their own report: fetched with the view scope (the person sees their posting).
-        posting = get_object_or_404(FirstSecretary.objects.visible_to(request.user).select_related("member"), pk=pk)
+        posting = self.get_object()
         data = request.data
         if request.FILES:  # multipart: the files as a list, the rest as given
             data = {**{k: data.get(k) for k in data if k != "files"}, "files": request.FILES.getlist("files")}

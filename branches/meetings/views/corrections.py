@@ -44,16 +44,10 @@ class CorrectView(MeetingQueryMixin, DetailView):
         self.object = meeting = self.get_object()
         form = CorrectionForm(request.POST)
         if form.is_valid():
-            d = form.cleaned_data
             attendance, topics = _parse_record(request.POST, meeting, list(meeting.attendances.all()))
             try:
                 services.correct_meeting(
-                    actor=request.user,
-                    meeting=meeting,
-                    reason=d["reason"],
-                    fields={"place": d["place"], "minutes": d["minutes"], "resolutions": d["resolutions"]},
-                    attendance=attendance,
-                    topics=topics,
+                    actor=request.user, meeting=meeting, attendance=attendance, topics=topics, **form.service_kwargs()
                 )
                 messages.success(request, _("The correction is saved as a new version."))
                 return redirect("meetings:meeting_detail", meeting.pk)

@@ -80,21 +80,8 @@ class PlanView(LoginRequiredMixin, FormView):
         return initial
 
     def form_valid(self, form):
-        d = form.cleaned_data
         try:
-            meeting = services.plan_meeting(
-                actor=self.request.user,
-                organization=d["organization"],
-                kind=d["kind"],
-                title=d["title"],
-                start=d["start"],
-                end=d["end"],
-                place=d["place"],
-                host=d["host"],
-                recorder=d["recorder"],
-                topics=form.topics(),
-                send_notice=d["send_notice"],
-            )
+            meeting = services.plan_meeting(actor=self.request.user, **form.service_kwargs())
         except ValidationError as exc:
             for msg in _error_messages(exc):
                 form.add_error(None, msg)
