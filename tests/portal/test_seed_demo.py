@@ -63,3 +63,19 @@ def test_demo_refuses_without_debug(settings):
     settings.SEED_DEMO_ALLOWED = False
     with pytest.raises(CommandError):
         call_command("seed_demo")
+
+
+@pytest.mark.django_db
+def test_demo_titles_are_chinese_whatever_the_commands_locale():
+    """A command run under an English locale once gave titles like "12月Branch committee meeting"."""
+    import re
+
+    from django.utils import translation
+
+    from branches.models import Meeting
+
+    with translation.override("en"):
+        call_command("seed_demo", "--scale", "small", "--force")
+    titles = set(Meeting.objects.values_list("title", flat=True))
+    assert titles
+    assert not [t for t in titles if re.search(r"[A-Za-z]{3,}", t)], sorted(titles)[:5]
