@@ -59,6 +59,20 @@ def items(user, now):
         return
     from .meetings import compliance
 
+    # Drafts first: a slot whose meeting is already recorded as a draft is one thing to do (submit the
+    # draft), not two; the draft's entry names it and links to its record.
+    drafts = list(
+        Meeting.objects.filter(organization__in=orgs, status__in=OPEN, start__lt=now)
+        .values_list("pk", "title", "start", "organization_id", "kind")
+        .order_by("start")
+    )
+    drafted = {(org_id, kind, timezone.localdate(at)) for _pk, _t, at, org_id, kind in drafts}
+
+    def has_draft(org_id, slot):
+        return any(
+            o == org_id and k == slot.kind and slot.period.start <= day <= slot.period.end for o, k, day in drafted
+        )
+
     month = periods.period_containing("month", today)
     quarter = periods.period_containing("quarter", today)
     last_month = month.previous()
@@ -68,7 +82,7 @@ def items(user, now):
         for p in checks:
             oc = data.get((org.pk, p.key))
             for slot in oc.slots if oc else ():
-                if slot.period.key != p.key or slot.status == compliance.HELD:
+                if slot.period.key != p.key or slot.status == compliance.HELD or has_draft(org.pk, slot):
                     continue
                 if p is last_month and slot.status != compliance.MISSING:
                     continue
@@ -83,12 +97,7 @@ def items(user, now):
                     urgent=p.end < today,
                     organization_id=org.pk,
                 )
-    drafts = (
-        Meeting.objects.filter(organization__in=orgs, status__in=OPEN, start__lt=now)
-        .values_list("pk", "title", "start", "organization_id")
-        .order_by("start")
-    )
-    for pk, title, at, org_id in drafts:
+    for pk, title, at, org_id, _kind in drafts:
         end = periods.period_containing("month", timezone.localdate(at)).end
         yield TodoItem(
             kind="meetings.draft",

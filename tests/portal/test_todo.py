@@ -76,3 +76,31 @@ def test_the_todo_page_costs_the_same_queries_with_more_items(world, client_for,
     with django_assert_max_num_queries(len(first.captured_queries)):
         html = client.get(url).content.decode()
     assert "待学2" in html
+
+
+def test_a_slot_recorded_as_a_draft_is_one_item_to_submit_not_two(world):
+    """This month's theme party day, held and saved as a draft: 我的待办 lists the draft to
+    submit, not also "hold and record the theme party day" of the same month."""
+    from branches.models import Meeting, MeetingKind, MeetingStatus
+
+    now = timezone.now()
+    start = now - datetime.timedelta(hours=3)
+    if timezone.localdate(start) != timezone.localdate(now):  # just after midnight: stay in today's month
+        start = now - datetime.timedelta(minutes=5)
+    month_kinds = lambda items: [  # noqa: E731
+        i.title
+        for i in items
+        if i.kind == "meetings.due"
+        and str(MeetingKind.THEME_DAY.label) in i.title
+        and timezone.localdate(now).strftime("%Y年%-m月") in i.title
+    ]
+    before = todo.todo_for(world.secretary, now)
+    assert month_kinds(before), [i.title for i in before]
+    meeting = Meeting.objects.create(
+        organization=world.branch_a1, kind=MeetingKind.THEME_DAY, title="本月主题党日",
+        start=start, end=start + datetime.timedelta(hours=1), status=MeetingStatus.DRAFT,
+    )  # fmt: skip
+    after = todo.todo_for(world.secretary, now)
+    assert [i.object_id for i in after if i.kind == "meetings.draft"] == [meeting.pk]
+    assert not month_kinds(after)
+    assert len(after) == len(before)
