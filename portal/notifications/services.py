@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -183,6 +184,26 @@ def _digest_body(items: list[Reminder]) -> str:
     return "\n".join(f"· {r.title}（{step_label(r.step)}）{(' ' + r.url) if r.url else ''}" for r in items)
 
 
+# How many of 我的待办's items a digest spells out; the rest are counted and one link leads to the page.
+DIGEST_TODO_LINES = 10
+
+
+def _digest_text(new: list[Reminder], open_items: list) -> str:
+    """The digest's body: what is new today, then 我的待办 itself (the list its title counts), soonest first."""
+    parts = [_("New today:"), _digest_body(new)]
+    if open_items:
+        parts += ["", _("Your to-do list:")]
+        for item in open_items[:DIGEST_TODO_LINES]:
+            due = date_format(timezone.localtime(as_datetime(item.due_at)).date(), "MONTH_DAY_FORMAT")
+            mark = _("overdue or urgent") if item.urgent else _("due %(date)s") % {"date": due}
+            parts.append(f"· {item.title}（{mark}）")
+        more = len(open_items) - DIGEST_TODO_LINES
+        if more > 0:
+            parts.append(ngettext("… and %(count)d more item", "… and %(count)d more items", more) % {"count": more})
+        parts.append(_("See everything: %(url)s") % {"url": reverse("dashboards:todo")})
+    return "\n".join(parts)
+
+
 def _deliveries_for(notification, user, pref, now, messenger_ids=None) -> list[Delivery]:
     rows = []
     messenger_id = (messenger_ids or {}).get(user.pk)
@@ -299,7 +320,7 @@ def build_notifications(user_ids, *, now: datetime.datetime, enqueue: bool = Tru
                 recipient_id=uid,
                 kind=DIGEST_KIND,
                 title=title,
-                body=_digest_body(regular),
+                body=_digest_text(regular, open_items),
                 url=inbox_url,
                 digest_day=today,
                 created_at=now,

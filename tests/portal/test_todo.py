@@ -54,8 +54,16 @@ def test_demo_member_and_secretary_see_every_open_item_and_the_digest_counts_the
     notifications.build_notifications([secretary.pk], now=evening, enqueue=False)
     digest = Notification.objects.filter(recipient=secretary, kind=notifications.DIGEST_KIND).latest("pk")
     assert digest.created_at == evening
-    expected = len(todo.todo_for(secretary, evening))
-    assert f"{expected}" in digest.title
+    open_items = todo.todo_for(secretary, evening)
+    assert f"{len(open_items)}" in digest.title
+    # Its body names what is new today, then the list its title counts (soonest first), and links to it.
+    new, listed = digest.body.split("我的待办：")
+    assert "今日提醒" in new
+    shown = open_items[: notifications.services.DIGEST_TODO_LINES]
+    assert all(str(i.title) in listed for i in shown)
+    if len(open_items) > len(shown):
+        assert f"另有 {len(open_items) - len(shown)} 项" in listed
+    assert reverse("dashboards:todo") in listed
 
 
 def test_the_todo_page_costs_the_same_queries_with_more_items(world, client_for, django_assert_max_num_queries):
