@@ -17,6 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
+def base_step(step) -> str:
+    """A step without the period some reminders carry in front: ``2026-H2:overdue`` → ``overdue``."""
+    return str(step or "").rsplit(":", 1)[-1]
+
+
 class StepLabels(dict):
     """Labels of the known steps. A step that carries its period in front (``2026-H2:1m``,
     ``2026-Q1:branch_committee:T-7``: one reminder per period) reads as its last part (一个月后到期)."""
@@ -24,7 +29,7 @@ class StepLabels(dict):
     def get(self, step, default=None):
         if step in self:
             return self[step]
-        last = str(step or "").rsplit(":", 1)[-1]
+        last = base_step(step)
         return self[last] if ":" in str(step or "") and last in self else default
 
 

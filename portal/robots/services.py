@@ -25,7 +25,7 @@ from branches.models import Organization
 
 from .. import outbound
 from ..notifications.channels import absolute
-from ..notifications.models import DeliveryState, Reminder
+from ..notifications.models import DeliveryState, Reminder, base_step
 from ..notifications.summaries import LAGGARDS, WEEKLY
 from . import messages as robot_messages
 from .models import GroupRobot, RobotPlatform, RobotPost
@@ -103,6 +103,7 @@ def remove_robot(*, actor, robot: GroupRobot) -> None:
 
 
 def _category(step: str) -> str:
+    step = base_step(step)  # a period in front (``2026-H2:overdue``) does not change what the step is
     if step == "overdue":
         return "overdue"
     if step in ("notice", "on_issue"):

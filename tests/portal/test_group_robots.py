@@ -126,6 +126,17 @@ def test_an_overdue_burst_folds_into_one_group_message_per_day(world, dingtalk):
     assert RobotPost.objects.count() == 1
 
 
+def test_a_step_that_carries_its_period_counts_by_what_it_is(world, dingtalk):
+    """``2026-H2:overdue`` (one reminder per period) is overdue, not due soon."""
+    bind(world, dingtalk)
+    items = [due(world.member, object_id=i, step=f"2026-H2:{step}", org=world.branch_a1) for i, step in
+             enumerate(["overdue", "overdue", "1m"])]  # fmt: skip
+    with provider(items):
+        run_sweep(MORNING, run_inline=True)
+    assert len(dingtalk.messages) == 1
+    assert "即将到期 1 项，已逾期 2 项" in dingtalk.messages[0]
+
+
 def test_nothing_is_posted_in_quiet_hours_or_before_the_digest_hour(world, dingtalk):
     bind(world, dingtalk)
     with provider(overdue_items(world, 2)):
