@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from branches import audit, metric_registry, stats
+from branches.bulk import upsert_rows
 from branches.models import Organization, OrganizationKind
 from branches.periods import Period, period_containing
 
@@ -113,7 +114,7 @@ RANKING_METRICS = [
 ]
 
 
-SNAPSHOT_CHUNK = 2000
+SNAPSHOT_CHUNK = 5000
 
 
 RANKING_LIMIT = 20
@@ -198,23 +199,14 @@ def refresh_summaries(*, actor, now: datetime.datetime | None = None, history: b
                 values = metric.many(orgs, period)
                 for org in orgs:
                     value = values.get(org.pk)
-                    rows.append(
-                        MetricSnapshot(
-                            metric=name,
-                            organization_id=org.pk,
-                            period_kind=period.kind,
-                            period_key=period.key,
-                            value=None if value is None else float(value),
-                            computed_at=now,
-                        )
-                    )
-    for start in range(0, len(rows), SNAPSHOT_CHUNK):
-        MetricSnapshot.objects.bulk_create(
-            rows[start : start + SNAPSHOT_CHUNK],
-            update_conflicts=True,
-            unique_fields=["metric", "organization", "period_key"],
-            update_fields=["value", "period_kind", "computed_at"],
-        )
+                    rows.append((name, org.pk, period.kind, period.key, None if value is None else float(value), now))
+    upsert_rows(
+        MetricSnapshot,
+        ["metric", "organization_id", "period_kind", "period_key", "value", "computed_at"],
+        rows,
+        unique=["metric", "organization_id", "period_key"],
+        chunk=SNAPSHOT_CHUNK,
+    )
     state = PortalState.objects.filter(key="summaries_refreshed").first()
     before = dict(state.detail, at=state.at.isoformat()) if state else None
     detail = {
