@@ -50,6 +50,10 @@ def create_organization(
         _require(actor, "org.manage", parent)
     elif actor is not audit.SYSTEM and not getattr(actor, "is_superuser", False):
         raise PermissionDenied(_("Only a system administrator can create the root organisation."))
+    elif Organization.objects.filter(parent__isnull=True).exists():
+        raise ValidationError(
+            {"parent": _("The portal already has its root organisation (the work committee): choose a parent.")}
+        )
     _check_kind(kind, parent)
     if unit is None and parent is not None:
         unit = parent.unit

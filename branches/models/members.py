@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..crypto import EncryptedTextField, MobileIndexField, mask
-from ..querysets import ScopedQuerySet
+from ..querysets import ScopedQuerySet, covers_whole_tree
 from .tree import Organization
 
 
@@ -46,6 +46,8 @@ class MemberQuerySet(ScopedQuerySet):
     def visible_to(self, user, action: str = "view"):
         if action == "view" and user is not None and user.is_authenticated:
             # Everyone may see their own register entry.
+            if covers_whole_tree(user, self.model.scope_permissions["view"]):
+                return self.all()
             orgs = Organization.objects.visible_to(user, self.model.scope_permissions["view"])
             return self.filter(models.Q(organization__in=orgs.values("pk")) | models.Q(user=user))
         return super().visible_to(user, action)

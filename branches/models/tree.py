@@ -87,7 +87,10 @@ class Organization(models.Model):
             models.CheckConstraint(
                 condition=models.Q(parent__isnull=False) | models.Q(kind="committee"),
                 name="org_only_committee_is_root",
-            )
+            ),
+            # One portal serves one work committee: a single root, so a subtree grant on it covers every
+            # organisation and scoping can skip the condition for it (querysets.covers_whole_tree).
+            models.UniqueConstraint(fields=["depth"], condition=models.Q(parent__isnull=True), name="org_single_root"),
         ]
 
     def __str__(self):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from branches.models import Organization
-from branches.querysets import ScopedQuerySet
+from branches.querysets import ScopedQuerySet, covers_whole_tree
 
 
 class ServiceSettings(models.Model):
@@ -78,6 +78,8 @@ class OwnRecordsQuerySet(ScopedQuerySet):
         if user is None or not user.is_authenticated:
             return self.none()
         permission = self.model.scope_permissions[action]
+        if covers_whole_tree(user, permission):
+            return self.all()
         orgs = Organization.objects.visible_to(user, permission).values("pk")
         condition = Q(member__organization__in=orgs)
         if action == "view":

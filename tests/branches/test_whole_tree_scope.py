@@ -1,0 +1,40 @@
+"""A subtree grant on the root needs no scoping condition: the tree has one root (org_single_root)."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from branches import audit, services
+from branches.models import Member, Organization, OrganizationKind
+from branches.querysets import covers_whole_tree
+
+pytestmark = pytest.mark.django_db
+
+
+def test_only_a_root_subtree_grant_covers_the_whole_tree(world):
+    assert covers_whole_tree(world.committee, "member.view")
+    assert not covers_whole_tree(world.unit_admin, "member.view")
+    assert not covers_whole_tree(world.secretary, "member.view")
+    assert not covers_whole_tree(world.member, "org.view")
+
+
+def test_the_committee_sees_every_row_and_the_others_what_they_saw_before(world):
+    everyone = set(Member.objects.values_list("pk", flat=True))
+    assert set(Member.objects.visible_to(world.committee).values_list("pk", flat=True)) == everyone
+    assert set(Organization.objects.visible_to(world.committee).values_list("pk", flat=True)) == set(
+        Organization.objects.values_list("pk", flat=True)
+    )
+    # Beside and below the root, the prefixes still apply.
+    secretary_sees = set(Member.objects.visible_to(world.secretary).values_list("organization__path", flat=True))
+    assert secretary_sees and all(p.startswith(world.branch_a1.path) for p in secretary_sees)
+    assert not Member.objects.visible_to(world.outsider).filter(organization=world.branch_a1).exclude(
+        user=world.outsider
+    ).exists()
+
+
+def test_a_second_root_is_refused_by_the_service_and_the_database(world):
+    with pytest.raises(ValidationError) as refused:
+        services.create_organization(actor=audit.SYSTEM, name="另一工委", kind=OrganizationKind.COMMITTEE, parent=None)
+    assert "根组织" in str(refused.value)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organization.objects.create(name="另一工委", kind=OrganizationKind.COMMITTEE, parent=None, path="/x/")
