@@ -136,6 +136,9 @@ def resolve_targets() -> tuple[list[dict], list[str]]:
     branch_pk = branch.organization_id if branch else None
     org_kwargs = [{}, {"pk": branch_pk}, {"org": branch_pk}, {"organization": branch_pk}, {"branch": branch_pk}]
     wanted = [
+        # 我的待办: where every role starts (the landing page of secretaries and members).
+        ("my to-do list (member)", "member", _try_reverse(["dashboards:todo"], [{}])),
+        ("my to-do list (secretary)", "secretary", _try_reverse(["dashboards:todo"], [{}])),
         ("committee dashboard", "committee", _try_reverse(["dashboards:org"], [{"pk": root.pk}])),
         (
             "unit dashboard",
@@ -435,6 +438,8 @@ def main() -> None:
     started = time.perf_counter()
     manage(env, "refresh_summaries")
     refresh_s = round(time.perf_counter() - started, 2)
+    # One reminder sweep, as the worker runs every 15 minutes: 我的待办 reads the reminders it published.
+    manage(env, "run_reminders")
 
     setup_django(env)
     targets, skipped = resolve_targets()

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import datetime
 import logging
+import uuid
+from collections import defaultdict
 from importlib import import_module
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -50,9 +54,13 @@ def todo_modules() -> list:
 _TODO_MODULES = None
 
 
+def covered_kinds() -> set[str]:
+    return set().union(*(getattr(m, "COVERS", set()) for m in todo_modules()))
+
+
 def reminder_items(now: datetime.datetime) -> list[Due]:
     """What the reminder providers say is due now (all people): the kinds no ``todo`` module covers."""
-    covered = set().union(*(getattr(m, "COVERS", set()) for m in todo_modules()))
+    covered = covered_kinds()
     out = []
     for due in reminder_providers():
         try:
@@ -92,6 +100,59 @@ def todo_for(user, now: datetime.datetime, *, reminders: list[Due] | None = None
     return sorted(items, key=sort_key)
 
 
+# --- The reminders the last sweep found, per person ----------------------------------------------
+# Every provider works on the whole tree at once (≈5 s at ``city``), which is right for the worker's sweep
+# and wrong for one person's page. So the sweep (portal.notifications.engine.run_sweep) publishes what it
+# found to the cache, one key per person under a token of that sweep, and records the token in the database
+# (PortalState ``todo_reminders``); 我的待办 reads its own key: one query and two cache reads. The kinds it
+# shows this way change at most once a sweep (REMINDER_SWEEP_SECONDS, 15 minutes): the page says when they
+# were found. The records the apps' ``todo`` modules list (meetings, study, supervision …) stay live.
+PUBLISHED = "todo:reminders"
+STATE_KEY = "todo_reminders"
+
+
+def _published_timeout() -> int:
+    sweep = settings.CELERY_BEAT_SCHEDULE.get("reminder-sweep", {}).get("schedule", 900)
+    return int(max(float(sweep) * 4, 3600))
+
+
+def publish_reminders(items: list[Due], now: datetime.datetime) -> str:
+    """After a sweep: each person's due reminders of the kinds no ``todo`` module covers (``items``: the
+    providers' output). Returns the sweep's token."""
+    from .models import PortalState
+
+    covered = covered_kinds()
+    by_person: dict[int, list[Due]] = defaultdict(list)
+    for item in items:
+        if item.kind not in covered and as_datetime(item.due_at) <= now:
+            by_person[item.recipient_id].append(item)
+    token = uuid.uuid4().hex
+    timeout = _published_timeout()
+    keys = {f"{PUBLISHED}:{token}:{uid}": found for uid, found in by_person.items()}
+    for start in range(0, len(keys), 1000):
+        cache.set_many(dict(list(keys.items())[start : start + 1000]), timeout)
+    cache.set(f"{PUBLISHED}:{token}:ready", now.isoformat(), timeout)
+    PortalState.objects.update_or_create(
+        key=STATE_KEY, defaults={"at": now, "detail": {"token": token, "people": len(by_person)}}
+    )
+    return token
+
+
+def published_reminders(user) -> tuple[list[Due] | None, datetime.datetime | None]:
+    """``(items, found_at)`` from the last sweep for ``user``; ``(None, None)`` when nothing usable is
+    published (no sweep yet, or the cache lost it): the caller then asks the providers itself."""
+    from .models import PortalState
+
+    state = PortalState.objects.filter(key=STATE_KEY).only("at", "detail").first()
+    token = (state.detail or {}).get("token") if state else None
+    if not token:
+        return None, None
+    found = cache.get_many([f"{PUBLISHED}:{token}:ready", f"{PUBLISHED}:{token}:{user.pk}"])
+    if f"{PUBLISHED}:{token}:ready" not in found:
+        return None, None
+    return found.get(f"{PUBLISHED}:{token}:{user.pk}", []), state.at
+
+
 def branch_summary(user, items) -> list[dict]:
     """The secretary's branches, each with its members and its open items here (one query)."""
     from django.db.models import Count, Q
@@ -120,9 +181,11 @@ def branch_summary(user, items) -> list[dict]:
 @login_required
 def todo(request):
     """我的待办: the page every role starts from (the secretary's landing page)."""
-    items = todo_for(request.user, timezone.now())
+    now = timezone.now()
+    reminders, found_at = published_reminders(request.user)
+    items = todo_for(request.user, now, reminders=reminders)
     return render(
         request,
         "portal/todo_list.html",
-        {"items": items, "branches": branch_summary(request.user, items)},
+        {"items": items, "branches": branch_summary(request.user, items), "reminders_found_at": found_at},
     )

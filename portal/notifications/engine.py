@@ -26,7 +26,7 @@ from django.utils import timezone
 from branches.events import Due
 from branches.jobs import enqueue
 
-from .. import services
+from .. import services, todo
 from ..reminder_providers import providers  # where reminders come from: the engine and 我的待办 read one list
 from ..robots import services as robots
 from . import services as notifications
@@ -93,6 +93,7 @@ def run_sweep(now: datetime.datetime | None = None, *, run_inline: bool = False,
 
     now = now or timezone.now()
     items, failed = collect(now)
+    todo.publish_reminders(items, now)  # 我的待办 reads each person's share of this sweep
     created = notifications.record_due(items, now=now)
     summaries = summary_items(now)  # built on what was just recorded
     created += notifications.record_due(summaries, now=now)

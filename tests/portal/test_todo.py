@@ -112,3 +112,48 @@ def test_a_slot_recorded_as_a_draft_is_one_item_to_submit_not_two(world):
     assert [i.object_id for i in after if i.kind == "meetings.draft"] == [meeting.pk]
     assert not month_kinds(after)
     assert len(after) == len(before)
+
+
+def test_the_page_reads_the_reminders_the_last_sweep_published_without_asking_the_providers(
+    world, client_for, django_assert_max_num_queries
+):
+    """Running every provider for the whole tree took about 5 s a view at city scale: the sweep publishes
+    each person's share, and the page reads only its own."""
+    from portal.notifications.engine import run_sweep
+    from tests.portal.notify_helpers import due, provider
+
+    now = timezone.now()
+    calls = []
+
+    def items(at):
+        calls.append(at)
+        return [due(world.member, kind="test.term_ends", object_id=7, step="1m", title="换届提醒：请筹备换届", when=at)]
+
+    client = client_for(world.member)
+    url = reverse("dashboards:todo")
+    with provider(items):
+        before = client.get(url).content.decode()  # nothing published yet: the providers are asked
+        assert "换届提醒" in before and 'data-testid="reminders-found-at"' not in before
+        run_sweep(now, fan_out=False)
+        calls.clear()
+        with django_assert_max_num_queries(60):
+            page = client.get(url).content.decode()
+        assert calls == []  # served from what the sweep published
+        assert "换届提醒" in page and 'data-testid="reminders-found-at"' in page
+        # Another person's share is not theirs to see.
+        other = client_for(world.secretary).get(url).content.decode()
+        assert "换届提醒" not in other
+
+
+def test_a_lost_cache_falls_back_to_asking_the_providers(world, client_for):
+    from django.core.cache import cache
+
+    from portal.notifications.engine import run_sweep
+    from tests.portal.notify_helpers import due, provider
+
+    now = timezone.now()
+    with provider(lambda at: [due(world.member, kind="test.term_ends", title="换届提醒：请筹备换届", when=at)]):
+        run_sweep(now, fan_out=False)
+        cache.clear()
+        page = client_for(world.member).get(reverse("dashboards:todo")).content.decode()
+    assert "换届提醒" in page and 'data-testid="reminders-found-at"' not in page
