@@ -263,6 +263,42 @@ def annual_ledger() -> dict:
     return timed(run)
 
 
+BENCH_ACCOUNT = "bench-m-"
+
+
+def _accounts_for_every_member() -> int:
+    """The demo gives accounts to its personas only; a committee going live gives one to every member. For the
+    fan-out to reach the whole register, the party members without one get a temporary account (removed after
+    the job: ``_remove_bench_accounts``). Returns how many were made."""
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection
+
+    from branches.models import Member
+    from portal.models import User
+
+    ids = list(Member.objects.party_members().filter(user__isnull=True).values_list("pk", flat=True))
+    password = make_password(None)
+    User.objects.bulk_create(
+        [User(username=f"{BENCH_ACCOUNT}{pk}", password=password, is_active=True) for pk in ids], batch_size=2000
+    )
+    member, user = Member._meta.db_table, User._meta.db_table
+    with connection.cursor() as cursor:  # one statement: link each member to the account named after it
+        cursor.execute(
+            f"UPDATE {member} SET user_id = u.id FROM {user} u "  # noqa: S608  # nosec B608 (table names)
+            f"WHERE u.username = %s || {member}.id AND {member}.user_id IS NULL",
+            [BENCH_ACCOUNT],
+        )
+    return len(ids)
+
+
+def _remove_bench_accounts() -> None:
+    from branches.models import Member
+    from portal.models import User
+
+    Member.objects.filter(user__username__startswith=BENCH_ACCOUNT).update(user=None)
+    User.objects.filter(username__startswith=BENCH_ACCOUNT).delete()
+
+
 def notice_publish() -> dict:
     from django.db import transaction
     from django.urls import reverse
@@ -273,6 +309,7 @@ def notice_publish() -> dict:
 
     client = client_for("committee")
     root = root_org()
+    made = _accounts_for_every_member()
     before = Notice.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     data = {
         "organization": root.pk,
@@ -305,11 +342,13 @@ def notice_publish() -> dict:
             "visible_seconds": round(request_s + worker_s, 3),
             "recipients": NoticeRecipient.objects.filter(notice=notice).count(),
             "reminded": told,
+            "temporary_accounts": made,
         }
     finally:
         for notice in Notice.objects.filter(pk__gt=before, title="压测通知"):
             Reminder.objects.filter(object_type="notices.notice", object_id=notice.pk).delete()
             notice.delete()
+        _remove_bench_accounts()
     return outcome
 
 

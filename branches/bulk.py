@@ -16,14 +16,35 @@ def _column(model, name: str) -> str:
         return model._meta.get_field(name.removesuffix("_id")).column
 
 
-def insert_rows(model, columns: list[str], rows: list[tuple], chunk: int = 10000) -> int:
-    """Insert ``rows`` (tuples in ``columns`` order; field names or ``<fk>_id``) into ``model``'s table."""
+def insert_rows(
+    model, columns: list[str], rows: list[tuple], chunk: int = 10000, *, ignore_conflicts: bool = False
+) -> int:
+    """Insert ``rows`` (tuples in ``columns`` order; field names or ``<fk>_id``) into ``model``'s table.
+
+    On PostgreSQL one multi-row ``INSERT`` per chunk (psycopg2's ``execute_values``: its ``executemany`` sends
+    one statement per row); elsewhere ``executemany``. ``ignore_conflicts`` skips rows that would break a
+    unique constraint (``ON CONFLICT DO NOTHING`` / ``INSERT OR IGNORE``). Columns the rows leave out must
+    have a database default or be nullable: model defaults are not applied here.
+    """
+    if not rows:
+        return 0
     qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
     cols = ", ".join(qn(_column(model, c)) for c in columns)
+    ignore = ignore_conflicts and connection.features.supports_ignore_conflicts
+    if connection.vendor == "postgresql":
+        from psycopg2.extras import execute_values
+
+        suffix = " ON CONFLICT DO NOTHING" if ignore else ""
+        # Identifiers come from the model metadata, values are bound parameters.
+        sql = f"INSERT INTO {table} ({cols}) VALUES %s{suffix}"  # noqa: S608  # nosec B608
+        with connection.cursor() as cursor:
+            for i in range(0, len(rows), chunk):
+                execute_values(cursor.cursor, sql, rows[i : i + chunk], page_size=chunk)
+        return len(rows)
     placeholders = ", ".join(["%s"] * len(columns))
-    # Identifiers come from the model metadata, values are bound parameters.
-    sql = f"INSERT INTO {table} ({cols}) VALUES ({placeholders})"  # noqa: S608  # nosec B608
+    verb = "INSERT OR IGNORE" if ignore else "INSERT"
+    sql = f"{verb} INTO {table} ({cols}) VALUES ({placeholders})"  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
         for i in range(0, len(rows), chunk):
             cursor.executemany(sql, rows[i : i + chunk])
