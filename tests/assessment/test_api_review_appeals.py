@@ -5,8 +5,15 @@ import pytest
 
 from assessment import services
 from assessment.models import Appeal, AssessmentStatus, BranchAssessment, IndicatorResult
-from tests.assessment.factories import FULL_INPUT, TEST_METRIC, advance_to, inputs_by_code, make_system
-from tests.assessment.factories import open_live_cycle, registered_metric
+from tests.assessment.factories import (
+    FULL_INPUT,
+    TEST_METRIC,
+    advance_to,
+    inputs_by_code,
+    make_system,
+    open_live_cycle,
+    registered_metric,
+)
 from tests.parity import OUTSIDERS, assert_same_audit, mark, trail
 
 pytestmark = pytest.mark.django_db
