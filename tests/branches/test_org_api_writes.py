@@ -115,3 +115,13 @@ def test_only_who_may_see_full_id_numbers_reveals_one(world, api_for, persona):
     response = api_for(world.users[persona]).post(f"/api/v1/members/{person.pk}/unmask/")
     assert response.status_code == 404 and FULL_ID not in response.content.decode()
     assert trail(since) == []
+
+
+def test_the_rename_and_move_pages_flash_the_same_words_as_the_api(world, client_for):
+    page = client_for(world.unit_admin)
+    for name, data, message in (
+        ("branches:organization_rename", {"name": ""}, "Enter a name."),
+        ("branches:organization_move", {}, "Choose where to move it."),
+    ):
+        response = page.post(reverse(name, args=[world.branch_a1.pk]), data, follow=True)
+        assert [str(m) for m in response.context["messages"]] == [_zh(message)]

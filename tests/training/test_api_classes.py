@@ -173,3 +173,16 @@ def test_a_lecture_through_the_api_is_recorded_and_audited_as_on_the_page(world,
     negative = api_for(world.unit_admin).post("/api/v1/lectures/", {**form, "audience_count": -1}, format="json")
     assert negative.status_code == 400 and list(negative.json()) == ["audience_count"]
     assert Lecture.objects.count() == 2
+
+
+def test_the_pages_flash_the_same_words_as_the_api(world, client_for):
+    tc = _class(world)
+    later = _session(tc, 24, 26)
+    page = client_for(world.member)
+    for url, data, message in (
+        (reverse("training:sign_in"), {}, "Enter the sign-in code shown in the session."),
+        (reverse("training:sign_in"), {"code": later.sign_in_code}, "No session of yours is open with this code."),
+        (reverse("training:leave", args=[later.pk]), {"reason": ""}, "Give the reason for leave."),
+    ):
+        shown = [str(m) for m in page.post(url, data, follow=True).context["messages"]]
+        assert shown == [_zh(message)], url

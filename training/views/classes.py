@@ -156,9 +156,10 @@ class LeaveView(LoginRequiredMixin, View):
         member = services.member_of(request.user)
         session = get_object_or_404(ClassSession, pk=session, training_class__enrollments__member=member)
         form = LeaveForm(request.POST)
+        if not form.is_valid():
+            _flash(request, form.errors["reason"])
+            return redirect("training:my_study")
         try:
-            if not form.is_valid():
-                raise ValidationError(form.errors["reason"])
             services.request_leave(actor=request.user, session=session, reason=form.cleaned_data["reason"])
         except (ValidationError, PermissionDenied) as exc:
             _flash(request, getattr(exc, "messages", [str(exc)]))
