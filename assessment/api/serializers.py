@@ -108,17 +108,21 @@ class ReviewInput(serializers.Serializer):
 
 
 class SendBackInput(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True, help_text="what the branch should change")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="what the branch should change"
+    )
 
 
 class AppealInput(serializers.Serializer):
     result = serializers.IntegerField(help_text="indicator result id (``results[].id`` of the assessment)")
-    reason = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class AppealDecisionInput(serializers.Serializer):
     accept = serializers.BooleanField(required=False, default=False)
-    decision = serializers.CharField(allow_blank=True, help_text="the decision and its reason")
+    decision = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="the decision and its reason"
+    )
     new_score = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, default=None, help_text="the corrected score (accept)"
     )

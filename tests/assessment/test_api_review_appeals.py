@@ -2,6 +2,7 @@
 (404 outside) and audit records."""
 
 import pytest
+from django.utils import translation
 
 from assessment import services
 from assessment.models import Appeal, AssessmentStatus, BranchAssessment, IndicatorResult
@@ -17,6 +18,11 @@ from tests.assessment.factories import (
 from tests.parity import OUTSIDERS, assert_same_audit, mark, trail
 
 pytestmark = pytest.mark.django_db
+
+
+def _zh(message):
+    with translation.override("zh-hans"):
+        return str(translation.gettext(message))
 
 
 @pytest.fixture
@@ -95,12 +101,12 @@ def test_a_review_missing_a_score_or_a_reason_is_refused_with_the_pages_words(wo
     client = api_for(world.unit_admin)
     url = f"/api/v1/branch-assessments/{a.pk}/review/"
     refused = client.post(url, {"scores": missing}, format="json")
-    assert refused.status_code == 400 and refused.json() == {f"r{p1.pk}": ["请填写分数。"]}
+    assert refused.status_code == 400 and refused.json() == {f"r{p1.pk}": [_zh("Enter a score.")]}
     far = [{**s, "score": "10"} if s["result"] == p1.pk else s for s in scores]
     why = client.post(url, {"scores": far}, format="json").json()
     assert list(why) == [f"r{p1.pk}"] and "理由" in why[f"r{p1.pk}"][0]
-    empty = client.post(f"/api/v1/branch-assessments/{a.pk}/send-back/", {"reason": " "}, format="json")
-    assert empty.status_code == 400 and empty.json() == {"detail": ["请写明支部需要修改的内容。"]}
+    empty = client.post(f"/api/v1/branch-assessments/{a.pk}/send-back/", {}, format="json")
+    assert empty.status_code == 400 and empty.json() == {"detail": [_zh("Say what the branch should change.")]}
     assert trail(since) == []
     a.refresh_from_db()
     assert a.status == AssessmentStatus.SUBMITTED
@@ -164,9 +170,11 @@ def test_an_accepted_appeal_needs_a_score_in_range(world, cycle, api_for):
     client = api_for(world.committee)
     since = mark()
     assert client.post(url, {"accept": True, "decision": "改判"}, format="json").json() == {
-        "detail": ["请填写更正后的分数。"]
+        "detail": [_zh("Enter the corrected score.")]
     }
-    assert client.post(url, {"accept": True, "decision": "", "new_score": "9"}, format="json").status_code == 400
+    assert client.post(url, {"accept": True, "new_score": "9"}, format="json").json() == {
+        "detail": [_zh("Record the decision and its reason.")]
+    }
     assert client.post(url, {"accept": True, "decision": "改判", "new_score": "99"}, format="json").status_code == 400
     assert trail(since) == []
     done = client.post(url, {"accept": True, "decision": "改判", "new_score": "9"}, format="json")
