@@ -399,6 +399,8 @@ SPECTACULAR_SETTINGS = {
         "DuesArrearsActionKindEnum": "dues.models.ArrearsActionKind",
         "MemberFileRecordKindEnum": "branches.memberfile.models.RecordKind",
         "MemberFileCareKindEnum": "branches.memberfile.models.CareKind",
+        "AppealStatusEnum": "assessment.models.AppealStatus",
+        "ClassAttendanceStatusEnum": "training.models.AttendanceStatus",
     },
 }
 

@@ -212,6 +212,18 @@ def test_the_write_walk_covers_the_api_actions_of_every_area():
         r"branch-assessments/(?P<pk>[^/.]+)/self-assessment/$",
         r"rectifications/(?P<pk>[^/.]+)/recheck/$",
         r"supervision-targets/(?P<pk>[^/.]+)/acknowledge/$",
+        r"organizations/(?P<pk>[^/.]+)/rename/$",
+        r"organizations/(?P<pk>[^/.]+)/move/$",
+        r"members/(?P<pk>[^/.]+)/unmask/$",
+        r"branch-assessments/(?P<pk>[^/.]+)/review/$",
+        r"branch-assessments/(?P<pk>[^/.]+)/send-back/$",
+        r"branch-assessments/(?P<pk>[^/.]+)/appeals/$",
+        r"assessment-cycles/(?P<pk>[^/.]+)/appeals/(?P<appeal_pk>\d+)/decide/$",
+        r"training-classes/(?P<pk>[^/.]+)/sessions/$",
+        r"training-classes/(?P<pk>[^/.]+)/sessions/(?P<session_pk>\d+)/close/$",
+        r"training-classes/(?P<pk>[^/.]+)/sessions/(?P<session_pk>\d+)/leave/$",
+        r"training-classes/sign-in/$",
+        r"lectures/$",
     ):
         assert any(r.endswith(expected) for r in routes), expected
 

@@ -97,11 +97,19 @@ class ClaimForm(forms.Form):
 
 
 class SignInForm(forms.Form):
-    code = forms.CharField(label=_("Sign-in code"), max_length=12)
+    code = forms.CharField(
+        label=_("Sign-in code"),
+        max_length=12,
+        error_messages={"required": _("Enter the sign-in code shown in the session.")},
+    )
 
 
 class LeaveForm(forms.Form):
-    reason = forms.CharField(label=pgettext_lazy("training", "Reason for leave"), max_length=200)
+    reason = forms.CharField(
+        label=pgettext_lazy("training", "Reason for leave"),
+        max_length=200,
+        error_messages={"required": _("Give the reason for leave.")},
+    )
 
 
 class LectureForm(forms.Form):

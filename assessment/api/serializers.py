@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from .. import windows
-from ..models import AssessmentCycle, BranchAssessment, IndicatorResult
+from ..models import Appeal, AssessmentCycle, BranchAssessment, IndicatorResult
 
 
 class AssessmentCycleSerializer(serializers.ModelSerializer):
@@ -92,3 +92,44 @@ class BranchAssessmentDetailSerializer(BranchAssessmentSerializer):
 
     class Meta(BranchAssessmentSerializer.Meta):
         fields = [*BranchAssessmentSerializer.Meta.fields, "results"]
+
+
+class ReviewEntryInput(serializers.Serializer):
+    result = serializers.IntegerField(help_text="indicator result id (``results[].id`` of the assessment)")
+    score = serializers.CharField(required=False, allow_blank=True, default="", help_text="the review score")
+    veto = serializers.BooleanField(required=False, default=False, help_text="veto indicators: the veto applies")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="needed where the review differs from the self-score"
+    )
+
+
+class ReviewInput(serializers.Serializer):
+    scores = ReviewEntryInput(many=True, help_text="one entry per indicator; a missing one is refused by its id")
+
+
+class SendBackInput(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="what the branch should change"
+    )
+
+
+class AppealInput(serializers.Serializer):
+    result = serializers.IntegerField(help_text="indicator result id (``results[].id`` of the assessment)")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AppealDecisionInput(serializers.Serializer):
+    accept = serializers.BooleanField(required=False, default=False)
+    decision = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="the decision and its reason"
+    )
+    new_score = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, default=None, help_text="the corrected score (accept)"
+    )
+
+
+class AppealSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Appeal
+        fields = ["id", "result", "reason", "status", "decision", "filed_at", "decided_at"]
+        read_only_fields = fields

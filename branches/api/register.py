@@ -27,7 +27,7 @@ from ..models import (
 )
 from ..models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES, Gender
 from ..register.forms import MemberForm, RejectForm, SeatForm, StepForm, TermForm, TransferForm
-from ..services import create_member, update_member
+from ..services import create_member, unmask_member, update_member
 from .actions import form_schema, valid_form, validated
 from .base import ScopedReadOnlyViewSet
 
@@ -77,6 +77,10 @@ class StepSerializer(serializers.ModelSerializer):
     class Meta:
         model = DevelopmentStep
         fields = ["id", "member", "kind", "date", "note"]
+
+
+class UnmaskedSerializer(serializers.Serializer):
+    id_number = serializers.CharField(help_text="the full ID number (the reveal is audited)")
 
 
 class IdSearchSerializer(serializers.Serializer):
@@ -139,6 +143,7 @@ class MemberViewSet(ScopedReadOnlyViewSet):
     filterset_class = MemberFilter
     search_fields = ["name"]
     ordering_fields = ["name", "join_date", "category", "id"]
+    action_scopes = {"unmask": "unmask"}  # only who may see the full ID number finds the member here
 
     def _answer(self, member, code=status.HTTP_200_OK):
         return Response(MemberSerializer(self.queryset.get(pk=member.pk)).data, status=code)
@@ -174,6 +179,14 @@ class MemberViewSet(ScopedReadOnlyViewSet):
             actor=request.user, member=member, **validated(request, TransferForm, member=member)
         )
         return Response(TransferSerializer(letter).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=UnmaskedSerializer)
+    @action(detail=True, methods=["post"])
+    def unmask(self, request, pk=None):
+        """Show the member's full ID number (the page's "show in full"); every reveal is in the audit log."""
+        member = self.get_object()
+        value = unmask_member(actor=request.user, member=member, ip=request.META.get("REMOTE_ADDR"))
+        return Response({"id_number": value})
 
     @extend_schema(request=IdSearchSerializer, responses=MemberSerializer(many=True))
     @action(detail=False, methods=["post"])

@@ -151,11 +151,15 @@ class OrganizationCreateForm(forms.Form):
 
 
 class RenameForm(forms.Form):
-    name = forms.CharField(label=_("New name"), max_length=100)
+    name = forms.CharField(label=_("New name"), max_length=100, error_messages={"required": _("Enter a name.")})
 
 
 class MoveForm(forms.Form):
-    parent = OrgChoiceField(label=_("Move under"), queryset=Organization.objects.none())
+    parent = OrgChoiceField(
+        label=_("Move under"),
+        queryset=Organization.objects.none(),
+        error_messages={"required": _("Choose where to move it.")},
+    )
 
     def __init__(self, *args, user, organization, **kwargs):
         super().__init__(*args, **kwargs)

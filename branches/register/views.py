@@ -69,6 +69,13 @@ def _flash_errors(request, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
+def _flash_form_errors(request, form) -> None:
+    """The form's own messages (the API answers the same words)."""
+    for errors in form.errors.values():
+        for e in errors:
+            messages.error(request, e)
+
+
 def _can(request, code) -> bool:
     return has_permission(request.user, code)
 
@@ -306,9 +313,7 @@ def member_step(request, pk):
         except ValidationError as exc:
             _flash_errors(request, exc)
     else:
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        _flash_form_errors(request, form)
     return redirect("branches:member_detail", member.pk)
 
 
@@ -327,9 +332,7 @@ def member_transfer(request, pk):
         except ValidationError as exc:
             _flash_errors(request, exc)
     else:
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        _flash_form_errors(request, form)
     return redirect("branches:member_detail", member.pk)
 
 
@@ -535,12 +538,12 @@ def organization_rename(request, pk):
     form = RenameForm(request.POST)
     if form.is_valid():
         try:
-            services.update_organization(actor=request.user, organization=org, name=form.cleaned_data["name"].strip())
+            services.update_organization(actor=request.user, organization=org, name=form.cleaned_data["name"])
             messages.success(request, _("Renamed."))
         except ValidationError as exc:
             _flash_errors(request, exc)
     else:
-        messages.error(request, _("Enter a name."))
+        _flash_form_errors(request, form)
     return redirect("branches:organization_detail", org.pk)
 
 
@@ -556,7 +559,7 @@ def organization_move(request, pk):
         except ValidationError as exc:
             _flash_errors(request, exc)
     else:
-        messages.error(request, _("Choose where to move it."))
+        _flash_form_errors(request, form)
     return redirect("branches:organization_detail", org.pk)
 
 

@@ -9,3 +9,9 @@ router.register("assignments", AssignmentViewSet, basename="api-assignment")
 router.register("study-claims", ClaimViewSet, basename="study-claim")
 
 urlpatterns = router.urls
+
+from .classes import LectureViewSet, TrainingClassViewSet  # noqa: E402
+
+router.register("training-classes", TrainingClassViewSet, basename="training-class")
+router.register("lectures", LectureViewSet, basename="lecture")
+urlpatterns = router.urls

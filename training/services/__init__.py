@@ -13,9 +13,11 @@ from .classes import (  # noqa: F401
     add_session,
     close_session,
     create_class,
+    create_class_for,
     record_lecture,
     request_leave,
     sign_in,
+    sign_in_with_code,
 )
 from .common import (  # noqa: F401
     LEADER_ROLES,

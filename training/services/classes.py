@@ -17,6 +17,7 @@ from ..models import (
     Assignment,
     Attendance,
     AttendanceStatus,
+    Audience,
     ClassSession,
     Enrollment,
     HoursSource,
@@ -25,6 +26,7 @@ from ..models import (
     StudyPolicy,
     TrainingClass,
 )
+from .assignments import audience_members
 from .common import _now, _require, member_of
 from .progress import _credit
 
@@ -40,6 +42,25 @@ def create_class(
     Enrollment.objects.bulk_create([Enrollment(training_class=tc, member=m) for m in roster], ignore_conflicts=True)
     audit.record(actor, "study.class_created", tc, after={**audit.snapshot(tc), "roster": [m.pk for m in roster]})
     return tc
+
+
+@transaction.atomic
+def create_class_for(
+    *,
+    actor,
+    organization: Organization,
+    title: str,
+    roster_org: Organization,
+    roster_role: str = "",
+    makeup_module: StudyModule | None = None,
+) -> TrainingClass:
+    """A class whose roster is the active members of ``roster_org`` (and below), optionally only those holding
+    ``roster_role``: the class page's form and the API call this."""
+    _require(actor, "study.manage", roster_org)
+    people = audience_members(Audience(organization=roster_org, include_subtree=True, role=roster_role or ""))
+    return create_class(
+        actor=actor, organization=organization, title=title, roster=list(people), makeup_module=makeup_module
+    )
 
 
 @transaction.atomic
@@ -100,6 +121,28 @@ def sign_in(*, actor, session: ClassSession, code: str, now=None) -> Attendance:
     audit.record(actor, "study.signed_in", att, organization=member.organization, before=before,
                  after=audit.snapshot(att))  # fmt: skip
     return att
+
+
+def sign_in_with_code(*, actor, code: str, now=None) -> Attendance:
+    """Sign in to the caller's session that is open now with this code (the code shown in the classroom)."""
+    now = _now(now)
+    code = (code or "").strip()
+    member = member_of(actor)
+    session = (
+        ClassSession.objects.filter(
+            training_class__enrollments__member=member,
+            sign_in_code=code,
+            starts_at__lte=now + datetime.timedelta(minutes=30),
+            ends_at__gte=now,
+        )
+        .select_related("training_class")
+        .first()
+        if member is not None and code
+        else None
+    )
+    if session is None:
+        raise ValidationError({"code": _("No session of yours is open with this code.")})
+    return sign_in(actor=actor, session=session, code=code, now=now)
 
 
 @transaction.atomic

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,6 +33,10 @@ from ..models import (
     TrainingClass,
 )
 from .common import _apply_errors, _int
+
+
+def _flash(request, errors) -> None:
+    messages.error(request, " ".join(str(e) for e in errors))
 
 
 class ClassListView(ScopedMixin, PaginatedMixin, ListView):
@@ -120,26 +122,14 @@ class ClassCreateView(LoginRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        from ..models import Audience
-
-        data = form.cleaned_data
-        people = services.audience_members(
-            Audience(organization=data["roster_org"], include_subtree=True, role=data["roster_role"] or "")
-        )
         try:
-            services._require(self.request.user, "study.manage", data["roster_org"])
-            tc = services.create_class(
-                actor=self.request.user,
-                organization=data["organization"],
-                title=data["title"],
-                roster=list(people),
-                makeup_module=data["makeup_module"],
-            )
+            tc = services.create_class_for(actor=self.request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
             _apply_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
             return self.form_invalid(form)
         messages.success(
-            self.request, _("Class created with %(n)s trainees. Now add its sessions.") % {"n": len(people)}
+            self.request,
+            _("Class created with %(n)s trainees. Now add its sessions.") % {"n": tc.enrollments.count()},
         )
         return redirect("training:class_detail", pk=tc.pk)
 
@@ -149,31 +139,15 @@ class SignInView(LoginRequiredMixin, View):
 
     def post(self, request):
         form = SignInForm(request.POST)
-        member = services.member_of(request.user)
-        now = timezone.now()
-        if not form.is_valid() or member is None:
-            messages.error(request, _("Enter the sign-in code shown in the session."))
-            return redirect("training:my_study")
-        code = form.cleaned_data["code"].strip()
-        session = (
-            ClassSession.objects.filter(
-                training_class__enrollments__member=member,
-                sign_in_code=code,
-                starts_at__lte=now + datetime.timedelta(minutes=30),
-                ends_at__gte=now,
-            )
-            .select_related("training_class")
-            .first()
-        )
-        if session is None:
-            messages.error(request, _("No session of yours is open with this code."))
+        if not form.is_valid():
+            _flash(request, form.errors["code"])
             return redirect("training:my_study")
         try:
-            services.sign_in(actor=request.user, session=session, code=code, now=now)
+            att = services.sign_in_with_code(actor=request.user, code=form.cleaned_data["code"])
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            _flash(request, getattr(exc, "messages", [str(exc)]))
         else:
-            messages.success(request, _("Signed in to %(s)s.") % {"s": session.title})
+            messages.success(request, _("Signed in to %(s)s.") % {"s": att.session.title})
         return redirect("training:my_study")
 
 
@@ -182,12 +156,13 @@ class LeaveView(LoginRequiredMixin, View):
         member = services.member_of(request.user)
         session = get_object_or_404(ClassSession, pk=session, training_class__enrollments__member=member)
         form = LeaveForm(request.POST)
+        if not form.is_valid():
+            _flash(request, form.errors["reason"])
+            return redirect("training:my_study")
         try:
-            if not form.is_valid():
-                raise ValidationError(_("Give the reason for leave."))
             services.request_leave(actor=request.user, session=session, reason=form.cleaned_data["reason"])
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            _flash(request, getattr(exc, "messages", [str(exc)]))
         else:
             messages.success(request, _("Leave requested."))
         return redirect("training:my_study")
