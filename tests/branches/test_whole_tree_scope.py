@@ -27,9 +27,12 @@ def test_the_committee_sees_every_row_and_the_others_what_they_saw_before(world)
     # Beside and below the root, the prefixes still apply.
     secretary_sees = set(Member.objects.visible_to(world.secretary).values_list("organization__path", flat=True))
     assert secretary_sees and all(p.startswith(world.branch_a1.path) for p in secretary_sees)
-    assert not Member.objects.visible_to(world.outsider).filter(organization=world.branch_a1).exclude(
-        user=world.outsider
-    ).exists()
+    assert (
+        not Member.objects.visible_to(world.outsider)
+        .filter(organization=world.branch_a1)
+        .exclude(user=world.outsider)
+        .exists()
+    )
 
 
 def test_a_second_root_is_refused_by_the_service_and_the_database(world):
