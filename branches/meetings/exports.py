@@ -30,13 +30,24 @@ LEDGER_HEAD = [
 ]
 
 
+LEDGER_FIELDS = ("id", "kind", "title", "start", "place", "status", "submitted_at", "organization__name")
+
+
 def ledger_queryset(queryset):
     """The ledger's meetings with their attendance counts and topics: a fixed number of queries."""
-    from django.db.models import Count, Q
+    from django.db.models import Count, Prefetch, Q
 
+    from ..models import Topic
+
+    # Only the columns the ledger shows: a year of a city is some 18,000 meetings, whose minutes and
+    # resolutions it never prints, and of their topics only the first one counts.
+    first_topics = Topic.objects.filter(is_first_topic=True).only(
+        "id", "meeting_id", "title", "material", "is_first_topic"
+    )
     return (
         queryset.select_related("organization")
-        .prefetch_related("topics")
+        .only(*LEDGER_FIELDS)
+        .prefetch_related(Prefetch("topics", queryset=first_topics))
         .annotate(
             n_all=Count("attendances", distinct=True),
             n_present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT), distinct=True),
