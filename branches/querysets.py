@@ -53,6 +53,15 @@ def covers_whole_tree(user, permission: str) -> bool:
     return any(g.include_subtree and g.organization.depth == 0 for g in _grants_for(user, permission) or ())
 
 
+def in_subtree(queryset, field: str, organization):
+    """Rows of ``queryset`` whose ``field`` (a lookup path to an Organization, e.g. ``"member__organization"``)
+    lies in ``organization``'s subtree. For the root it is every row with an organisation: the tree has one
+    root (``org_single_root``), and a city-wide list then needs no join on the tree."""
+    if organization.parent_id is None:
+        return queryset.filter(**{f"{field}__isnull": False})
+    return queryset.filter(**{f"{field}__path__startswith": organization.path})
+
+
 class OrganizationQuerySet(models.QuerySet):
     def visible_to(self, user, permission: str = "org.view"):
         """Organisations on which ``user`` holds a role carrying ``permission``.

@@ -16,6 +16,7 @@ from branches import periods
 from branches.access import has_permission, primary_grant
 from branches.mixins import PaginatedMixin, ScopedMixin, breadcrumbs_for
 from branches.models import Organization
+from branches.querysets import in_subtree
 
 from .. import exports as exports_common
 from ..common import ScopedAction, error_messages, org_filter, year_from
@@ -55,7 +56,7 @@ class DeedListView(ScopedMixin, PaginatedMixin, ListView):
         )
         org, named = org_filter(self.request)
         if named:
-            qs = qs.filter(organization__path__startswith=org.path) if org else qs.none()
+            qs = in_subtree(qs, "organization", org) if org else qs.none()
         status = self.request.GET.get("status")
         if status in DeedStatus.values:
             qs = qs.filter(status=status)

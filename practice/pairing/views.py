@@ -16,6 +16,7 @@ from branches import periods
 from branches.access import has_permission
 from branches.mixins import PaginatedMixin, ScopedMixin, breadcrumbs_for
 from branches.models import Organization
+from branches.querysets import in_subtree
 from branches.uploads import serve
 
 from .. import exports as exports_common
@@ -49,7 +50,7 @@ class PairingListView(ScopedMixin, PaginatedMixin, ListView):
         g = self.request.GET
         org, named = org_filter(self.request)
         if named:
-            qs = qs.filter(organization__path__startswith=org.path) if org else qs.none()
+            qs = in_subtree(qs, "organization", org) if org else qs.none()
         status = g.get("status")
         if status == "active":
             qs = qs.filter(end_date__isnull=True)
@@ -234,7 +235,7 @@ class ActivityListView(ScopedMixin, PaginatedMixin, ListView):
         )
         org, named = org_filter(self.request)
         if named:
-            qs = qs.filter(pairing__organization__path__startswith=org.path) if org else qs.none()
+            qs = in_subtree(qs, "pairing__organization", org) if org else qs.none()
         return qs
 
     def get_context_data(self, **kwargs):
@@ -336,7 +337,7 @@ class QuarterView(ScopedMixin, PaginatedMixin, View):
         qs = qs.filter(start_date__year__lte=year).filter(Q(end_date__isnull=True) | Q(end_date__year__gte=year))
         org, named = org_filter(request)
         if named:
-            qs = qs.filter(organization__path__startswith=org.path) if org else qs.none()
+            qs = in_subtree(qs, "organization", org) if org else qs.none()
         page = self.paginate(qs)
         counts = stats.quarter_counts([p.pk for p in page], year)
         rows = [(p, counts[p.pk], sum(counts[p.pk])) for p in page]

@@ -15,6 +15,7 @@ from django.views.generic import DetailView, FormView, ListView
 from branches import periods
 from branches.access import has_permission
 from branches.mixins import PaginatedMixin, ScopedMixin
+from branches.querysets import in_subtree
 from branches.uploads import serve
 
 from ..common import ScopedAction, error_messages, org_filter, year_from
@@ -48,7 +49,7 @@ class TopicListView(ScopedMixin, PaginatedMixin, ListView):
         )
         org, named = org_filter(self.request)
         if named:
-            qs = qs.filter(organization__path__startswith=org.path) if org else qs.none()
+            qs = in_subtree(qs, "organization", org) if org else qs.none()
         status = self.request.GET.get("status")
         if status == "filed":
             qs = qs.filter(report_filed_on__isnull=False)

@@ -18,6 +18,7 @@ from branches import periods
 from branches.access import has_permission, primary_grant
 from branches.mixins import PaginatedMixin, ScopedMixin
 from branches.models import Member, Organization
+from branches.querysets import in_subtree
 
 from .. import exports as exports_common
 from ..common import ScopedAction, error_messages, member_of, org_filter, period_from, year_from
@@ -133,7 +134,7 @@ class ServiceListView(ScopedMixin, PaginatedMixin, ListView):
         )
         org, named = org_filter(self.request)
         if named:
-            qs = qs.filter(member__organization__path__startswith=org.path) if org else qs.none()
+            qs = in_subtree(qs, "member__organization", org) if org else qs.none()
         if self.request.GET.get("status") in ServiceStatus.values:
             qs = qs.filter(status=self.request.GET["status"])
         return qs
@@ -235,7 +236,7 @@ class CommunityReportListView(ScopedMixin, PaginatedMixin, ListView):
         qs = super().get_queryset().select_related("organization").order_by("organization__path", "-reported_on")
         org, named = org_filter(self.request)
         if named:
-            qs = qs.filter(organization__path__startswith=org.path) if org else qs.none()
+            qs = in_subtree(qs, "organization", org) if org else qs.none()
         return qs
 
     def get_context_data(self, **kwargs):

@@ -15,6 +15,7 @@ from django.views.generic import DetailView, FormView, ListView
 from branches import periods
 from branches.access import has_permission
 from branches.mixins import PaginatedMixin, ScopedMixin
+from branches.querysets import in_subtree
 from branches.uploads import serve
 
 from ..common import error_messages, org_filter, period_from
@@ -51,7 +52,7 @@ class PostingListView(ScopedMixin, PaginatedMixin, ListView):
         )
         org, named = org_filter(self.request)
         if named:
-            qs = qs.filter(organization__path__startswith=org.path) if org else qs.none()
+            qs = in_subtree(qs, "organization", org) if org else qs.none()
         if self.request.GET.get("status") == "current":
             qs = qs.filter(term_start__lte=today, term_end__gte=today)
         self.last_quarter = quarter
@@ -152,7 +153,7 @@ class ReportListView(ScopedMixin, PaginatedMixin, ListView):
         )
         org, named = org_filter(self.request)
         if named:
-            qs = qs.filter(posting__organization__path__startswith=org.path) if org else qs.none()
+            qs = in_subtree(qs, "posting__organization", org) if org else qs.none()
         return qs
 
     def get_context_data(self, **kwargs):

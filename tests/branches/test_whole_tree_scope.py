@@ -41,3 +41,15 @@ def test_a_second_root_is_refused_by_the_service_and_the_database(world):
     assert "根组织" in str(refused.value)
     with pytest.raises(IntegrityError), transaction.atomic():
         Organization.objects.create(name="另一工委", kind=OrganizationKind.COMMITTEE, parent=None, path="/x/")
+
+
+def test_in_subtree_needs_no_condition_on_the_tree_for_the_root(world):
+    from branches.querysets import in_subtree
+
+    everyone = set(Member.objects.values_list("pk", flat=True))
+    assert set(in_subtree(Member.objects.all(), "organization", world.root).values_list("pk", flat=True)) == everyone
+    assert "branches_organization" not in str(in_subtree(Member.objects.all(), "organization", world.root).query)
+    below = set(
+        in_subtree(Member.objects.all(), "organization", world.unit_a).values_list("organization__path", flat=True)
+    )
+    assert below and all(p.startswith(world.unit_a.path) for p in below)
