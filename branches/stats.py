@@ -72,6 +72,16 @@ def memoized():
         _memo = previous
 
 
+def shared(key: tuple, compute):
+    """``compute()``, reused within a ``memoized()`` block for the same ``key``: two metrics read off one
+    computation (the dues rate and the unpaid count off one ledger) pay for it once per refresh."""
+    if _memo is None:
+        return compute()
+    if key not in _memo:
+        _memo[key] = compute()
+    return _memo[key]
+
+
 def subtree_filter(orgs, field: str = "organization") -> Q:
     """Q matching rows whose organisation lies in any of the orgs' subtrees.
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from branches import stats
 from branches.models import Member
 from branches.rollup import subtree_sums
 
@@ -68,6 +69,11 @@ def counts(orgs, period, today=None) -> dict[int, tuple[int, int]]:
     span = period_months(period, today) if orgs else None
     if span is None:
         return {o.pk: (0, 0) for o in orgs}
+    key = ("dues.counts", tuple(o.pk for o in orgs), span)
+    return stats.shared(key, lambda: _counts(orgs, span))
+
+
+def _counts(orgs, span) -> dict[int, tuple[int, int]]:
     members = _common_members(orgs)
     lines = ledger(members, *span)
     paths = dict(dues_members(members).values_list("pk", "organization__path"))
