@@ -35,7 +35,11 @@ def test_a_card_on_a_finding_names_the_finding(world):
     finding = finding_for(world, description="违规发放津贴")
     card = Card.objects.create(
         rule=EscalationRule.objects.get(code="serious-repeat"),
-        colour="red", organization=world.branch_a1, finding=finding, reason="r", issued_at=at(2026, 3, 2)
+        colour="red",
+        organization=world.branch_a1,
+        finding=finding,
+        reason="r",
+        issued_at=at(2026, 3, 2),
     )
     assert "违规发放津贴" in str(card) and card.item == "违规发放津贴"
 
