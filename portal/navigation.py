@@ -4,7 +4,8 @@ An entry is a dict: ``label`` (lazy translation), ``url`` (URL name), ``icon``
 (bootstrap-icons name), ``section`` (a key of ``SECTIONS``), ``permission`` (a code
 from ``branches.roles``; the entry shows only to users holding it somewhere), or
 ``django_perm`` (a Django permission such as ``portal.view_audit_log``), or ``always``
-for every signed-in user, and ``order`` (within its section).
+for every signed-in user, and ``order`` (within its section). An optional ``check``
+(``callable(user) -> bool``) is asked after the permission, for entries that depend on rule data.
 
 The menu shows the sections in ``SECTIONS`` order, each with a heading and only the
 entries the user may open; a section with none is left out. On a phone each section
@@ -62,7 +63,10 @@ def _allowed(user, item) -> bool:
         return True
     if "django_perm" in item:
         return user.has_perm(item["django_perm"])
-    return has_permission(user, item["permission"])
+    if not has_permission(user, item["permission"]):
+        return False
+    check = item.get("check")
+    return check is None or bool(check(user))
 
 
 def items_for(user, path: str) -> list[dict]:

@@ -7,6 +7,7 @@ from branches.models import Organization, RoleGrant
 from branches.roles import Role
 
 from .models import FindingCategory, Severity, Stage, TaskKind
+from .services.tasks import creation_scope
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -68,18 +69,34 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        scope, self.as_inspector = creation_scope(user)
+        if self.as_inspector:
+            # An inspector's own task: they are its inspector (services.create_task).
+            del self.fields["inspectors"]
         self.fields["targets"].queryset = (
-            Organization.objects.visible_to(user, "supervision.manage")
+            (scope if scope is not None else Organization.objects.none())
             .filter(is_active=True)
             .exclude(kind="group")
             .order_by("path")
         )
+        if self.as_inspector:
+            return
         self.fields["inspectors"].queryset = (
             get_user_model()
             .objects.filter(pk__in=RoleGrant.objects.filter(role=Role.INSPECTOR).values("user_id"))
             .order_by("username")
         )
         self.fields["inspectors"].label_from_instance = lambda u: getattr(u, "full_name", "") or u.username
+
+    def service_kwargs(self, files=()) -> dict:
+        """``services.create_task``'s arguments (the page and the API alike)."""
+        data = self.cleaned_data
+        return {
+            **{name: data[name] for name in ("title", "kind", "basis", "requirements", "deadline")},
+            "targets": list(data["targets"]),
+            "inspectors": list(data.get("inspectors") or []),
+            "files": files,
+        }
 
 
 class AcknowledgeForm(forms.Form):
@@ -162,6 +179,19 @@ class RecheckForm(forms.Form):
 class ExtensionForm(forms.Form):
     new_deadline = forms.DateField(label=_("New deadline"), widget=DATE)
     reason = forms.CharField(label=pgettext_lazy("supervision", "Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SettingsForm(forms.Form):
+    """The committee's supervision rules (``SupervisionSettings``)."""
+
+    inspectors_create_tasks = forms.BooleanField(
+        label=_("Inspectors may create and run supervision tasks within the organisations their grant covers"),
+        required=False,
+    )
+    pause_while_waiting_on_inspector = forms.BooleanField(
+        label=_("Pause a rectification's deadline while it waits on the inspector (plan approval, recheck)"),
+        required=False,
+    )
 
 
 class RevokeForm(forms.Form):

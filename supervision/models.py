@@ -1,5 +1,7 @@
 """Supervision tasks, findings, rectifications and cards (the working-day calendar is ``branches.CalendarDay``)."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +31,28 @@ class FindingCategory(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class SupervisionSettings(models.Model):
+    """The committee's supervision rules (one row; defaults when none). Edited on the settings page or the admin."""
+
+    inspectors_create_tasks = models.BooleanField(
+        _("inspectors may create supervision tasks within their scope"), default=False
+    )
+    pause_while_waiting_on_inspector = models.BooleanField(
+        _("the rectification deadline pauses while it waits on the inspector"), default=True
+    )
+
+    class Meta:
+        verbose_name = _("supervision settings")
+        verbose_name_plural = _("supervision settings")
+
+    def __str__(self):
+        return str(_("supervision settings"))
+
+    @classmethod
+    def current(cls) -> "SupervisionSettings":
+        return cls.objects.order_by("pk").first() or cls()
 
 
 class TaskKind(models.TextChoices):
@@ -223,6 +247,10 @@ class Rectification(models.Model):
     plan = models.TextField(_("plan"), blank=True)
     deadline = models.DateField(_("original deadline"))
     effective_deadline = models.DateField(_("deadline"), db_index=True)
+    # The paused clock (docs/supervision.md): the day it began waiting on the inspector, and the working
+    # days added to ``effective_deadline`` for the pauses so far.
+    waiting_since = models.DateField(_("waiting on the inspector since"), null=True, blank=True)
+    paused_days = models.PositiveSmallIntegerField(_("paused working days"), default=0)
     status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.AWAITING_PLAN)
     plan_accepted_at = models.DateTimeField(null=True, blank=True)
     failed_rechecks = models.PositiveSmallIntegerField(default=0)
@@ -248,6 +276,19 @@ class Rectification(models.Model):
     @property
     def waiting_on(self) -> str | None:
         return self.WAITING_ON.get(self.status)
+
+    @property
+    def is_paused(self) -> bool:
+        """The deadline clock is stopped: waiting on the inspector since ``waiting_since``."""
+        return self.waiting_since is not None and self.status in self.WAITING_ON_INSPECTOR
+
+    def deadline_on(self, today, calendar) -> datetime.date:
+        """The deadline as of ``today``: ``effective_deadline`` plus the working days of a pause still running."""
+        if not self.is_paused:
+            return self.effective_deadline
+        return calendar.add_working_days(
+            self.effective_deadline, calendar.working_days_between(self.waiting_since, today)
+        )
 
     @property
     def next_step(self) -> str:
@@ -388,11 +429,30 @@ class Card(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_colour_display()} · {self.organization} · {self.reason}"
+        return f"{self.get_colour_display()} · {org_label(self.organization)} · {self.item}"
+
+    @property
+    def organization_label(self) -> str:
+        return org_label(self.organization)
+
+    @property
+    def item(self) -> str:
+        """What the card was issued for: the rectification's measures, or the finding."""
+        if self.rectification_id:
+            return self.rectification.measures[:60]
+        if self.finding_id:
+            return self.finding.description[:60]
+        return self.reason
 
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.cleared_at is None
+
+
+def org_label(org) -> str:
+    """ "市财政局 / 办公室党支部": the unit, then the organisation (select_related ``unit`` to save a query)."""
+    unit = org.unit if org.unit_id else None
+    return f"{unit.name} / {org.name}" if unit and unit.name != org.name else org.name
 
 
 class Attachment(AttachmentBase):

@@ -1,5 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
+from .services.tasks import may_create_tasks
+
 NAV_ITEMS = [
     {
         "label": _("Supervision"),
@@ -10,12 +12,30 @@ NAV_ITEMS = [
         "order": 50,
     },
     {
+        # Committee staff, and inspectors when the committee allows them to create tasks (SupervisionSettings).
+        "label": _("New supervision task"),
+        "url": "supervision:task_create",
+        "section": "supervision",
+        "icon": "plus-square",
+        "permission": "supervision.inspect",
+        "check": may_create_tasks,
+        "order": 50.5,
+    },
+    {
         "label": _("Supervision board"),
         "url": "supervision:board",
         "section": "supervision",
         "icon": "speedometer2",
         "permission": "supervision.manage",
         "order": 51,
+    },
+    {
+        "label": _("Supervision settings"),
+        "url": "supervision:settings",
+        "section": "supervision",
+        "icon": "sliders",
+        "permission": "supervision.manage",
+        "order": 51.5,
     },
     {
         "label": _("Accountability review"),

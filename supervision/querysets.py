@@ -106,9 +106,20 @@ def open_on(day) -> Q:
     return Q(finding__recorded_at__date__lte=day) & (Q(closed_at__isnull=True) | Q(closed_at__date__gt=day))
 
 
+def late_by(cutoff) -> Q:
+    """A deadline before ``cutoff``, the paused clock counted: an item waiting on the inspector since on or
+    before its deadline is not late (its deadline moves on while it waits; services/clock.py)."""
+    paused_in_time = Q(
+        status__in=("plan_proposed", "recheck"),
+        waiting_since__isnull=False,
+        waiting_since__lte=models.F("effective_deadline"),
+    )
+    return Q(effective_deadline__lt=cutoff) & ~paused_in_time
+
+
 def overdue_on(day, cutoff) -> Q:
     """Open at the end of ``day`` with a deadline before ``cutoff`` (``WorkCalendar.overdue_cutoff``)."""
-    return open_on(day) & Q(effective_deadline__lt=cutoff)
+    return open_on(day) & late_by(cutoff)
 
 
 def closed_in(period) -> Q:

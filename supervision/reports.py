@@ -15,6 +15,7 @@ from branches import periods
 
 from .calendar import WorkCalendar
 from .models import Card, Finding, Rectification, Severity, SupervisionTask
+from .querysets import late_by
 
 
 def _pct(part, whole):
@@ -66,13 +67,13 @@ def board(user, *, today: datetime.date) -> dict:
             total=Count("pk"),
             closed=Count("pk", filter=Q(status="closed")),
             on_time=Count("pk", filter=Q(status="closed", closed_at__date__lte=F("effective_deadline"))),
-            overdue=Count("pk", filter=~Q(status="closed") & Q(effective_deadline__lt=cutoff)),
+            overdue=Count("pk", filter=~Q(status="closed") & late_by(cutoff)),
         )
     )
     overdue_by_unit = list(
         Rectification.objects.visible_to(user)
         .open()
-        .filter(effective_deadline__lt=cutoff)
+        .filter(late_by(cutoff))
         .order_by()
         .values("owner_org_id", "owner_org__name")
         .annotate(n=Count("pk"))
@@ -147,14 +148,14 @@ def bulletin(user, period: periods.Period, *, today: datetime.date) -> Bulletin:
     )
     overdue = list(
         Rectification.objects.visible_to(user)
-        .filter(effective_deadline__lt=cal.overdue_cutoff(as_of, 1))
+        .filter(late_by(cal.overdue_cutoff(as_of, 1)))
         .filter(Q(closed_at__isnull=True) | Q(closed_at__date__gt=as_of))
         .filter(finding__recorded_at__date__lte=as_of)
         .select_related("owner_org", "finding__category")
         .order_by("effective_deadline", "pk")
     )
     for r in overdue:
-        r.overdue_days = cal.working_days_between(r.effective_deadline, as_of)
+        r.overdue_days = cal.working_days_between(r.deadline_on(as_of, cal), as_of)
     return Bulletin(period=period, cards=cards, overdue=overdue)
 
 

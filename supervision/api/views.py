@@ -4,18 +4,28 @@ Objects are fetched in the caller's view scope (404 outside, as on the pages); t
 decides whether this caller may act (403 with the service's message), and writes the audit record.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from branches.api.actions import form_schema, validated
+from branches.api.actions import form_schema, valid_form, validated
 from branches.api.base import ScopedReadOnlyViewSet
 
 from .. import services
 from ..actions import RECT_ACTIONS
-from ..forms import ExtensionForm, FindingForm, PlanForm, ProgressForm, RecheckForm, ReviewForm, StageReportForm
+from ..forms import (
+    ExtensionForm,
+    FindingForm,
+    PlanForm,
+    ProgressForm,
+    RecheckForm,
+    ReviewForm,
+    StageReportForm,
+    TaskForm,
+)
 from ..models import Card, DeadlineExtension, Finding, Rectification, StageReport, SupervisionTask, TaskTarget
 from .serializers import (
     CardSerializer,
@@ -26,6 +36,7 @@ from .serializers import (
     TargetSerializer,
 )
 
+TaskInput = form_schema(TaskForm, "SupervisionTaskInput")
 StageReportInput = form_schema(StageReportForm, "StageReportInput")
 ReviewInput = form_schema(ReviewForm, "StageReportReviewInput")
 FindingInput = form_schema(FindingForm, "FindingInput")
@@ -45,6 +56,18 @@ class SupervisionTaskViewSet(ScopedReadOnlyViewSet):
     serializer_class = SupervisionTaskSerializer
     filterset_fields = ["status", "kind"]
     search_fields = ["title"]
+
+    @extend_schema(request=TaskInput, responses={201: SupervisionTaskSerializer})
+    def create(self, request, *args, **kwargs):
+        """Create (and by default issue) a task: committee staff, or an inspector within their grant when the
+        committee allows it (the inspector becomes the task's inspector). As the new-task page."""
+        if not services.may_create_tasks(request.user):
+            raise PermissionDenied
+        form = valid_form(request, TaskForm, user=request.user)
+        task = services.create_task(actor=request.user, **form.service_kwargs(request.FILES.getlist("basis_file")))
+        if form.cleaned_data["issue_now"]:
+            task = services.issue_task(actor=request.user, task=task)
+        return Response(SupervisionTaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
 
 class TaskTargetViewSet(ScopedReadOnlyViewSet):

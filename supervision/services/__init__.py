@@ -12,6 +12,7 @@ from .cards import (  # noqa: F401
     revoke_card,
     sweep_cards,
 )
+from .clock import clock_changes, settle_clocks  # noqa: F401
 from .common import (  # noqa: F401
     _attach,
     _notify,
@@ -20,6 +21,7 @@ from .common import (  # noqa: F401
     has_inspect_scope,
     responsible_user_ids,
 )
+from .configuration import may_configure, update_settings  # noqa: F401
 from .findings import (  # noqa: F401
     record_finding,
     repeat_candidate,
@@ -45,7 +47,10 @@ from .tasks import (  # noqa: F401
     acknowledge,
     close_task,
     create_task,
+    creation_scope,
     issue_task,
+    may_create_tasks,
+    may_run_task,
     review_stage_report,
     submit_stage_report,
 )

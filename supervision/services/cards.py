@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from branches import audit
 from branches.audit import snapshot
+from branches.models import Organization
 
 from ..calendar import WorkCalendar
 from ..models import (
@@ -22,6 +23,7 @@ from ..models import (
 from ..signals import card_issued
 
 # ---------------------------------------------------------------- cards
+from .clock import settle_clocks
 from .common import _notify, _now, _require, responsible_user_ids
 from .rectifications import (
     _clear_cards,
@@ -50,15 +52,16 @@ def _issue(
             issued_at=now,
             **lookup,
         )
+    card.organization = Organization.objects.select_related("unit").get(pk=organization_id)
     audit.record(audit.SYSTEM, "supervision.card_issue", card, after=snapshot(card))
     card_issued.send(sender=Card, card=card)
     _notify(
         kind=f"supervision.card_{card.colour}",
         obj=card,
         recipients=card_recipients(card),
-        title=_("%(colour)s issued to %(org)s: %(reason)s")
-        % {"colour": card.get_colour_display(), "org": card.organization.name, "reason": card.reason},
-        url=reverse("supervision:card_list"),
+        title=_("%(colour)s issued to %(org)s for “%(item)s”: %(rule)s")
+        % {"colour": card.get_colour_display(), "org": card.organization_label, "item": card.item, "rule": rule.name},
+        url=reverse("supervision:card_detail", args=[card.pk]),
         organization_id=organization_id,
     )
     return card
@@ -74,17 +77,16 @@ def sweep_cards(*, now=None, calendar: WorkCalendar | None = None) -> dict:
     now = _now(now)
     today = timezone.localdate(now) if timezone.is_aware(now) else now.date()
     cal = calendar or WorkCalendar()
+    settle_clocks(today, cal)
     issued: list[Card] = []
-    open_rects = Rectification.objects.open().select_related("owner_org", "finding")
+    open_rects = Rectification.objects.open().select_related("owner_org__unit", "finding")
+    # No card for a rectification while it waits on the inspector (Rectification.WAITING_ON): the
+    # organisation cannot act, and its deadline clock is paused (services/clock.py).
+    on_their_side = open_rects.exclude(status__in=Rectification.WAITING_ON_INSPECTOR)
     for rule in EscalationRule.objects.filter(is_active=True).order_by("colour", "pk")[:100]:
         if rule.condition == EscalationRule.Condition.OVERDUE:
             cutoff = cal.overdue_cutoff(today, max(rule.threshold, 1))
-            # The clock stops while the item waits on the inspector (Rectification.WAITING_ON).
-            candidates = (
-                open_rects.filter(effective_deadline__lt=cutoff)
-                .exclude(status__in=Rectification.WAITING_ON_INSPECTOR)
-                .exclude(cards__rule=rule)
-            )
+            candidates = on_their_side.filter(effective_deadline__lt=cutoff).exclude(cards__rule=rule)
             for rect in candidates:
                 days = cal.working_days_between(rect.effective_deadline, today)
                 reason = _("Rectification overdue by %(days)s working days: %(measures)s") % {
@@ -93,7 +95,7 @@ def sweep_cards(*, now=None, calendar: WorkCalendar | None = None) -> dict:
                 }
                 issued.append(_issue(rule, rect.owner_org_id, rectification=rect, reason=reason, now=now))
         elif rule.condition == EscalationRule.Condition.RECHECK_FAILED:
-            for rect in open_rects.filter(failed_rechecks__gt=0).exclude(cards__rule=rule):
+            for rect in on_their_side.filter(failed_rechecks__gt=0).exclude(cards__rule=rule):
                 reason = _("Recheck failed: %(measures)s") % {"measures": rect.measures[:60]}
                 issued.append(_issue(rule, rect.owner_org_id, rectification=rect, reason=reason, now=now))
         elif rule.condition == EscalationRule.Condition.SERIOUS_REPEAT:
@@ -110,7 +112,9 @@ def sweep_cards(*, now=None, calendar: WorkCalendar | None = None) -> dict:
     # Red for yellows left standing: evaluated after this sweep's yellows, on cards issued earlier.
     for rule in EscalationRule.objects.filter(is_active=True, condition=EscalationRule.Condition.YELLOW_NOT_CLEARED):
         yellows = (
-            Card.objects.active().filter(colour="yellow", rectification__isnull=False).select_related("rectification")
+            Card.objects.active()
+            .filter(colour="yellow", rectification__in=on_their_side)
+            .select_related("rectification", "organization__unit")
         )
         for yellow in yellows:
             if Card.objects.filter(rule=rule, rectification_id=yellow.rectification_id).exists():

@@ -21,6 +21,7 @@ from ..models import (
 )
 
 # ---------------------------------------------------------------- rectifications
+from .clock import clock_changes, local_day
 from .common import _attach, _notify, _now, _require, has_inspect_scope, responsible_user_ids
 
 
@@ -78,7 +79,10 @@ def _require_inspector(actor, rect):
     _require(Rectification.objects.visible_to(actor, "inspect"), rect, _("Only the task's inspectors may do this."))
 
 
-def _transition(actor, rect, action, **changes):
+def _transition(actor, rect, action, now=None, **changes):
+    """Save ``changes`` with one audit record; a status change also moves the paused clock (services/clock.py)."""
+    if "status" in changes and changes["status"] != rect.status:
+        changes = {**changes, **clock_changes(rect, changes["status"], local_day(_now(now)))}
     before = snapshot(rect)
     for field, value in changes.items():
         setattr(rect, field, value)
@@ -88,7 +92,7 @@ def _transition(actor, rect, action, **changes):
 
 
 @transaction.atomic
-def propose_plan(*, actor, rectification: Rectification, plan: str) -> Rectification:
+def propose_plan(*, actor, rectification: Rectification, plan: str, now=None) -> Rectification:
     """The owner proposes (or changes) the plan; a change re-opens acceptance."""
     rect = _locked_rect(rectification)
     _require_owner(actor, rect)
@@ -100,6 +104,7 @@ def propose_plan(*, actor, rectification: Rectification, plan: str) -> Rectifica
         actor,
         rect,
         "supervision.rectification_plan",
+        now=now,
         plan=plan.strip(),
         status=Rectification.Status.PLAN_PROPOSED,
         plan_accepted_at=None,
@@ -116,6 +121,7 @@ def accept_plan(*, actor, rectification: Rectification, now=None) -> Rectificati
         actor,
         rect,
         "supervision.rectification_plan_accept",
+        now=now,
         status=Rectification.Status.IN_PROGRESS,
         plan_accepted_at=_now(now),
     )
@@ -148,14 +154,14 @@ def report_progress(
 
 
 @transaction.atomic
-def submit_for_recheck(*, actor, rectification: Rectification) -> Rectification:
+def submit_for_recheck(*, actor, rectification: Rectification, now=None) -> Rectification:
     rect = _locked_rect(rectification)
     _require_owner(actor, rect)
     if rect.status != Rectification.Status.IN_PROGRESS:
         raise ValidationError(_("Only a rectification in progress can be submitted for recheck."))
     if not rect.progress_reports.exists():
         raise ValidationError(_("Report the progress (with evidence) before asking for a recheck."))
-    return _transition(actor, rect, "supervision.rectification_submit", status=Rectification.Status.RECHECK)
+    return _transition(actor, rect, "supervision.rectification_submit", now=now, status=Rectification.Status.RECHECK)
 
 
 @transaction.atomic
@@ -180,13 +186,16 @@ def recheck(*, actor, rectification: Rectification, passed: bool, method: str, n
     )
     audit.record(actor, "supervision.recheck", record, after=snapshot(record), organization=rect.owner_org)
     if passed:
-        _transition(actor, rect, "supervision.rectification_close", status=Rectification.Status.CLOSED, closed_at=now)
+        _transition(
+            actor, rect, "supervision.rectification_close", now=now, status=Rectification.Status.CLOSED, closed_at=now
+        )
         _clear_cards(Card.objects.filter(rectification=rect), now=now)
     else:
         _transition(
             actor,
             rect,
             "supervision.rectification_recheck_failed",
+            now=now,
             status=Rectification.Status.IN_PROGRESS,
             failed_rechecks=rect.failed_rechecks + 1,
         )

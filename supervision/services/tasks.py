@@ -8,11 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from branches import audit
+from branches.access import has_permission
 from branches.audit import snapshot
 from branches.models import Organization
 
 from ..models import (
     StageReport,
+    SupervisionSettings,
     SupervisionTask,
     TaskKind,
     TaskTarget,
@@ -20,6 +22,67 @@ from ..models import (
 
 # ---------------------------------------------------------------- tasks
 from .common import _attach, _notify, _now, _require, responsible_user_ids
+
+
+def may_create_tasks(user) -> bool:
+    """Whether the user may open the new-task page at all (committee staff; inspectors when allowed).
+
+    Kept on the user object for the request (the menu asks on every page)."""
+    cached = getattr(user, "_may_create_tasks", None)
+    if cached is None:
+        cached = has_permission(user, "supervision.manage") or (
+            has_permission(user, "supervision.inspect") and SupervisionSettings.current().inspectors_create_tasks
+        )
+        if getattr(user, "pk", None):
+            user._may_create_tasks = cached
+    return cached
+
+
+def creation_scope(actor):
+    """``(organisations, as_inspector)``: where the actor may create tasks, or ``(None, False)``.
+
+    Committee staff: the organisations they manage. An inspector, when the committee allows it
+    (``SupervisionSettings.inspectors_create_tasks``): the organisations their inspector grant covers.
+    """
+    managed = Organization.objects.visible_to(actor, "supervision.manage")
+    if managed.exists():
+        return managed, False
+    if has_permission(actor, "supervision.inspect") and SupervisionSettings.current().inspectors_create_tasks:
+        return Organization.objects.visible_to(actor, "supervision.inspect"), True
+    return None, False
+
+
+def _refuse_creation(actor):
+    if has_permission(actor, "supervision.inspect"):
+        raise PermissionDenied(_("The work committee has not allowed inspectors to create supervision tasks."))
+    raise PermissionDenied(_("Only work committee staff may create supervision tasks."))
+
+
+def _runs_own_task(actor, task: SupervisionTask) -> bool:
+    """An inspector who created the task, is on it, and still covers all its targets (setting aside)."""
+    if not getattr(actor, "pk", None) or task.created_by_id != actor.pk:
+        return False
+    if not task.inspectors.filter(pk=actor.pk).exists():
+        return False
+    covered = Organization.objects.visible_to(actor, "supervision.inspect")
+    return not task.targets.exclude(organization__in=covered).exists()
+
+
+def may_run_task(actor, task: SupervisionTask) -> bool:
+    """Whether the actor issues and closes this task: its committee, or the inspector who created it."""
+    if SupervisionTask.objects.visible_to(actor, "manage").filter(pk=task.pk).exists():
+        return True
+    return _runs_own_task(actor, task)
+
+
+def _require_runner(actor, task: SupervisionTask, *, issuing=False):
+    if SupervisionTask.objects.visible_to(actor, "manage").filter(pk=task.pk).exists():
+        return
+    if _runs_own_task(actor, task):
+        if issuing and not SupervisionSettings.current().inspectors_create_tasks:
+            raise PermissionDenied(_("The work committee has not allowed inspectors to create supervision tasks."))
+        return
+    raise PermissionDenied(_("You may not do this for this record."))
 
 
 @transaction.atomic
@@ -37,17 +100,27 @@ def create_task(
     source_finding=None,
     files=(),
 ) -> SupervisionTask:
-    managed = Organization.objects.visible_to(actor, "supervision.manage")
+    scope, as_inspector = creation_scope(actor)
+    if scope is None:
+        _refuse_creation(actor)
     if organization is None:
-        organization = managed.order_by("depth", "path").first()
-    if organization is None or not managed.filter(pk=organization.pk).exists():
-        raise PermissionDenied(_("Only work committee staff may create supervision tasks."))
+        organization = scope.order_by("depth", "path").first()
+    if organization is None or not scope.filter(pk=organization.pk).exists():
+        _refuse_creation(actor)
     targets = list(targets)
     if not targets:
         raise ValidationError(_("Pick at least one target organisation."))
     target_ids = {o.pk for o in targets}
-    if managed.filter(pk__in=target_ids).count() != len(target_ids):
+    if scope.filter(pk__in=target_ids).count() != len(target_ids):
         raise PermissionDenied(_("Some target organisations are outside your scope."))
+    inspectors = list(inspectors)
+    if as_inspector:
+        # The inspector runs the task they create; naming other inspectors stays with the committee.
+        if any(u.pk != actor.pk for u in inspectors):
+            raise PermissionDenied(_("Only work committee staff may assign other inspectors."))
+        if source_finding is not None:
+            raise PermissionDenied(_("Only work committee staff may create supervision tasks."))
+        inspectors = [actor]
     if kind not in TaskKind.values:
         raise ValidationError(_("Unknown task kind."))
     task = SupervisionTask.objects.create(
@@ -67,7 +140,12 @@ def create_task(
         actor,
         "supervision.task_create",
         task,
-        after={**snapshot(task), "targets": sorted(target_ids), "inspectors": sorted(u.pk for u in inspectors)},
+        after={
+            **snapshot(task),
+            "targets": sorted(target_ids),
+            "inspectors": sorted(u.pk for u in inspectors),
+            "as_inspector": as_inspector,
+        },
     )
     return task
 
@@ -75,7 +153,7 @@ def create_task(
 @transaction.atomic
 def issue_task(*, actor, task: SupervisionTask, now=None) -> SupervisionTask:
     task = SupervisionTask.objects.select_for_update().get(pk=task.pk)
-    _require(SupervisionTask.objects.visible_to(actor, "manage"), task)
+    _require_runner(actor, task, issuing=True)
     if task.status != SupervisionTask.Status.DRAFT:
         raise ValidationError(_("Only a draft task can be issued."))
     before = snapshot(task)
@@ -99,7 +177,7 @@ def issue_task(*, actor, task: SupervisionTask, now=None) -> SupervisionTask:
 @transaction.atomic
 def close_task(*, actor, task: SupervisionTask) -> SupervisionTask:
     task = SupervisionTask.objects.select_for_update().get(pk=task.pk)
-    _require(SupervisionTask.objects.visible_to(actor, "manage"), task)
+    _require_runner(actor, task)
     if task.status != SupervisionTask.Status.ISSUED:
         raise ValidationError(_("Only an issued task can be closed."))
     before = snapshot(task)

@@ -4,6 +4,7 @@ from .cards import (  # noqa: F401
     AttachmentView,
     BoardView,
     BulletinView,
+    CardDetailView,
     CardListView,
     CardRevokeView,
 )
@@ -11,6 +12,7 @@ from .common import (  # noqa: F401
     PermissionRequiredMixin,
     _error_text,
 )
+from .configuration import SettingsView  # noqa: F401
 from .findings import (  # noqa: F401
     FindingDetailView,
     FindingListView,

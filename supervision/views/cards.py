@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from branches.access import has_permission
 from branches.mixins import PaginatedMixin, ScopedMixin
@@ -45,7 +45,7 @@ class CardListView(ScopedMixin, PaginatedMixin, ListView):
     context_object_name = "cards"
 
     def get_queryset(self):
-        qs = super().get_queryset().select_related("organization", "rule")
+        qs = super().get_queryset().select_related("organization__unit", "rule", "rectification", "finding")
         params = self.request.GET
         self.issued = _period_param(params.get("issued", ""))
         self.org = None
@@ -66,6 +66,23 @@ class CardListView(ScopedMixin, PaginatedMixin, ListView):
         ctx["can_manage"] = has_permission(self.request.user, "supervision.manage")
         ctx["revoke_form"] = RevokeForm()
         ctx.update(filter_org=self.org, filter_issued=self.issued)
+        return ctx
+
+
+class CardDetailView(ScopedMixin, DetailView):
+    """One card: the unit and organisation it was issued to and the rectification or finding it is for."""
+
+    model = Card
+    template_name = "supervision/card_detail.html"
+    context_object_name = "card"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("organization__unit", "rule", "rectification", "finding")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_manage"] = Card.objects.visible_to(self.request.user, "manage").filter(pk=self.object.pk).exists()
+        ctx["revoke_form"] = RevokeForm()
         return ctx
 
 

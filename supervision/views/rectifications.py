@@ -30,7 +30,7 @@ from ..models import (
     DeadlineExtension,
     Rectification,
 )
-from ..querysets import closed_in, closed_on_time, open_on, overdue_on
+from ..querysets import closed_in, closed_on_time, late_by, open_on, overdue_on
 from .common import _error_text
 
 # ---------------------------------------------------------------- rectifications
@@ -38,7 +38,8 @@ from .common import _error_text
 
 def annotate_overdue(rects, today, cal):
     for r in rects:
-        r.overdue_days = cal.working_days_between(r.effective_deadline, today) if r.is_open else 0
+        r.deadline_now = r.deadline_on(today, cal)  # the paused clock counted
+        r.overdue_days = cal.working_days_between(r.deadline_now, today) if r.is_open else 0
     return rects
 
 
@@ -103,7 +104,7 @@ class RectificationListView(ScopedMixin, PaginatedMixin, ListView):
         if params.get("overdue") == "1":
             day = self.on or timezone.localdate()
             cutoff = WorkCalendar().overdue_cutoff(day, 1)
-            qs = qs.filter(overdue_on(self.on, cutoff)) if self.on else qs.open().filter(effective_deadline__lt=cutoff)
+            qs = qs.filter(overdue_on(self.on, cutoff)) if self.on else qs.open().filter(late_by(cutoff))
         if self.closed:
             qs = qs.filter(closed_in(self.closed))
         if params.get("org"):

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from branches.access import has_permission
 from branches.mixins import PaginatedMixin, ScopedMixin
 
 from .. import services
@@ -27,7 +26,7 @@ from ..models import (
     SupervisionTask,
     TaskTarget,
 )
-from .common import PermissionRequiredMixin, _error_text
+from .common import _error_text
 
 # ---------------------------------------------------------------- tasks
 
@@ -49,7 +48,7 @@ class TaskListView(ScopedMixin, PaginatedMixin, ListView):
         ctx = super().get_context_data(**kwargs)
         ctx["statuses"] = SupervisionTask.Status.choices
         ctx["status"] = self.request.GET.get("status", "")
-        ctx["can_manage"] = has_permission(self.request.user, "supervision.manage")
+        ctx["can_manage"] = services.may_create_tasks(self.request.user)
         # The user's own inbox: targets they answer for.
         ctx["inbox"] = (
             TaskTarget.objects.visible_to(self.request.user, "respond")
@@ -61,29 +60,26 @@ class TaskListView(ScopedMixin, PaginatedMixin, ListView):
         return ctx
 
 
-class TaskCreateView(PermissionRequiredMixin, FormView):
-    permission = "supervision.manage"
+class TaskCreateView(LoginRequiredMixin, FormView):
+    """Committee staff, and inspectors within their grant when the committee allows it (SupervisionSettings)."""
+
     form_class = TaskForm
     template_name = "supervision/supervisiontask_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not services.may_create_tasks(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        data = form.cleaned_data
         try:
             task = services.create_task(
-                actor=self.request.user,
-                title=data["title"],
-                kind=data["kind"],
-                basis=data["basis"],
-                requirements=data["requirements"],
-                deadline=data["deadline"],
-                targets=list(data["targets"]),
-                inspectors=list(data["inspectors"]),
-                files=self.request.FILES.getlist("basis_file"),
+                actor=self.request.user, **form.service_kwargs(self.request.FILES.getlist("basis_file"))
             )
-            if data["issue_now"]:
+            if form.cleaned_data["issue_now"]:
                 services.issue_task(actor=self.request.user, task=task)
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, _error_text(exc))
@@ -117,7 +113,7 @@ class TaskDetailView(ScopedMixin, DetailView):
         )
         ctx["inspectors"] = self.object.inspectors.all()
         ctx["attachments"] = self.object.attachments.all()
-        ctx["can_manage"] = SupervisionTask.objects.visible_to(user, "manage").filter(pk=self.object.pk).exists()
+        ctx["can_manage"] = services.may_run_task(user, self.object)
         return ctx
 
 
