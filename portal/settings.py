@@ -385,9 +385,9 @@ SPECTACULAR_SETTINGS = {
     # Several models have a field called "status"; name their enums so the schema is stable.
     "ENUM_NAME_OVERRIDES": {
         "BranchAssessmentStatusEnum": "assessment.models.AssessmentStatus",
-        "NoticeCategoryEnum": "notices.notice_models.NoticeCategory",
+        "NoticeCategoryEnum": "notices.models.NoticeCategory",
         "PlanReportKindEnum": "notices.plans.models.ReportKind",
-        "NoticeAudienceKindEnum": "notices.notice_models.AudienceKind",
+        "NoticeAudienceKindEnum": "notices.models.AudienceKind",
         "PairingActivityKindEnum": "practice.pairing.models.ActivityKind",
         "ResearchOutcomeKindEnum": "practice.research.models.OutcomeKind",
         "DeedStatusEnum": "practice.deeds.models.DeedStatus",
