@@ -15,7 +15,7 @@ from branches.models import Organization
 from branches.roles import Role
 
 from . import services, statistics
-from .notice_models import (
+from .models import (
     AudienceKind,
     Classification,
     Notice,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from branches.access import holders
 from branches.models import Member, Organization, RoleGrant
 
-from .notice_models import AudienceKind
+from .models import AudienceKind
 
 
 def _orgs(line) -> list[Organization]:

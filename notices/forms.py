@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Organization
 from branches.roles import Role
 
-from .notice_models import AudienceKind, Classification, NoticeCategory
+from .models import AudienceKind, Classification, NoticeCategory
 
 PUBLISH_CHOICES = [
     ("now", _("Publish now")),

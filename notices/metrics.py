@@ -17,7 +17,7 @@ from branches.models import Organization
 from branches.rollup import subtree_sums
 
 from .collection.models import Submission, SubmissionStatus
-from .notice_models import NoticeRecipient, NoticeStatus
+from .models import NoticeRecipient, NoticeStatus
 from .plans.models import PlanReport, ReportKind
 from .plans.services import FILING_KINDS
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from .collection.reminders import due as collection_due
 from .deadlines import add_working_days
-from .notice_models import NoticeRecipient, NoticeStatus
+from .models import NoticeRecipient, NoticeStatus
 from .plans.reminders import due as plans_due
 
 ANNOUNCE_WINDOW = datetime.timedelta(days=2)

@@ -19,7 +19,7 @@ from branches.uploads import store_upload
 from . import audience as audience_rules
 from .deadlines import add_working_days
 from .formatting import sanitise
-from .notice_models import (
+from .models import (
     AudienceKind,
     Classification,
     Notice,
@@ -363,7 +363,7 @@ def correct_notice(*, actor, notice: Notice, title: str, body: str, change_note:
 
 def log_download(*, actor, file: NoticeFile) -> None:
     """Every download of a notice file by a person (the distribution log)."""
-    from .notice_models import FileDownload
+    from .models import FileDownload
 
     if getattr(actor, "pk", None):
         FileDownload.objects.create(file=file, user=actor)

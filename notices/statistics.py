@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from branches.models import Organization
 from branches.rollup import subtree_sums
 
-from .notice_models import Notice, NoticeRecipient
+from .models import Notice, NoticeRecipient
 
 
 @dataclass

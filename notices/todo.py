@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from branches.events import TodoItem
 
-from .notice_models import NoticeRecipient, NoticeStatus
+from .models import NoticeRecipient, NoticeStatus
 
 COVERS = {"notices.receipt_due"}
 

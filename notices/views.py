@@ -21,7 +21,7 @@ from branches.uploads import serve
 
 from . import services, statistics
 from .forms import CorrectForm, FileForm, NoticeForm, SignForm, WithdrawForm
-from .notice_models import Notice, NoticeCategory, NoticeFile, NoticeRecipient, NoticeStatus
+from .models import Notice, NoticeCategory, NoticeFile, NoticeRecipient, NoticeStatus
 
 
 def error_messages(exc: ValidationError) -> list[str]:

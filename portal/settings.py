@@ -360,7 +360,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "branches.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "branches.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -385,9 +385,9 @@ SPECTACULAR_SETTINGS = {
     # Several models have a field called "status"; name their enums so the schema is stable.
     "ENUM_NAME_OVERRIDES": {
         "BranchAssessmentStatusEnum": "assessment.models.AssessmentStatus",
-        "NoticeCategoryEnum": "notices.notice_models.NoticeCategory",
+        "NoticeCategoryEnum": "notices.models.NoticeCategory",
         "PlanReportKindEnum": "notices.plans.models.ReportKind",
-        "NoticeAudienceKindEnum": "notices.notice_models.AudienceKind",
+        "NoticeAudienceKindEnum": "notices.models.AudienceKind",
         "PairingActivityKindEnum": "practice.pairing.models.ActivityKind",
         "ResearchOutcomeKindEnum": "practice.research.models.OutcomeKind",
         "DeedStatusEnum": "practice.deeds.models.DeedStatus",

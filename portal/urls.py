@@ -61,3 +61,8 @@ if settings.DEBUG or settings.BENCH:
     from .dashboards.views import bench_floor
 
     urlpatterns += [path("bench/floor", bench_floor, name="bench-floor")]
+
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"

@@ -9,15 +9,17 @@
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..api.base import ScopedReadOnlyViewSet
 from ..models import IssuedNumber
-from . import kinds, services
+from . import DOCX, PDF, kinds, services
 
 
 class IssuedNumberSerializer(serializers.ModelSerializer):
@@ -74,14 +76,38 @@ class DocumentKindsAPIView(APIView):
         )
 
 
+class RefuseInJson(BaseContentNegotiation):
+    """A download's refusals are JSON whatever the client accepts (``Accept: application/pdf`` included):
+    the file itself is not rendered by DRF, so there is nothing else to negotiate."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+
 class DocumentDownloadAPIView(APIView):
     """The document as .docx or PDF, for whoever may see its record (404 outside)."""
 
     permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = RefuseInJson
     scoped = True
     scope_model = IssuedNumber  # the permission walk's sample: a numbered document inside branch_a1
 
-    @extend_schema(operation_id="document_download", responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        operation_id="document_download",
+        parameters=[
+            OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=["docx", "pdf"]),
+            OpenApiParameter("kind", str, OpenApiParameter.PATH, description="a kind of GET document-kinds/"),
+            OpenApiParameter("ref", str, OpenApiParameter.PATH, description="the record's id (or key)"),
+        ],
+        responses={
+            (200, DOCX): OpenApiResponse(OpenApiTypes.BINARY, description="The .docx or the PDF, as fmt says."),
+            (200, PDF): OpenApiResponse(OpenApiTypes.BINARY, description="The .docx or the PDF, as fmt says."),
+        },
+    )
     def get(self, request, kind, ref, fmt):
         return services.download(request.user, kind, ref, fmt)
 

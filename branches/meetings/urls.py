@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_ledger
+from . import views
 
 app_name = "meetings"
 
@@ -12,7 +12,7 @@ urlpatterns = [
     path("missing/", views.MissingListView.as_view(), name="missing_list"),
     path("org/<int:org>/calendar/", views.CalendarView.as_view(), name="calendar"),
     path("org/<int:org>/ledger.xlsx", views.LedgerView.as_view(), name="ledger"),
-    path("org/<int:org>/ledger/", views_ledger.LedgerPageView.as_view(), name="ledger_page"),
+    path("org/<int:org>/ledger/", views.LedgerPageView.as_view(), name="ledger_page"),
     path("org/<int:org>/compliance/", views.ComplianceCardView.as_view(), name="compliance_card"),
     path("<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
     path("<int:pk>/record/", views.MeetingRecordView.as_view(), name="meeting_record"),

@@ -136,3 +136,79 @@ def test_every_get_operation_answers_real_rows_exactly_as_documented(api_schema,
         checked += 1
     assert not failures, "\n\n".join(failures)
     assert checked >= 60, checked
+
+
+def test_every_refusal_answers_exactly_as_documented(api_schema, world):
+    """The error answers are part of the document (400 field-keyed, 401/403/404/429 with a detail): every GET
+    operation is called signed out (401), with an id that names nothing (404) and with a query parameter that
+    cannot be what it says (400), and each answer must match the schema documented for its status."""
+    from knox.models import AuthToken
+
+    from branches.params import ID_PARAMS
+
+    headers = {"Authorization": f"Token {AuthToken.objects.create(user=world.committee)[1]}"}
+    seen, failures = {}, []
+    download = "/api/v1/documents/{kind}/{ref}/{fmt}/"
+    for operation in _get_operations(api_schema):
+        names = [p.name for p in operation.path_parameters]
+        query = [p.name for p in operation.query if p.name in ID_PARAMS or p.name == "year"]
+        path = {"kind": "rectification", "ref": "0", "fmt": "pdf"} if operation.path == download else {}
+        path = path or dict.fromkeys(names, "1")
+        cases = [("signed out", {}, operation.Case(path_parameters=path))]
+        if names == ["id"]:
+            cases.append(("nothing", headers, operation.Case(path_parameters={"id": 2**31 - 1})))
+        if query and not names:
+            cases.append(("bad query", headers, operation.Case(query={query[0]: "x"})))
+        if operation.path == download:  # a refusal is JSON even to a client that asks for the PDF
+            cases.append(("nothing", {**headers, "Accept": "application/pdf"}, operation.Case(path_parameters=path)))
+        for label, case_headers, case in cases:
+            try:
+                response = case.call_and_validate(headers=case_headers, checks=CHECKS)
+            except (AssertionError, BaseExceptionGroup) as exc:
+                failures.append(f"{label}: GET {operation.path}: {_first_line(exc)}")
+                continue
+            seen.setdefault(response.status_code, 0)
+            seen[response.status_code] += 1
+            expected = {"signed out": 401, "nothing": 404, "bad query": 400}[label]
+            if response.status_code != expected:
+                failures.append(f"{label}: GET {operation.path} answered {response.status_code}, not {expected}")
+            elif str(expected) not in operation.definition.raw["responses"]:
+                failures.append(f"{label}: GET {operation.path} does not document its {expected}")
+    assert not failures, "\n".join(failures)
+    assert seen.get(401, 0) > 60 and seen.get(404, 0) > 30 and seen.get(400, 0) > 10, seen
+
+
+def test_every_write_refuses_an_empty_body_exactly_as_documented(api_schema, world):
+    """Each POST/PUT/PATCH with an empty body, as the committee, on a real row where the path names one: the
+    answer (a field-keyed 400 from the page's form or the service, a 403/404, or the action done) must match
+    the schema documented for its status."""
+    from knox.models import AuthToken
+
+    from tests.scoping import SAMPLES
+
+    built = {model: sample.builder(world) for model, sample in SAMPLES.items()}
+    headers = {"Authorization": f"Token {AuthToken.objects.create(user=world.committee)[1]}"}
+    seen, failures = {}, []
+    for result in api_schema.get_all_operations():
+        operation = result.ok()
+        if operation.method.upper() not in ("POST", "PUT", "PATCH") or operation.path == "/api/v1/auth/token/":
+            continue
+        names = [p.name for p in operation.path_parameters]
+        path_parameters = {}
+        if names:
+            obj = built.get(_view_model(operation.path))
+            if obj is None or names != ["id"]:
+                continue
+            path_parameters = {"id": obj.pk}
+        bodies = operation.definition.raw.get("requestBody", {}).get("content", {})
+        media_type = next(iter(bodies), None)
+        body = {"body": {}, "media_type": media_type} if media_type else {}
+        case = operation.Case(path_parameters=path_parameters, **body)
+        try:
+            response = case.call_and_validate(headers=headers, checks=CHECKS)
+        except (AssertionError, BaseExceptionGroup) as exc:
+            failures.append(f"{operation.method.upper()} {operation.path}: {_first_line(exc)}")
+            continue
+        seen[response.status_code] = seen.get(response.status_code, 0) + 1
+    assert not failures, "\n\n".join(failures)
+    assert seen.get(400, 0) > 20, seen

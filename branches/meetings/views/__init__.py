@@ -3,6 +3,7 @@
 from .common import MeetingQueryMixin, OrgScopedMixin
 from .compliance import ComplianceCardView, ComplianceMatrixView, MissingListView
 from .corrections import CorrectView
+from .ledger import LedgerPageView
 from .pages import AttachmentView, CalendarView, LedgerView, MeetingDetailView, MeetingListView, MinutesDocxView
 from .record import CancelView, MeetingRecordView, PlanView, SignInQrView, SignInView, UploadView
 
@@ -15,6 +16,7 @@ __all__ = [
     "MinutesDocxView",
     "CalendarView",
     "LedgerView",
+    "LedgerPageView",
     "PlanView",
     "MeetingRecordView",
     "UploadView",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.views import View
 
-from ..mixins import breadcrumbs_for
-from ..models import MeetingStatus
-from . import exports
-from .views.common import OrgScopedMixin, _period_from
+from ...mixins import breadcrumbs_for
+from ...models import MeetingStatus
+from .. import exports
+from .common import OrgScopedMixin, _period_from
 
 
 class LedgerPageView(OrgScopedMixin, View):
