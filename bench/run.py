@@ -391,6 +391,17 @@ def time_command(env, names) -> tuple[str | None, float | None]:
     return None, None
 
 
+def _redis_answers() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", default="city", choices=["small", "city", "province"])
@@ -414,6 +425,11 @@ def main() -> None:
         ALLOWED_HOSTS="127.0.0.1,localhost",
     )
     env.setdefault("FIELD_ENCRYPTION_KEY", "ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLWxvbmc=")
+    if not env.get("REDIS_URL") and _redis_answers():
+        # As in production: one cache for every gunicorn worker (the dashboards' page cache, the reminders
+        # 我的待办 reads from the last sweep). Without Redis each worker keeps its own memory cache.
+        env["REDIS_URL"] = "redis://127.0.0.1:6379/9"
+    log(f"cache: {env.get('REDIS_URL') or 'per-process memory'}")
     if args.reseed:
         import psycopg2
 
