@@ -37,9 +37,13 @@ def path_for(parent: "Organization | None", pk: int) -> str:
     return f"{parent.path if parent else '/'}{pk:0{PATH_DIGITS}d}/"
 
 
-def unit_label(name: str, unit_name: str | None) -> str:
-    """``<unit> / <name>``, or the plain name when there is no unit or the name already starts with it."""
-    if not unit_name or name.startswith(unit_name):
+UNIT_LEVEL_DEPTH = 1  # the root committee is depth 0, each unit's top organisation depth 1
+
+
+def unit_label(name: str, unit_name: str | None, depth: int = UNIT_LEVEL_DEPTH + 1) -> str:
+    """``<unit> / <name>`` below unit level; the plain name at or above it, without a unit, or when the
+    name already starts with the unit's name (``Organization.label`` for rows read with ``values()``)."""
+    if depth <= UNIT_LEVEL_DEPTH or not unit_name or name.startswith(unit_name):
         return name
     return f"{unit_name} / {name}"
 
@@ -112,9 +116,9 @@ class Organization(models.Model):
         """
         if "label_unit_name" in self.__dict__:  # OrganizationQuerySet.with_labels()
             return unit_label(self.name, self.label_unit_name)
-        if self.depth < 2 or self.unit_id is None:
+        if self.depth <= UNIT_LEVEL_DEPTH or self.unit_id is None:
             return self.name
-        return unit_label(self.name, self.unit.name)
+        return unit_label(self.name, self.unit.name, self.depth)
 
     @property
     def is_branch(self) -> bool:
