@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from branches.forms import OrgChoiceField, OrgMultipleChoiceField
 from branches.models import Organization
 
-
 TARGET_MODES = [
     ("chosen", _("The chosen organisations")),
     ("branches", _("Every branch under the chosen organisations")),

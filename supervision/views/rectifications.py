@@ -66,7 +66,11 @@ def _org_param(user, value):
     """
     from branches.models import Organization
 
-    org = Organization.objects.filter(pk=value).only("id", "name", "path").with_labels().first() if value.isdigit() else None
+    org = (
+        Organization.objects.filter(pk=value).only("id", "name", "path").with_labels().first()
+        if value.isdigit()
+        else None
+    )
     if org is not None:
         visible = Organization.objects.visible_to(user, "supervision.view").filter(pk=org.pk).exists()
         org.shown_name = org.label if visible else _("the chosen organisation")

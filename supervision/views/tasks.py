@@ -239,7 +239,9 @@ class FindingCreateView(ScopedMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.target = get_object_or_404(self.get_queryset().select_related("task", "organization__unit"), pk=kwargs["pk"])
+        self.target = get_object_or_404(
+            self.get_queryset().select_related("task", "organization__unit"), pk=kwargs["pk"]
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
