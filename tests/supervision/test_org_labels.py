@@ -35,7 +35,11 @@ def _cards(world, offices, n):
     rule = EscalationRule.objects.get(code="overdue-1")
     for i in range(n):
         task = issued_task(
-            world, title=f"任务{i}", targets=list(offices), deadline=today + datetime.timedelta(days=20), now=timezone.now()
+            world,
+            title=f"任务{i}",
+            targets=list(offices),
+            deadline=today + datetime.timedelta(days=20),
+            now=timezone.now(),
         )
         for org in offices:
             f = finding_for(
@@ -114,9 +118,7 @@ def test_a_card_outside_the_scope_is_not_listed(world, offices, client_for):
 
 
 @pytest.mark.parametrize("url", ["/supervision/cards/", "/supervision/rectifications/", "/supervision/findings/"])
-def test_labels_keep_the_query_count_fixed_as_rows_grow(
-    world, offices, client_for, django_assert_max_num_queries, url
-):
+def test_labels_keep_the_query_count_fixed_as_rows_grow(world, offices, client_for, django_assert_max_num_queries, url):
     _cards(world, offices, 1)
     c = client_for(world.committee)
     with CaptureQueriesContext(connection) as few:
@@ -125,3 +127,16 @@ def test_labels_keep_the_query_count_fixed_as_rows_grow(
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = c.get(url).content.decode()
     assert html.count(LABEL_A) >= 5 and html.count(LABEL_B) >= 5
+
+
+def test_the_organisation_api_gives_the_label_read_only(world, offices, api_for):
+    c = api_for(world.committee)
+    body = c.get("/api/v1/organizations/?page_size=100").json()
+    rows = body["results"] if isinstance(body, dict) else body
+    labels = {r["id"]: r["label"] for r in rows}
+    assert labels[offices[0].pk] == LABEL_A and labels[offices[1].pk] == LABEL_B
+    assert labels[world.unit_a.pk] == "甲局机关党委"
+    response = c.patch(f"/api/v1/organizations/{offices[0].pk}/", {"label": "别的"}, format="json")
+    assert response.status_code in (200, 403, 405)
+    offices[0].refresh_from_db()
+    assert offices[0].name == "办公室党支部"
