@@ -45,7 +45,7 @@ class OrgDashboardMixin(ScopedMixin):
     scope_action = "dashboard.view"
 
     def get_base_queryset(self):
-        return Organization.objects.only("id", "name", "path", "kind", "parent_id", "depth")
+        return Organization.objects.only("id", "name", "path", "kind", "parent_id", "depth").with_labels()
 
     show_all = False
 
