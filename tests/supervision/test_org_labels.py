@@ -140,3 +140,16 @@ def test_the_organisation_api_gives_the_label_read_only(world, offices, api_for)
     assert response.status_code in (200, 403, 405)
     offices[0].refresh_from_db()
     assert offices[0].name == "办公室党支部"
+
+
+def test_the_meeting_compliance_pages_show_both_offices_with_their_unit(world, offices, client_for):
+    c = client_for(world.committee)
+    matrix = c.get("/meetings/compliance/").content.decode()
+    assert LABEL_A in matrix and LABEL_B in matrix
+    card = c.get(f"/meetings/org/{offices[0].pk}/compliance/")
+    assert card.status_code == 200 and LABEL_A in card.content.decode()
+
+
+def test_the_compliance_matrix_of_a_unit_admin_lists_only_their_office(world, offices, client_for):
+    matrix = client_for(world.unit_admin).get("/meetings/compliance/").content.decode()
+    assert LABEL_A in matrix and LABEL_B not in matrix
