@@ -37,7 +37,7 @@ class DeedListView(ScopedMixin, PaginatedMixin, ListView):
         qs = (
             super()
             .get_queryset()
-            .select_related("organization", "responsible_person")
+            .select_related("organization__unit", "responsible_person")
             .only(
                 "id",
                 "title",
@@ -47,6 +47,8 @@ class DeedListView(ScopedMixin, PaginatedMixin, ListView):
                 "year",
                 "organization__id",
                 "organization__name",
+                "organization__depth",
+                "organization__unit__name",
                 "responsible_person__id",
                 "responsible_person__name",
             )

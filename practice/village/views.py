@@ -35,7 +35,7 @@ class PostingListView(ScopedMixin, PaginatedMixin, ListView):
         qs = (
             super()
             .get_queryset()
-            .select_related("organization", "member")
+            .select_related("organization__unit", "member")
             .only(
                 "id",
                 "village",
@@ -43,6 +43,8 @@ class PostingListView(ScopedMixin, PaginatedMixin, ListView):
                 "term_start",
                 "term_end",
                 "organization__name",
+                "organization__depth",
+                "organization__unit__name",
                 "member__name",
                 "member__user_id",
             )
