@@ -43,7 +43,7 @@ class RequestListView(ScopedMixin, PaginatedMixin, ListView):
         return (
             super()
             .get_queryset()
-            .select_related("organization")
+            .select_related("organization__unit")
             .annotate(
                 n_total=Count("submissions"),
                 n_done=Count(
@@ -72,7 +72,7 @@ class SubmissionTodoView(ScopedMixin, PaginatedMixin, ListView):
         from ..views import _period
 
         g = self.request.GET
-        qs = super().get_queryset().select_related("request", "organization").order_by("request__deadline", "-id")
+        qs = super().get_queryset().select_related("request", "organization__unit").order_by("request__deadline", "-id")
         if g.get("open") != "0":
             qs = qs.exclude(status=SubmissionStatus.ACCEPTED)
         if g.get("period"):
