@@ -6,6 +6,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from branches import metric_registry
+from branches.forms import OrgChoiceField
 from branches.models import MeetingKind, Organization, OrganizationKind
 
 from . import params
@@ -23,9 +24,7 @@ class DateInput(forms.DateInput):
 
 class OpenCycleForm(forms.Form):
     system = forms.ModelChoiceField(label=_("Indicator system"), queryset=IndicatorSystem.objects.none())
-    root = forms.ModelChoiceField(
-        label=_("Scope (every branch below is assessed)"), queryset=Organization.objects.none()
-    )
+    root = OrgChoiceField(label=_("Scope (every branch below is assessed)"), queryset=Organization.objects.none())
     name = forms.CharField(label=_("Name"), max_length=100)
     opens_on = forms.DateField(
         label=_("Self-assessment opens"), widget=DateInput, required=False, help_text=_("Empty: today.")

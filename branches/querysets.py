@@ -94,6 +94,16 @@ class OrganizationQuerySet(models.QuerySet):
     def branches(self):
         return self.filter(kind="branch")
 
+    def with_labels(self):
+        """Annotate what ``Organization.label`` needs (the unit's name below unit level) in the same query."""
+        if "label_unit_name" in self.query.annotations:
+            return self
+        return self.annotate(
+            label_unit_name=models.Case(
+                models.When(depth__gte=2, then=models.F("unit__name")), default=None, output_field=models.CharField()
+            )
+        )
+
 
 class RoleGrantQuerySet(models.QuerySet):
     def for_user(self, user):

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from branches.forms import OrgChoiceField, OrgMultipleChoiceField
 from branches.models import Organization
 from branches.roles import Role
 
@@ -17,22 +18,12 @@ PUBLISH_CHOICES = [
 AUDIENCE_ROLES = [("", _("Everyone in the organisations")), *[(r.value, r.label) for r in Role]]
 
 
-class OrgChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{'　' * max(obj.depth - 1, 0)}{obj.name}"
-
-
-class OrgMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return f"{'　' * max(obj.depth - 1, 0)}{obj.name}"
-
-
 def sender_orgs(user):
     return Organization.objects.visible_to(user, "notice.send").only("id", "name", "path", "depth")
 
 
 class NoticeForm(forms.Form):
-    organization = OrgChoiceField(label=_("Issuing organisation"), queryset=Organization.objects.none())
+    organization = OrgChoiceField(label=_("Issuing organisation"), queryset=Organization.objects.none(), indent=True)
     category = forms.ChoiceField(label=_("Category"), choices=NoticeCategory.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
@@ -42,7 +33,7 @@ class NoticeForm(forms.Form):
         help_text=_("Plain text, or simple formatting: paragraphs, bold, lists, links."),
     )
     audience_orgs = OrgMultipleChoiceField(
-        label=_("Audience organisations"), queryset=Organization.objects.none(), required=False
+        label=_("Audience organisations"), queryset=Organization.objects.none(), indent=True, required=False
     )
     include_subtree = forms.BooleanField(
         label=_("Include their subordinate organisations"), required=False, initial=True

@@ -38,7 +38,7 @@ class Row:
 
 def breakdown(notice: Notice, base: Organization) -> tuple[Row, list[Row]]:
     """The total under ``base`` and one row per child organisation of ``base`` that has recipients."""
-    children = list(Organization.objects.filter(parent=base).only("id", "name", "path", "kind"))
+    children = list(Organization.objects.filter(parent=base).only("id", "name", "path", "kind").with_labels())
     counts = list(
         NoticeRecipient.objects.filter(notice=notice, organization__path__startswith=base.path)
         .values("organization__path")
@@ -60,7 +60,16 @@ def breakdown(notice: Notice, base: Organization) -> tuple[Row, list[Row]]:
 def unsigned(notice: Notice, base: Organization):
     return (
         NoticeRecipient.objects.filter(notice=notice, signed_at__isnull=True, organization__path__startswith=base.path)
-        .select_related("user", "organization")
-        .only("id", "read_at", "reminded_at", "user__full_name", "user__username", "organization__name")
+        .select_related("user", "organization__unit")
+        .only(
+            "id",
+            "read_at",
+            "reminded_at",
+            "user__full_name",
+            "user__username",
+            "organization__name",
+            "organization__depth",
+            "organization__unit__name",
+        )
         .order_by("organization__path", "user__full_name", "id")
     )

@@ -347,9 +347,17 @@ class ReceiptListView(ScopedMixin, PaginatedMixin, ListView):
         if self.request.GET.get("signed") in ("0", "1"):
             qs = qs.filter(signed_at__isnull=self.request.GET["signed"] == "0")
         return (
-            qs.select_related("notice", "user", "organization")
+            qs.select_related("notice", "user", "organization__unit")
             .only(
-                "id", "signed_at", "read_at", "notice__title", "user__full_name", "user__username", "organization__name"
+                "id",
+                "signed_at",
+                "read_at",
+                "notice__title",
+                "user__full_name",
+                "user__username",
+                "organization__name",
+                "organization__depth",
+                "organization__unit__name",
             )
             .order_by("organization__path", "notice_id", "id")
         )

@@ -47,7 +47,7 @@ def annual_summary_document(org, board, today=None) -> o.OfficialDocument:
             tables.append(
                 o.Table(
                     ["党组织"] + [f"{cols[i].label}" + (f"（{cols[i].unit}）" if cols[i].unit else "") for i in chunk],
-                    [[row["org"].name] + [row["figures"][i].display for i in chunk] for row in board.ranking],
+                    [[row["org"].label] + [row["figures"][i].display for i in chunk] for row in board.ranking],
                     widths=[3] + [1.6] * len(chunk),
                 )
             )

@@ -164,8 +164,10 @@ def branch_summary(user, items) -> list[dict]:
     ids = [g.organization_id for g in grants_of(user) if g.role == Role.SECRETARY]
     if not ids:
         return []
-    orgs = Organization.objects.filter(pk__in=ids).annotate(
-        n_members=Count("members", filter=Q(members__status="normal"), distinct=True)
+    orgs = (
+        Organization.objects.filter(pk__in=ids)
+        .annotate(n_members=Count("members", filter=Q(members__status="normal"), distinct=True))
+        .with_labels()
     )
     return [
         {

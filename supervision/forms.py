@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from branches.forms import OrgChoiceField, OrgMultipleChoiceField
 from branches.models import Organization, RoleGrant
 from branches.roles import Role
 
@@ -10,11 +11,6 @@ from .models import FindingCategory, Severity, Stage, TaskKind
 from .services.tasks import creation_scope
 
 DATE = forms.DateInput(attrs={"type": "date"})
-
-
-class OrgChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -34,7 +30,7 @@ def people_in(organization: Organization):
 class RectificationForm(forms.Form):
     """A further rectification for a finding: owner organisation and person, measures, deadline."""
 
-    owner_org = forms.ModelChoiceField(label=_("Owner organisation"), queryset=Organization.objects.none())
+    owner_org = OrgChoiceField(label=_("Owner organisation"), queryset=Organization.objects.none())
     owner_person = PersonChoiceField(
         label=_("Responsible person"), queryset=get_user_model().objects.none(), required=False
     )
@@ -56,7 +52,7 @@ class TaskForm(forms.Form):
     basis_file = forms.FileField(label=_("Basis document file (PDF, Word, image)"), required=False)
     requirements = forms.CharField(label=_("Requirements"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     deadline = forms.DateField(label=_("Deadline"), widget=DATE)
-    targets = OrgChoiceField(
+    targets = OrgMultipleChoiceField(
         label=_("Target organisations"), queryset=Organization.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     inspectors = forms.ModelMultipleChoiceField(
@@ -139,7 +135,7 @@ class FindingForm(forms.Form):
         required=False,
         help_text=_("Someone with a portal account in the target organisation; leave empty for the secretary."),
     )
-    systemic_scope = forms.ModelChoiceField(
+    systemic_scope = OrgChoiceField(
         label=_("Systemic: self-inspection across"),
         queryset=Organization.objects.none(),
         required=False,

@@ -429,11 +429,11 @@ class Card(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_colour_display()} · {org_label(self.organization)} · {self.item}"
+        return f"{self.get_colour_display()} · {self.organization.label} · {self.item}"
 
     @property
     def organization_label(self) -> str:
-        return org_label(self.organization)
+        return self.organization.label
 
     @property
     def item(self) -> str:
@@ -447,12 +447,6 @@ class Card(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.cleared_at is None
-
-
-def org_label(org) -> str:
-    """ "市财政局 / 办公室党支部": the unit, then the organisation (select_related ``unit`` to save a query)."""
-    unit = org.unit if org.unit_id else None
-    return f"{unit.name} / {org.name}" if unit and unit.name != org.name else org.name
 
 
 class Attachment(AttachmentBase):

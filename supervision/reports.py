@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from branches import periods
+from branches.models.tree import unit_label
 
 from .calendar import WorkCalendar
 from .models import Card, Finding, Rectification, Severity, SupervisionTask
@@ -75,12 +76,13 @@ def board(user, *, today: datetime.date) -> dict:
         .open()
         .filter(late_by(cutoff))
         .order_by()
-        .values("owner_org_id", "owner_org__name")
+        .values("owner_org_id", "owner_org__name", "owner_org__depth", "owner_org__unit__name")
         .annotate(n=Count("pk"))
         .order_by("-n", "owner_org__name")[:20]
     )
     for row in overdue_by_unit:
         row["url"] = f"{rects_url}?overdue=1&org={row['owner_org_id']}"
+        row["label"] = unit_label(row["owner_org__name"], row["owner_org__unit__name"], row["owner_org__depth"])
 
     card_rows = {
         r["colour"]: r
@@ -143,7 +145,7 @@ def bulletin(user, period: periods.Period, *, today: datetime.date) -> Bulletin:
     cards = list(
         Card.objects.visible_to(user)
         .filter(issued_at__gte=period.start_datetime(), issued_at__lt=period.end_datetime())
-        .select_related("organization", "rule")
+        .select_related("organization__unit", "rule")
         .order_by("colour", "organization__path", "issued_at")
     )
     overdue = list(
@@ -151,7 +153,7 @@ def bulletin(user, period: periods.Period, *, today: datetime.date) -> Bulletin:
         .filter(late_by(cal.overdue_cutoff(as_of, 1)))
         .filter(Q(closed_at__isnull=True) | Q(closed_at__date__gt=as_of))
         .filter(finding__recorded_at__date__lte=as_of)
-        .select_related("owner_org", "finding__category")
+        .select_related("owner_org__unit", "finding__category")
         .order_by("effective_deadline", "pk")
     )
     for r in overdue:
@@ -174,7 +176,7 @@ def bulletin_xlsx(b: Bulletin) -> HttpResponse:
         ws.append(
             [
                 c.get_colour_display(),
-                c.organization.name,
+                c.organization.label,
                 c.rule.name,
                 c.reason,
                 xlsx.local_date(c.issued_at),
@@ -187,5 +189,5 @@ def bulletin_xlsx(b: Bulletin) -> HttpResponse:
         title=title,
     )
     for r in b.overdue:
-        ws2.append([r.owner_org.name, r.finding.category.name, r.measures, r.effective_deadline, r.overdue_days])
+        ws2.append([r.owner_org.label, r.finding.category.name, r.measures, r.effective_deadline, r.overdue_days])
     return book.response(f"bulletin-{b.period.key}.xlsx")

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from branches.forms import OrgChoiceField
 from branches.models import Member, MemberCategory, Organization
 from branches.roles import Role
 
@@ -13,9 +14,7 @@ def _orgs(user, permission="study.manage"):
 
 
 class ModuleForm(forms.Form):
-    organization = forms.ModelChoiceField(
-        label=pgettext_lazy("training", "Owner"), queryset=Organization.objects.none()
-    )
+    organization = OrgChoiceField(label=pgettext_lazy("training", "Owner"), queryset=Organization.objects.none())
     title = forms.CharField(label=pgettext_lazy("training", "Title"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     description = forms.CharField(
@@ -63,7 +62,7 @@ class QuestionForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organisation"), queryset=Organization.objects.none())
+    organization = OrgChoiceField(label=_("Organisation"), queryset=Organization.objects.none())
     include_subtree = forms.BooleanField(label=_("Include its whole subtree"), required=False, initial=True)
     role = forms.ChoiceField(
         label=_("Only people holding the role"), choices=[("", "—")] + Role.choices, required=False
@@ -113,7 +112,7 @@ class LeaveForm(forms.Form):
 
 
 class LectureForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Held in"), queryset=Organization.objects.none())
+    organization = OrgChoiceField(label=_("Held in"), queryset=Organization.objects.none())
     title = forms.CharField(label=_("Topic"), max_length=200)
     speaker = forms.CharField(label=_("Speaker"), max_length=50)
     held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -125,9 +124,9 @@ class LectureForm(forms.Form):
 
 
 class ClassForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organiser"), queryset=Organization.objects.none())
+    organization = OrgChoiceField(label=_("Organiser"), queryset=Organization.objects.none())
     title = forms.CharField(label=pgettext_lazy("training", "Title"), max_length=200)
-    roster_org = forms.ModelChoiceField(label=_("Trainees from"), queryset=Organization.objects.none())
+    roster_org = OrgChoiceField(label=_("Trainees from"), queryset=Organization.objects.none())
     roster_role = forms.ChoiceField(
         label=_("Only people holding the role"), choices=[("", "—")] + Role.choices, required=False
     )

@@ -128,7 +128,9 @@ class CycleDetailView(ScopedMixin, PaginatedMixin, DetailView):
         user = self.request.user
         visible = BranchAssessment.objects.visible_to(user, "view").filter(cycle=cycle)
         status = self.request.GET.get("status", "")
-        rows = visible.select_related("organization__parent", "grade").order_by("organization__path")
+        rows = visible.select_related("organization__parent", "organization__unit", "grade").order_by(
+            "organization__path"
+        )
         if status:
             rows = rows.filter(status=status)
         ctx["page_obj"] = self.paginate(rows)
@@ -153,18 +155,18 @@ class CycleDetailView(ScopedMixin, PaginatedMixin, DetailView):
         ctx["can_manage"] = AssessmentCycle.objects.visible_to(user, "manage").filter(pk=cycle.pk).exists()
         ctx["timeline"] = windows.timeline(cycle)
         ctx["window"] = windows.current(cycle)
-        ctx["honors"] = list(cycle.honors.visible_to(user, "view").select_related("organization"))
+        ctx["honors"] = list(cycle.honors.visible_to(user, "view").select_related("organization__unit"))
         ctx["honor_kinds"] = HonorKind.choices
         if ctx["can_calibrate"]:
             ctx["honor_orgs"] = list(
-                visible.filter(grade__isnull=False).select_related("organization").order_by("-final_total")[:50]
+                visible.filter(grade__isnull=False).select_related("organization__unit").order_by("-final_total")[:50]
             )
             if cycle.status == CycleStatus.OPEN and self.request.GET.get("diff"):
                 ctx["diff"] = services.recompute_diff(cycle)
         ctx["pending_appeals"] = list(
             Appeal.objects.visible_to(user, "view")
             .filter(result__assessment__cycle=cycle, status=AppealStatus.PENDING)
-            .select_related("result__indicator", "result__assessment__organization")
+            .select_related("result__indicator", "result__assessment__organization__unit")
         )
         return ctx
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ..forms import OrgChoiceField
 from ..models import Meeting, MeetingKind, Member, Organization
 
 
@@ -13,7 +14,7 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class PlanForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organisation"), queryset=Organization.objects.none())
+    organization = OrgChoiceField(label=_("Organisation"), queryset=Organization.objects.none())
     kind = forms.ChoiceField(label=_("Meeting kind"), choices=MeetingKind.choices)
     title = forms.CharField(label=pgettext_lazy("meetings", "Title"), max_length=200)
     start = forms.DateTimeField(label=_("Start"), widget=DateTimeInput())

@@ -37,6 +37,17 @@ def path_for(parent: "Organization | None", pk: int) -> str:
     return f"{parent.path if parent else '/'}{pk:0{PATH_DIGITS}d}/"
 
 
+UNIT_LEVEL_DEPTH = 1  # the root committee is depth 0, each unit's top organisation depth 1
+
+
+def unit_label(name: str, unit_name: str | None, depth: int = UNIT_LEVEL_DEPTH + 1) -> str:
+    """``<unit> / <name>`` below unit level; the plain name at or above it, without a unit, or when the
+    name already starts with the unit's name (``Organization.label`` for rows read with ``values()``)."""
+    if depth <= UNIT_LEVEL_DEPTH or not unit_name or name.startswith(unit_name):
+        return name
+    return f"{unit_name} / {name}"
+
+
 class Unit(models.Model):
     """A government unit (单位), e.g. 市财政局. Each has one top organisation."""
 
@@ -95,6 +106,22 @@ class Organization(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name as lists and pickers show it: ``市财政局 / 办公室党支部``.
+
+        Many units have a branch of the same name, so an organisation below its unit's top organisation
+        (depth 2 and deeper: the root committee is depth 0, each unit's top organisation depth 1) carries
+        the unit's name in front. The committee, the unit-level organisations, organisations without a unit
+        and names that already start with the unit's name stay as they are. The unit's name comes from
+        ``with_labels()`` or a ``select_related`` of the unit, never a query per row.
+        """
+        if "label_unit_name" in self.__dict__:  # OrganizationQuerySet.with_labels()
+            return unit_label(self.name, self.label_unit_name)
+        if self.depth <= UNIT_LEVEL_DEPTH or self.unit_id is None:
+            return self.name
+        return unit_label(self.name, self.unit.name, self.depth)
 
     @property
     def is_branch(self) -> bool:

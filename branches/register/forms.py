@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .. import idnumbers
+from ..forms import IndentedOrgChoiceField
 from ..models import (
     CommitteePosition,
     Member,
@@ -18,11 +19,6 @@ from ..models import (
 from ..models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class OrgChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{'　' * max(obj.depth - 1, 0)}{obj.name}"
 
 
 def managed_orgs(user, permission="member.change"):
@@ -55,7 +51,7 @@ class MemberForm(forms.ModelForm):
             "job_title",
         ]
         widgets = {"birth_date": DATE, "join_date": DATE, "full_date": DATE}
-        field_classes = {"organization": OrgChoiceField, "party_group": OrgChoiceField}
+        field_classes = {"organization": IndentedOrgChoiceField, "party_group": IndentedOrgChoiceField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,7 +107,7 @@ class MemberFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or ID number"), required=False)
     # An ID number searched for travels as its keyed hash, never in clear in a URL (F10).
     idh = forms.RegexField(regex=r"^[0-9a-f]{64}$", required=False, widget=forms.HiddenInput)
-    org = OrgChoiceField(
+    org = IndentedOrgChoiceField(
         label=_("Organisation (with its subtree)"), queryset=Organization.objects.none(), required=False
     )
     category = forms.ChoiceField(
@@ -143,7 +139,7 @@ class OrganizationCreateForm(forms.Form):
         label=_("Kind"),
         choices=[(k, label) for k, label in OrganizationKind.choices if k != OrganizationKind.COMMITTEE],
     )
-    parent = OrgChoiceField(label=_("Parent organisation"), queryset=Organization.objects.none())
+    parent = IndentedOrgChoiceField(label=_("Parent organisation"), queryset=Organization.objects.none())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,7 +151,7 @@ class RenameForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    parent = OrgChoiceField(
+    parent = IndentedOrgChoiceField(
         label=_("Move under"),
         queryset=Organization.objects.none(),
         error_messages={"required": _("Choose where to move it.")},
@@ -231,7 +227,7 @@ class StepForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    to_org = OrgChoiceField(
+    to_org = IndentedOrgChoiceField(
         label=_("Receiving organisation"),
         queryset=Organization.objects.none(),
         help_text=_("Any branch or committee of the tree may receive a member."),

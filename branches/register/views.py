@@ -86,7 +86,7 @@ def _can(request, code) -> bool:
 def filtered_members(request):
     """The member list's queryset: scoped, filtered and sorted from the query string."""
     form = MemberFilterForm(request.GET or None, user=request.user)
-    qs = Member.objects.visible_to(request.user, "view").select_related("organization", "party_group")
+    qs = Member.objects.visible_to(request.user, "view").select_related("organization__unit", "party_group")
     sort = "name"
     if form.is_valid():
         data = form.cleaned_data
@@ -347,7 +347,7 @@ class DevelopmentView(ScopedMixin, PaginatedMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        qs = super().get_queryset().active().exclude(category=MemberCategory.FULL).select_related("organization")
+        qs = super().get_queryset().active().exclude(category=MemberCategory.FULL).select_related("organization__unit")
         category = self.request.GET.get("category")
         if category in MemberCategory.values:
             qs = qs.filter(category=category)
@@ -378,7 +378,7 @@ class TransferListView(ScopedMixin, PaginatedMixin, ListView):
     paginate_by = 30
 
     def get_queryset(self):
-        qs = super().get_queryset().select_related("member", "from_org", "to_org")
+        qs = super().get_queryset().select_related("member", "from_org__unit", "to_org__unit")
         box = self.request.GET.get("box", "incoming")
         managed = Organization.objects.visible_to(self.request.user, "member.change").values("pk")
         if box == "incoming":

@@ -47,7 +47,7 @@ class ArrearsListView(LoginRequiredMixin, View):
             ctx["life_cases"] = list(
                 LifeCase.objects.visible_to(request.user)
                 .filter(organization__path__startswith=org.path, closed_at__isnull=True)
-                .select_related("member", "organization")
+                .select_related("member", "organization__unit")
                 .defer("member__id_number", "member__phone")
                 .order_by("organization__path", "member__name")
             )

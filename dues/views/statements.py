@@ -31,7 +31,7 @@ class StatementListView(ScopedMixin, PaginatedMixin, View):
         qs = (
             self.get_queryset()
             .filter(organization__path__startswith=org.path)
-            .select_related("organization")
+            .select_related("organization__unit")
             .order_by("-month", "organization__path")
         )
         if request.GET.get("status") in StatementStatus.values:

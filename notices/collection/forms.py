@@ -3,9 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from branches.forms import OrgChoiceField, OrgMultipleChoiceField
 from branches.models import Organization
-
-from ..forms import OrgChoiceField, OrgMultipleChoiceField
 
 TARGET_MODES = [
     ("chosen", _("The chosen organisations")),
@@ -15,11 +14,11 @@ TARGET_MODES = [
 
 
 class RequestForm(forms.Form):
-    organization = OrgChoiceField(label=_("Requesting organisation"), queryset=Organization.objects.none())
+    organization = OrgChoiceField(label=_("Requesting organisation"), queryset=Organization.objects.none(), indent=True)
     title = forms.CharField(label=_("Title"), max_length=200)
     instructions = forms.CharField(label=_("Instructions"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
-    targets = OrgMultipleChoiceField(label=_("Organisations asked"), queryset=Organization.objects.none())
+    targets = OrgMultipleChoiceField(label=_("Organisations asked"), queryset=Organization.objects.none(), indent=True)
     target_mode = forms.ChoiceField(label=_("Who must submit"), choices=TARGET_MODES, initial="chosen")
     field_lines = forms.CharField(
         label=_("Form fields"),
@@ -64,7 +63,7 @@ class RelayForm(forms.Form):
     The answering organisation itself is offered too, for "every branch under it"; asking it alone is refused.
     """
 
-    targets = OrgMultipleChoiceField(label=_("Organisations asked"), queryset=Organization.objects.none())
+    targets = OrgMultipleChoiceField(label=_("Organisations asked"), queryset=Organization.objects.none(), indent=True)
     target_mode = forms.ChoiceField(label=_("Who must submit"), choices=TARGET_MODES, initial="branches")
     deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
     instructions = forms.CharField(label=_("Instructions"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

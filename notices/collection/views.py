@@ -43,7 +43,7 @@ class RequestListView(ScopedMixin, PaginatedMixin, ListView):
         return (
             super()
             .get_queryset()
-            .select_related("organization")
+            .select_related("organization__unit")
             .annotate(
                 n_total=Count("submissions"),
                 n_done=Count(
@@ -72,7 +72,7 @@ class SubmissionTodoView(ScopedMixin, PaginatedMixin, ListView):
         from ..views import _period
 
         g = self.request.GET
-        qs = super().get_queryset().select_related("request", "organization").order_by("request__deadline", "-id")
+        qs = super().get_queryset().select_related("request", "organization__unit").order_by("request__deadline", "-id")
         if g.get("open") != "0":
             qs = qs.exclude(status=SubmissionStatus.ACCEPTED)
         if g.get("period"):
@@ -136,7 +136,9 @@ class RequestDetailView(ScopedMixin, DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         req = self.object
-        subs = Submission.objects.filter(request=req).select_related("organization").order_by("organization__path")
+        subs = (
+            Submission.objects.filter(request=req).select_related("organization__unit").order_by("organization__path")
+        )
         g = self.request.GET
         if g.get("status") in SubmissionStatus.values:
             subs = subs.filter(status=g["status"])
@@ -147,7 +149,15 @@ class RequestDetailView(ScopedMixin, DetailView):
         page.paginate_by = 50
         ctx["page_obj"] = page.paginate(
             subs.only(
-                "id", "status", "is_late", "submitted_at", "returned_count", "organization__name", "organization__path"
+                "id",
+                "status",
+                "is_late",
+                "submitted_at",
+                "returned_count",
+                "organization__name",
+                "organization__path",
+                "organization__depth",
+                "organization__unit__name",
             )
         )
         ctx["counts"] = status_counts(req)

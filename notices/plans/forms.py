@@ -1,15 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from branches.forms import OrgChoiceField
 from branches.models import Organization
 
-from ..forms import OrgChoiceField
 from . import services
 from .models import ReportKind
 
 
 class ReportForm(forms.Form):
-    organization = OrgChoiceField(label=gettext_lazy("Organisation"), queryset=Organization.objects.none())
+    organization = OrgChoiceField(label=gettext_lazy("Organisation"), queryset=Organization.objects.none(), indent=True)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=ReportKind.choices)
     year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)

@@ -38,7 +38,7 @@ class PlanListView(ScopedMixin, PaginatedMixin, ListView):
 
     def get_queryset(self):
         g = self.request.GET
-        qs = super().get_queryset().select_related("organization").order_by("organization__path", "kind")
+        qs = super().get_queryset().select_related("organization__unit").order_by("organization__path", "kind")
         qs = qs.filter(year=year_of(self.request))
         self.org = None
         if g.get("org", "").isdigit():

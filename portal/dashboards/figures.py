@@ -98,6 +98,7 @@ def child_orgs(org: Organization):
         Organization.objects.filter(parent=org, is_active=True)
         .exclude(kind=OrganizationKind.GROUP)
         .only("id", "name", "path", "kind", "parent_id")
+        .with_labels()
         .order_by("order", "name")
     )
 
@@ -192,9 +193,11 @@ def dashboard_for(
         ranked_values = dict(ranked_qs if limit is None else ranked_qs[:limit])
     room = None if limit is None else limit - len(ranked_values)
     ranked_orgs = (
-        {o.pk: o for o in children_qs.filter(pk__in=list(ranked_values)).only(*fields)} if ranked_values else {}
+        {o.pk: o for o in children_qs.filter(pk__in=list(ranked_values)).only(*fields).with_labels()}
+        if ranked_values
+        else {}
     )
-    rest_qs = children_qs.exclude(pk__in=list(ranked_values)).only(*fields).order_by("order", "name")
+    rest_qs = children_qs.exclude(pk__in=list(ranked_values)).only(*fields).with_labels().order_by("order", "name")
     rest = list(rest_qs if room is None else rest_qs[: max(room, 0)]) if room != 0 else []
     shown = [ranked_orgs[pk] for pk in ranked_values if pk in ranked_orgs] + rest
     board.children = board.shown_children = shown

@@ -48,7 +48,7 @@ def heatmap_rows(board) -> SafeString:
     rows = []
     for row in board.heatmap:
         org = row["org"]
-        name = _e(org.name)
+        name = _e(org.label)
         cells = "".join(_heat_cell(name, cell, no_data) for cell in row["cells"])
         rows.append(f'<tr><th scope="row"><a href="{_e(org_url(org))}">{name}</a></th>\n{cells}</tr>')
     return mark_safe("\n".join(rows))  # noqa: S308  # every value above goes through _e
@@ -69,6 +69,6 @@ def ranking_rows(board) -> SafeString:
         cells = "".join(_rank_cell(f) for f in row["figures"])
         rows.append(
             f'<tr><td>{number}</td>\n<th scope="row"><a href="{_e(org_url(org))}" data-testid="drill-org">'
-            f"{_e(org.name)}</a></th>\n{cells}\n</tr>"
+            f"{_e(org.label)}</a></th>\n{cells}\n</tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308  # every value above goes through _e

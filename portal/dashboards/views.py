@@ -45,7 +45,7 @@ class OrgDashboardMixin(ScopedMixin):
     scope_action = "dashboard.view"
 
     def get_base_queryset(self):
-        return Organization.objects.only("id", "name", "path", "kind", "parent_id", "depth")
+        return Organization.objects.only("id", "name", "path", "kind", "parent_id", "depth").with_labels()
 
     show_all = False
 
@@ -132,13 +132,13 @@ class DashboardExportView(OrgDashboardMixin, DetailView):
                 _("Ranking"), [_("Organisation name")] + [str(m.label) for m in board.ranking_columns], **options
             )
             for row in board.ranking:
-                ws.append([row["org"].name] + [f.value for f in row["figures"]])
+                ws.append([row["org"].label] + [f.value for f in row["figures"]])
         if board.heatmap:
             ws = book.sheet(
                 _("Monthly compliance"), [_("Organisation name")] + [m.label for m in board.heatmap_months], **options
             )
             for row in board.heatmap:
-                ws.append([row["org"].name] + [c.value for c in row["cells"]])
+                ws.append([row["org"].label] + [c.value for c in row["cells"]])
         if board.grades and board.grades["items"]:
             ws = book.sheet(_("Grade distribution"), [_("Grade"), _("Branches")], **options)
             for g in board.grades["items"]:

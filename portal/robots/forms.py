@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from branches.forms import OrgChoiceField
 from branches.models import Organization
 
 from .models import RobotPlatform
 
 
 class GroupRobotForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organisation"), queryset=Organization.objects.none())
+    organization = OrgChoiceField(label=_("Organisation"), queryset=Organization.objects.none())
     name = forms.CharField(label=_("Group name"), max_length=100)
     platform = forms.ChoiceField(label=_("Platform"), choices=RobotPlatform.choices)
     webhook_url = forms.CharField(

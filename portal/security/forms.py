@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from branches.forms import OrgChoiceField
 from branches.models import Organization
 
 
@@ -39,7 +40,7 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Actor"), required=False, max_length=150)
     object = forms.CharField(label=_("Object"), required=False, max_length=200)
     action = forms.CharField(label=_("Action"), required=False, max_length=80)
-    organization = forms.ModelChoiceField(label=_("Organisation"), required=False, queryset=Organization.objects.none())
+    organization = OrgChoiceField(label=_("Organisation"), required=False, queryset=Organization.objects.none())
     start = forms.DateField(
         label=pgettext_lazy("security", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

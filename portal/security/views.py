@@ -229,7 +229,7 @@ EXPORT_LIMIT = 50000
 @permission_required("portal.view_audit_log", raise_exception=True)
 def audit_list(request):
     form = AuditFilterForm(request.GET or None, user=request.user)
-    entries = AuditEntry.objects.select_related("organization").order_by("-at", "-id")
+    entries = AuditEntry.objects.select_related("organization__unit").order_by("-at", "-id")
     if request.GET:
         entries = form.filter(entries)
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -273,7 +273,7 @@ def audit_export(request):
     from branches.documents import xlsx
 
     form = AuditFilterForm(request.GET or None, user=request.user)
-    entries = AuditEntry.objects.select_related("organization").order_by("-at", "-id")
+    entries = AuditEntry.objects.select_related("organization__unit").order_by("-at", "-id")
     if request.GET:
         entries = form.filter(entries)
     book = xlsx.Book()
@@ -303,7 +303,7 @@ def audit_export(request):
                 e.action,
                 e.object_type,
                 e.object_repr,
-                e.organization.name if e.organization else "",
+                e.organization.label if e.organization else "",
                 e.ip or "",
                 _json(e.before),
                 _json(e.after),

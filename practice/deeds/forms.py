@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from branches.forms import OrgChoiceField
 from branches.models import Member, Organization
 
 from ..forms import DateInput
@@ -19,10 +20,10 @@ def _orgs(user, permission):
 
 
 class DeedForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Unit keeping the list"), queryset=Organization.objects.none())
+    organization = OrgChoiceField(label=_("Unit keeping the list"), queryset=Organization.objects.none())
     title = forms.CharField(label=_("Practical item"), max_length=200)
     problem = forms.CharField(label=_("Problem it solves"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    responsible_organization = forms.ModelChoiceField(
+    responsible_organization = OrgChoiceField(
         label=_("Responsible organisation"), queryset=Organization.objects.none(), required=False
     )
     responsible_person = forms.ModelChoiceField(

@@ -38,7 +38,7 @@ class DeedListView(ScopedMixin, PaginatedMixin, ListView):
         qs = (
             super()
             .get_queryset()
-            .select_related("organization", "responsible_person")
+            .select_related("organization__unit", "responsible_person")
             .only(
                 "id",
                 "title",
@@ -48,6 +48,8 @@ class DeedListView(ScopedMixin, PaginatedMixin, ListView):
                 "year",
                 "organization__id",
                 "organization__name",
+                "organization__depth",
+                "organization__unit__name",
                 "responsible_person__id",
                 "responsible_person__name",
             )

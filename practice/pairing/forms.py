@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from branches.forms import OrgChoiceField
 from branches.models import Member, Organization
 
 from ..forms import DateInput, MultipleFileField
@@ -9,7 +10,7 @@ from .models import ActivityKind, PartnerKind
 
 
 class PairingForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Our organisation"), queryset=Organization.objects.none())
+    organization = OrgChoiceField(label=_("Our organisation"), queryset=Organization.objects.none())
     partner_name = forms.CharField(label=_("Partner organisation"), max_length=100)
     partner_kind = forms.ChoiceField(label=_("Partner type"), choices=PartnerKind.choices)
     partner_district = forms.CharField(label=_("District"), max_length=50, required=False)
@@ -19,7 +20,7 @@ class PairingForm(forms.Form):
         required=False,
         help_text=_("The partner's office or contact post; no personal ID numbers."),
     )
-    partner_organization = forms.ModelChoiceField(
+    partner_organization = OrgChoiceField(
         label=_("Partner in the tree"),
         queryset=Organization.objects.none(),
         required=False,

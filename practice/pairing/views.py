@@ -40,7 +40,7 @@ class PairingListView(ScopedMixin, PaginatedMixin, ListView):
         qs = (
             super()
             .get_queryset()
-            .select_related("organization")
+            .select_related("organization__unit")
             .annotate(
                 last_activity=Max("activities__date"),
                 recent=Count("activities", filter=Q(activities__date__gte=half)),

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from branches.forms import OrgChoiceField
 from branches.models import Member, Organization
 
 from ..forms import DateInput, MultipleFileField
@@ -8,7 +9,7 @@ from .models import OutcomeKind
 
 
 class TopicForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organisation"), queryset=Organization.objects.none())
+    organization = OrgChoiceField(label=_("Organisation"), queryset=Organization.objects.none())
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("Research topic"), max_length=200)
     leader = forms.ModelChoiceField(label=_("Leader"), queryset=Member.objects.none(), required=False)

@@ -42,8 +42,17 @@ class TopicListView(ScopedMixin, PaginatedMixin, ListView):
             super()
             .get_queryset()
             .filter(year=self.year)
-            .select_related("organization", "leader")
-            .only("id", "title", "year", "report_filed_on", "organization__name", "leader__name")
+            .select_related("organization__unit", "leader")
+            .only(
+                "id",
+                "title",
+                "year",
+                "report_filed_on",
+                "organization__name",
+                "organization__depth",
+                "organization__unit__name",
+                "leader__name",
+            )
             .annotate(outcome_count=Count("outcomes"))
             .order_by("organization__path", "id")
         )

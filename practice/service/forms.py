@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from branches.forms import OrgChoiceField
 from branches.models import Organization
 
 from ..forms import DateInput
@@ -29,7 +30,7 @@ class ConfirmForm(forms.Form):
 
 
 class CommunityReportForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Our organisation"), queryset=Organization.objects.none())
+    organization = OrgChoiceField(label=_("Our organisation"), queryset=Organization.objects.none())
     community = forms.CharField(label=_("Community"), max_length=100)
     district = forms.CharField(label=_("District"), max_length=50, required=False)
     contact = forms.CharField(label=_("Community contact"), max_length=100, required=False)

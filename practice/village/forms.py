@@ -2,13 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from branches.forms import OrgChoiceField
 from branches.models import Member, Organization
 
 from ..forms import DateInput, MultipleFileField, MultipleFileInput
 
 
 class PostingForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Dispatching unit"), queryset=Organization.objects.none())
+    organization = OrgChoiceField(label=_("Dispatching unit"), queryset=Organization.objects.none())
     member = forms.ModelChoiceField(label=_("Cadre"), queryset=Member.objects.none())
     village = forms.CharField(label=_("Village"), max_length=100)
     township = forms.CharField(label=_("Township and county"), max_length=100, required=False)

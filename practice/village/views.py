@@ -36,7 +36,7 @@ class PostingListView(ScopedMixin, PaginatedMixin, ListView):
         qs = (
             super()
             .get_queryset()
-            .select_related("organization", "member")
+            .select_related("organization__unit", "member")
             .only(
                 "id",
                 "village",
@@ -44,6 +44,8 @@ class PostingListView(ScopedMixin, PaginatedMixin, ListView):
                 "term_start",
                 "term_end",
                 "organization__name",
+                "organization__depth",
+                "organization__unit__name",
                 "member__name",
                 "member__user_id",
             )

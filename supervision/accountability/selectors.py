@@ -15,7 +15,7 @@ def progress(rnd: ReviewRound) -> dict:
 
     Never which grades anyone gave: counts only. Three queries.
     """
-    reporters = list(rnd.reporters.select_related("organization", "secretary").order_by("organization__path"))
+    reporters = list(rnd.reporters.select_related("organization__unit", "secretary").order_by("organization__path"))
     per_panel = defaultdict(int)
     for r in reporters:
         per_panel[r.panel_id] += 1

@@ -119,7 +119,7 @@ class RoundDetailView(RoundQueryMixin, DetailView):
         reporters = (
             Reporter.objects.visible_to(user)
             .filter(round=rnd)
-            .select_related("organization", "secretary", "grade")
+            .select_related("organization__unit", "secretary", "grade")
             .annotate(problem_count=Count("problems"))
         )
         show_results = rnd.results_ready and (manage or rnd.status == ReviewRound.Status.PUBLISHED)
@@ -192,7 +192,7 @@ class RateListView(RoundQueryMixin, DetailView):
         seats = Rater.objects.of(user).filter(round=rnd)
         ctx["reporters"] = (
             Reporter.objects.filter(round=rnd, panel__in=seats.values("panel_id"))
-            .select_related("organization", "secretary")
+            .select_related("organization__unit", "secretary")
             .annotate(rated=Exists(Rating.objects.filter(reporter=OuterRef("pk"), rater__in=seats)))
             .order_by("organization__path")
         )

@@ -30,7 +30,9 @@ class BrandListView(ScopedMixin, PaginatedMixin, ListView):
     context_object_name = "brands"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("organization", "theme").order_by("-year", "organization__path")
+        return (
+            super().get_queryset().select_related("organization__unit", "theme").order_by("-year", "organization__path")
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

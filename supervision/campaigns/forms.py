@@ -2,15 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from branches.forms import OrgChoiceField
 from branches.models import Organization
 
 from ..forms import DATE
 from .models import BrandTheme
-
-
-class OrgField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
 
 
 class CampaignForm(forms.Form):
@@ -20,7 +16,7 @@ class CampaignForm(forms.Form):
 
 
 class ApplyForm(forms.Form):
-    organization = OrgField(label=_("Unit party organisation"), queryset=Organization.objects.none())
+    organization = OrgChoiceField(label=_("Unit party organisation"), queryset=Organization.objects.none())
     plan = forms.CharField(label=_("Creation plan"), widget=forms.Textarea(attrs={"rows": 6}))
 
     def __init__(self, *args, user, **kwargs):
@@ -39,7 +35,7 @@ class ProgressForm(forms.Form):
 
 
 class BrandForm(forms.Form):
-    organization = OrgField(label=_("Branch"), queryset=Organization.objects.none())
+    organization = OrgChoiceField(label=_("Branch"), queryset=Organization.objects.none())
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     name = forms.CharField(label=_("Brand name"), max_length=100)
     theme = forms.ModelChoiceField(label=_("Theme"), queryset=BrandTheme.objects.filter(is_active=True))

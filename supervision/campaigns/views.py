@@ -94,7 +94,10 @@ class CampaignDetailView(ScopedMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         c, user = self.object, self.request.user
         ctx["entries"] = (
-            CampaignEntry.objects.visible_to(user).filter(campaign=c).select_related("organization").order_by("-score")
+            CampaignEntry.objects.visible_to(user)
+            .filter(campaign=c)
+            .select_related("organization__unit")
+            .order_by("-score")
         )
         ctx["standards"] = c.standards.all()
         ctx["can_manage"] = Campaign.objects.visible_to(user, "manage").filter(pk=c.pk).exists()

@@ -45,7 +45,7 @@ class CardListView(ScopedMixin, PaginatedMixin, ListView):
     context_object_name = "cards"
 
     def get_queryset(self):
-        qs = super().get_queryset().select_related("organization__unit", "rule", "rectification", "finding")
+        qs = super().get_queryset().select_related("organization__unit", "rule", "rectification", "finding__category")
         params = self.request.GET
         self.issued = _period_param(params.get("issued", ""))
         self.org = None

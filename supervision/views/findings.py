@@ -32,7 +32,7 @@ class FindingListView(ScopedMixin, PaginatedMixin, ListView):
     context_object_name = "findings"
 
     def get_queryset(self):
-        qs = super().get_queryset().select_related("category", "target__organization", "target__task")
+        qs = super().get_queryset().select_related("category", "target__organization__unit", "target__task")
         params = self.request.GET
         if params.get("category"):
             qs = qs.filter(category_id=params["category"]) if params["category"].isdigit() else qs.none()
@@ -56,12 +56,16 @@ class FindingDetailView(ScopedMixin, DetailView):
     context_object_name = "finding"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("category", "target__organization", "target__task", "repeat_of")
+        return (
+            super().get_queryset().select_related("category", "target__organization__unit", "target__task", "repeat_of")
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["rectifications"] = (
-            Rectification.objects.visible_to(self.request.user).filter(finding=self.object).select_related("owner_org")
+            Rectification.objects.visible_to(self.request.user)
+            .filter(finding=self.object)
+            .select_related("owner_org__unit")
         )
         ctx["spawned"] = SupervisionTask.objects.visible_to(self.request.user).filter(source_finding=self.object)
         ctx["can_inspect"] = services.has_inspect_scope(self.request.user, self.object)
@@ -79,7 +83,8 @@ class RectificationCreateView(ScopedMixin, FormView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.finding = get_object_or_404(
-            self.get_queryset().select_related("target__organization", "target__task", "category"), pk=kwargs["pk"]
+            self.get_queryset().select_related("target__organization__unit", "target__task", "category"),
+            pk=kwargs["pk"],
         )
         return super().dispatch(request, *args, **kwargs)
 

@@ -67,10 +67,14 @@ def _org_param(user, value):
     """
     from branches.models import Organization
 
-    org = Organization.objects.filter(pk=value).only("id", "name", "path").first() if value.isdigit() else None
+    org = (
+        Organization.objects.filter(pk=value).only("id", "name", "path").with_labels().first()
+        if value.isdigit()
+        else None
+    )
     if org is not None:
         visible = Organization.objects.visible_to(user, "supervision.view").filter(pk=org.pk).exists()
-        org.shown_name = org.name if visible else _("the chosen organisation")
+        org.shown_name = org.label if visible else _("the chosen organisation")
     return org
 
 
@@ -89,7 +93,7 @@ class RectificationListView(ScopedMixin, PaginatedMixin, ListView):
         qs = (
             super()
             .get_queryset()
-            .select_related("owner_org", "finding__category")
+            .select_related("owner_org__unit", "finding__category")
             .order_by(Case(When(status="closed", then=1), default=0), "effective_deadline", "pk")
         )
         params = self.request.GET
@@ -141,7 +145,7 @@ class RectificationDetailView(ScopedMixin, DetailView):
         return (
             super()
             .get_queryset()
-            .select_related("owner_org", "owner_person", "finding__category", "finding__target__task")
+            .select_related("owner_org__unit", "owner_person", "finding__category", "finding__target__task")
             .prefetch_related(
                 Prefetch("progress_reports", queryset=ProgressQuery()),
                 "rechecks",

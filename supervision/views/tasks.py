@@ -54,7 +54,7 @@ class TaskListView(ScopedMixin, PaginatedMixin, ListView):
             TaskTarget.objects.visible_to(self.request.user, "respond")
             .filter(task__status=SupervisionTask.Status.ISSUED)
             .exclude(status=TaskTarget.Status.COMPLETED)
-            .select_related("task", "organization")
+            .select_related("task", "organization__unit")
             .order_by("task__deadline")[:20]
         )
         return ctx
@@ -108,7 +108,7 @@ class TaskDetailView(ScopedMixin, DetailView):
         ctx["targets"] = (
             TaskTarget.objects.visible_to(user)
             .filter(task=self.object)
-            .select_related("organization")
+            .select_related("organization__unit")
             .annotate(finding_count=Count("findings"))
         )
         ctx["inspectors"] = self.object.inspectors.all()
@@ -143,7 +143,7 @@ class TargetDetailView(ScopedMixin, DetailView):
     context_object_name = "target"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("task", "organization")
+        return super().get_queryset().select_related("task", "organization__unit")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -235,7 +235,9 @@ class FindingCreateView(ScopedMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.target = get_object_or_404(self.get_queryset().select_related("task", "organization"), pk=kwargs["pk"])
+        self.target = get_object_or_404(
+            self.get_queryset().select_related("task", "organization__unit"), pk=kwargs["pk"]
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):

@@ -11,12 +11,12 @@ from portal.dashboards.figures import Dashboard, Figure
 
 # The loops as the template had them before portal.dashboards.render took them over.
 HEATMAP = """{% load i18n %}{% for row in board.heatmap %}
-      <tr><th scope="row"><a href="{% url 'dashboards:org' row.org.pk %}?period={{ board.period.key }}">{{ row.org.name }}</a></th>
-      {% for cell in row.cells %}{% if cell.value is None %}<td class="heat heat-none" title="{{ cell.label }}: {% translate 'no data' %}">—</td>{% else %}<td class="heat heat-{{ cell.heat }}"><a href="{{ cell.url|default:'#' }}"{% if cell.heat == "low" %} data-testid="heat-cell-low"{% endif %} title="{{ row.org.name }} {{ cell.label }}: {{ cell.display }}{{ cell.unit }}" data-value="{{ cell.value }}">{{ cell.display }}</a></td>{% endif %}{% endfor %}</tr>
+      <tr><th scope="row"><a href="{% url 'dashboards:org' row.org.pk %}?period={{ board.period.key }}">{{ row.org.label }}</a></th>
+      {% for cell in row.cells %}{% if cell.value is None %}<td class="heat heat-none" title="{{ cell.label }}: {% translate 'no data' %}">—</td>{% else %}<td class="heat heat-{{ cell.heat }}"><a href="{{ cell.url|default:'#' }}"{% if cell.heat == "low" %} data-testid="heat-cell-low"{% endif %} title="{{ row.org.label }} {{ cell.label }}: {{ cell.display }}{{ cell.unit }}" data-value="{{ cell.value }}">{{ cell.display }}</a></td>{% endif %}{% endfor %}</tr>
     {% endfor %}"""  # noqa: E501
 RANKING = """{% for row in board.ranking %}
       <tr><td>{{ forloop.counter }}</td>
-        <th scope="row"><a href="{% url 'dashboards:org' row.org.pk %}?period={{ board.period.key }}" data-testid="drill-org">{{ row.org.name }}</a></th>
+        <th scope="row"><a href="{% url 'dashboards:org' row.org.pk %}?period={{ board.period.key }}" data-testid="drill-org">{{ row.org.label }}</a></th>
         {% for f in row.figures %}<td class="text-end">{% if f.url and f.value is not None %}<a href="{{ f.url }}" data-figure="{{ f.name }}" data-value="{{ f.value }}">{{ f.display }}</a>{% else %}{{ f.display }}{% endif %}</td>{% endfor %}
       </tr>
     {% endfor %}"""  # noqa: E501

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from supervision import services
-from supervision.models import Card, EscalationRule, org_label
+from supervision.models import Card, EscalationRule
 
 from .helpers import at, finding_for
 
@@ -22,13 +22,14 @@ def card(world):
 
 
 def test_the_label_is_unit_then_organisation(world):
-    assert org_label(world.branch_a1) == "甲局 / 甲局第一党支部"
-    assert org_label(world.root) == "市直机关工委"  # no unit
+    # Organization.label: the unit in front unless the name already starts with it (tests/supervision/test_org_labels.py)
+    assert world.branch_a1.label == "甲局第一党支部"
+    assert world.root.label == "市直机关工委"  # no unit
 
 
 def test_the_cards_str_names_unit_organisation_and_measures(card):
     text = str(card)
-    assert "甲局 / 甲局第一党支部" in text and "补齐三会一课记录" in text
+    assert "甲局第一党支部" in text and "补齐三会一课记录" in text
 
 
 def test_a_card_on_a_finding_names_the_finding(world):
@@ -56,7 +57,7 @@ def test_the_notification_names_unit_organisation_and_item(world, django_capture
     finally:
         events.notify.disconnect(dispatch_uid="t-naming")
     [notice] = [s for s in sent if s["kind"].startswith("supervision.card_")]
-    assert "甲局 / 甲局第一党支部" in str(notice["title"]) and "补齐三会一课记录" in str(notice["title"])
+    assert "甲局第一党支部" in str(notice["title"]) and "补齐三会一课记录" in str(notice["title"])
     assert notice["url"] == reverse("supervision:card_detail", args=[notice["obj"].pk])
 
 
@@ -65,7 +66,7 @@ def test_the_list_and_detail_pages_name_unit_organisation_and_item(world, card, 
         client = client_for(getattr(world, persona))
         for url in (reverse("supervision:card_list"), reverse("supervision:card_detail", args=[card.pk])):
             body = client.get(url).content.decode()
-            assert "甲局 / 甲局第一党支部" in body and "补齐三会一课记录" in body, (persona, url)
+            assert "甲局第一党支部" in body and "补齐三会一课记录" in body, (persona, url)
 
 
 @pytest.mark.parametrize("persona", ["outsider", "other_admin", "nobody"])

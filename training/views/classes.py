@@ -49,7 +49,7 @@ class ClassListView(ScopedMixin, PaginatedMixin, ListView):
         return (
             super()
             .get_queryset()
-            .select_related("organization")
+            .select_related("organization__unit")
             .annotate(
                 session_count=Coalesce(
                     Subquery(sessions.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
@@ -173,7 +173,7 @@ class LectureListView(ScopedMixin, PaginatedMixin, ListView):
     template_name = "training/lecture_list.html"
 
     def get_queryset(self):
-        qs = super().get_queryset().select_related("organization")
+        qs = super().get_queryset().select_related("organization__unit")
         self.period = None
         key = self.request.GET.get("period", "")
         if key:

@@ -48,7 +48,7 @@ class ModuleListView(ScopedMixin, PaginatedMixin, ListView):
             super()
             .get_queryset()
             .filter(organization__in=Organization.objects.visible_to(self.request.user, "study.view").values("pk"))
-            .select_related("organization")
+            .select_related("organization__unit")
             .annotate(
                 item_count=Coalesce(Subquery(items.values("n"), output_field=IntegerField()), 0),
                 assigned_count=Coalesce(Subquery(assigned.values("n"), output_field=IntegerField()), 0),

@@ -34,13 +34,13 @@ class MeetingQueryMixin(ScopedMixin):
     model = Meeting
 
     def get_base_queryset(self):
-        return Meeting.objects.select_related("organization")
+        return Meeting.objects.select_related("organization__unit")
 
 
 def _detail_queryset(qs):
     # The attendees' names, never their encrypted ID and phone numbers (decrypted on load).
     attendees = Attendance.objects.select_related("member").defer(*(f"member__{f}" for f in SECRET_FIELDS))
-    return qs.select_related("organization", "host", "recorder", "submitted_by").prefetch_related(
+    return qs.select_related("organization__unit", "host", "recorder", "submitted_by").prefetch_related(
         Prefetch("attendances", queryset=attendees),
         "topics",
         "attachments",

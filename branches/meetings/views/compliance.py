@@ -63,7 +63,10 @@ class ComplianceMatrixView(ScopedMixin, PaginatedMixin, View):
         if q:
             orgs_qs = orgs_qs.filter(name__icontains=q)
         page = self.paginate(
-            orgs_qs.select_related("unit").order_by("path").only("id", "name", "kind", "path", "unit__name")
+            orgs_qs.select_related("unit")
+            .order_by("path")
+            .only("id", "name", "kind", "path", "unit__name")
+            .with_labels()
         )
         orgs = list(page.object_list)
         data = compliance.compute(
@@ -105,7 +108,9 @@ class MissingListView(ScopedMixin, View):
         if request.GET.get("org"):
             root = orgs.filter(pk=request.GET["org"]).first() if request.GET["org"].isdigit() else None
             orgs = orgs.filter(path__startswith=root.path) if root else orgs.none()
-        orgs = list(orgs.filter(is_active=True).order_by("path").only("id", "name", "kind", "path")[:2000])
+        orgs = list(
+            orgs.filter(is_active=True).order_by("path").only("id", "name", "kind", "path").with_labels()[:2000]
+        )
         data = compliance.compute(orgs, [period])
         missing, due, held = [], [], 0
         for o in orgs:
