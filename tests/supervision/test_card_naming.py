@@ -22,7 +22,7 @@ def card(world):
 
 
 def test_the_label_is_unit_then_organisation(world):
-    # Organization.label: the unit in front unless the name already starts with it (tests/supervision/test_org_labels.py)
+    # Organization.label: the unit in front unless the name starts with it (tests/supervision/test_org_labels.py)
     assert world.branch_a1.label == "甲局第一党支部"
     assert world.root.label == "市直机关工委"  # no unit
 
