@@ -105,8 +105,8 @@ def test_each_card_names_the_unit_the_organisation_and_the_item(world, offices, 
     html = response.content.decode()
     cards = {c.organization.label: c for c in response.context["cards"]}
     assert set(cards) == {LABEL_A, LABEL_B}
-    assert f'<span data-testid="card-org">{LABEL_A}</span>' in html
-    assert f'<span data-testid="card-org">{LABEL_B}</span>' in html
+    assert f'data-testid="card-org">{LABEL_A}</a>' in html
+    assert f'data-testid="card-org">{LABEL_B}</a>' in html
     assert "整改措施0-甲局" in html and "整改措施0-乙局" in html  # the rectification each card is for
 
 

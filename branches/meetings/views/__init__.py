@@ -3,8 +3,8 @@
 from .common import MeetingQueryMixin, OrgScopedMixin
 from .compliance import ComplianceCardView, ComplianceMatrixView, MissingListView
 from .corrections import CorrectView
-from .ledger import LedgerPageView
-from .pages import AttachmentView, CalendarView, LedgerView, MeetingDetailView, MeetingListView, MinutesDocxView
+from .ledger import LedgerPageView, LedgerView
+from .pages import AttachmentView, CalendarView, MeetingDetailView, MeetingListView, MinutesDocxView
 from .record import CancelView, MeetingRecordView, PlanView, SignInQrView, SignInView, UploadView
 
 __all__ = [

@@ -1,7 +1,10 @@
-"""The meeting ledger (组织生活台账) as a page that prints on landscape A4 with every column."""
+"""The meeting ledger (组织生活台账): as Excel, and as a page that prints on landscape A4 with every column."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views import View
 
@@ -11,10 +14,10 @@ from .. import exports
 from .common import OrgScopedMixin, _period_from
 
 
-class LedgerPageView(OrgScopedMixin, View):
-    """The same lines as the Excel ledger, for the organisation's subtree and a year (or any period)."""
+class LedgerMixin(OrgScopedMixin):
+    """The ledger's meetings: the organisation's subtree in a period (a year by default), cancelled left out."""
 
-    def get(self, request, org):
+    def ledger(self, request):
         organization = self.get_org()
         p = _period_from(request, "year")
         qs = (
@@ -23,6 +26,27 @@ class LedgerPageView(OrgScopedMixin, View):
             .filter(start__gte=p.start_datetime(), start__lt=p.end_datetime())
             .exclude(status=MeetingStatus.CANCELLED)
         )
+        return organization, p, qs
+
+
+class LedgerView(LedgerMixin, View):
+    """The meeting ledger (台账) of an organisation and its subtree, as Excel."""
+
+    def get(self, request, org):
+        organization, p, qs = self.ledger(request)
+        data = exports.ledger_xlsx(qs, p, organization)
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = (
+            f"attachment; filename*=UTF-8''{quote(f'组织生活台账-{organization.name}-{p.key}.xlsx')}"
+        )
+        return response
+
+
+class LedgerPageView(LedgerMixin, View):
+    """The same lines as the Excel ledger, for the organisation's subtree and a year (or any period)."""
+
+    def get(self, request, org):
+        organization, p, qs = self.ledger(request)
         rows = [exports.ledger_row(i, m) for i, m in enumerate(exports.ledger_queryset(qs), start=1)]
         ctx = {
             "org": organization,

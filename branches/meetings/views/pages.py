@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import calendar
-from urllib.parse import quote
 
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views import View
@@ -24,7 +22,7 @@ from ...models import (
     Organization,
 )
 from ...uploads import serve
-from .. import compliance, exports, services
+from .. import compliance, services
 from .common import MeetingQueryMixin, OrgScopedMixin, _detail_queryset, _period_from
 
 
@@ -166,23 +164,3 @@ class CalendarView(OrgScopedMixin, View):
             .exists(),
         }
         return render(request, "meetings/meeting_calendar.html", ctx)
-
-
-class LedgerView(OrgScopedMixin, View):
-    """The meeting ledger (台账) of an organisation and its subtree, as Excel."""
-
-    def get(self, request, org):
-        organization = self.get_org()
-        p = _period_from(request, "year")
-        qs = (
-            self.get_queryset()
-            .filter(organization__path__startswith=organization.path)
-            .filter(start__gte=p.start_datetime(), start__lt=p.end_datetime())
-            .exclude(status=MeetingStatus.CANCELLED)
-        )
-        data = exports.ledger_xlsx(qs, p, organization)
-        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = (
-            f"attachment; filename*=UTF-8''{quote(f'组织生活台账-{organization.name}-{p.key}.xlsx')}"
-        )
-        return response
