@@ -49,7 +49,7 @@ def rows(org, period, *, unpaid_only: bool = False, today=None) -> list[Row]:
         m.pk: m
         for m in dues_members(members)
         .filter(pk__in=list(lines))
-        .select_related("organization")
+        .select_related("organization__unit")
         .defer("id_number", "phone")
     }
     out = [Row(people[pk], line) for pk, ls in lines.items() for line in ls if not (unpaid_only and line.settled)]

@@ -20,7 +20,7 @@ HEAD = [
 def deeds_xlsx(queryset, year: int) -> bytes:
     rows = (
         (
-            d.organization.name,
+            d.organization.label,
             d.title,
             d.problem,
             d.responsible_organization.name if d.responsible_organization else "",

@@ -228,7 +228,7 @@ class ActivityListView(ScopedMixin, PaginatedMixin, ListView):
         qs = (
             super()
             .get_queryset()
-            .select_related("pairing", "pairing__organization")
+            .select_related("pairing", "pairing__organization__unit")
             .annotate(people=Count("participants", distinct=True))
             .filter(date__gte=self.period.start, date__lte=self.period.end)
             .order_by("-date", "-id")
@@ -333,7 +333,7 @@ class QuarterView(ScopedMixin, PaginatedMixin, View):
 
     def get(self, request):
         year = year_from(request)
-        qs = self.get_queryset().select_related("organization").order_by("organization__path", "id")
+        qs = self.get_queryset().select_related("organization__unit").order_by("organization__path", "id")
         qs = qs.filter(start_date__year__lte=year).filter(Q(end_date__isnull=True) | Q(end_date__year__gte=year))
         org, named = org_filter(request)
         if named:

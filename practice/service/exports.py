@@ -9,7 +9,7 @@ def services_xlsx(queryset, period) -> bytes:
     rows = (
         (
             s.member.name,
-            s.member.organization.name,
+            s.member.organization.label,
             s.date,
             s.community,
             s.activity,

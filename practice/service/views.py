@@ -113,7 +113,7 @@ class ServiceListView(ScopedMixin, PaginatedMixin, ListView):
         qs = (
             super()
             .get_queryset()
-            .select_related("member", "member__organization")
+            .select_related("member", "member__organization__unit")
             .only(
                 "id",
                 "date",
@@ -128,6 +128,9 @@ class ServiceListView(ScopedMixin, PaginatedMixin, ListView):
                 "member__user_id",
                 "member__organization__id",
                 "member__organization__name",
+                "member__organization__depth",
+                "member__organization__unit",
+                "member__organization__unit__name",
             )
             .filter(date__gte=self.period.start, date__lte=self.period.end)
             .order_by("-date", "-id")
@@ -233,7 +236,7 @@ class CommunityReportListView(ScopedMixin, PaginatedMixin, ListView):
     template_name = "practice/communityreport_list.html"
 
     def get_queryset(self):
-        qs = super().get_queryset().select_related("organization").order_by("organization__path", "-reported_on")
+        qs = super().get_queryset().select_related("organization__unit").order_by("organization__path", "-reported_on")
         org, named = org_filter(self.request)
         if named:
             qs = in_subtree(qs, "organization", org) if org else qs.none()

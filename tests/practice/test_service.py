@@ -204,3 +204,21 @@ def test_unit_report_page(world, client_for):
     assert r.status_code == 302
     assert "幸福社区" in c.get(reverse("practice:community_report_list")).content.decode()
     assert client_for(world.secretary).get(reverse("practice:community_report_create")).status_code == 404
+
+
+def test_the_list_names_same_named_branches_with_their_unit(world, client_for):
+    """Two "办公室党支部" under two units: the committee's list tells them apart (issue 23)."""
+    from branches import audit as audit_log
+    from branches import services as branch_services
+    from branches.models import Member, OrganizationKind
+
+    for unit in (world.unit_a, world.unit_b):
+        office = branch_services.create_organization(
+            actor=audit_log.SYSTEM, name="办公室党支部", kind=OrganizationKind.BRANCH, parent=unit
+        )
+        member = Member.objects.create(organization=office, name=f"{unit.name}党员", category="full")
+        services.log_service(
+            actor=world.committee, member=member, date=DAY, community="幸福社区", activity="助老", hours=2, today=DAY
+        )
+    page = client_for(world.committee).get(reverse("practice:service_list") + "?period=2026").content.decode()
+    assert "甲局 / 办公室党支部" in page and "乙局 / 办公室党支部" in page
