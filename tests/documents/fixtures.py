@@ -210,7 +210,10 @@ def annual_summary():
         headline=[fig("组织生活达标率", 96.0), fig("第一议题落实率", 98.5), fig("学习完成率", 91.2)],
         ranking_columns=cols,
         ranking=[
-            {"org": NS(name=f"第{n}党支部"), "figures": [NS(display=f"{90 + i * 0.5:g}") for i in range(15)]}
+            {
+                "org": NS(name=f"第{n}党支部", label=f"第{n}党支部"),
+                "figures": [NS(display=f"{90 + i * 0.5:g}") for i in range(15)],
+            }
             for n in "一二三"
         ],
         grades={"year": 2025, "items": [{"label": "四强", "value": 12}, {"label": "达标", "value": 30}]},

@@ -41,16 +41,17 @@ def test_demo_member_and_secretary_see_every_open_item_and_the_digest_counts_the
     page = client_for(secretary).get(reverse("dashboards:todo")).content.decode()
     assert f'data-count="{len(items)}"' in page and 'data-testid="branch-summary"' in page
 
-    # The daily digest of the secretary counts exactly 我的待办.
+    # The daily digest of the secretary counts exactly 我的待办. Built at 20:00 today, whenever the test runs:
+    # after 22:00 the default quiet hours hold every digest back (a run at 22:11 found only the demo's own).
+    evening = timezone.localtime(now).replace(hour=20, minute=0, second=0, microsecond=0)
     from portal import notifications
     from portal.notifications.models import Notification, Reminder
 
     Reminder.objects.create(
         kind="test.digest", object_type="branches.organization", object_id=1, step="T-1", recipient=secretary,
-        due_at=now - datetime.timedelta(hours=1), title="今日提醒", created_at=now,
+        due_at=evening - datetime.timedelta(hours=1), title="今日提醒",
+        created_at=evening - datetime.timedelta(hours=2),
     )  # fmt: skip
-    evening = timezone.localtime(now).replace(hour=20, minute=0)
-    evening = max(evening, now)
     notifications.build_notifications([secretary.pk], now=evening, enqueue=False)
     digest = Notification.objects.filter(recipient=secretary, kind=notifications.DIGEST_KIND).latest("pk")
     assert digest.created_at == evening
