@@ -58,13 +58,19 @@ def covered_kinds() -> set[str]:
     return set().union(*(getattr(m, "COVERS", set()) for m in todo_modules()))
 
 
+def uncovered_due(items, now: datetime.datetime, covered: set[str] | None = None) -> list[Due]:
+    """The reminders among ``items`` that are due by ``now`` and of a kind no ``todo`` module covers."""
+    covered = covered_kinds() if covered is None else covered
+    return [item for item in items if item.kind not in covered and as_datetime(item.due_at) <= now]
+
+
 def reminder_items(now: datetime.datetime) -> list[Due]:
     """What the reminder providers say is due now (all people): the kinds no ``todo`` module covers."""
     covered = covered_kinds()
     out = []
     for due in reminder_providers():
         try:
-            out.extend(item for item in due(now) if item.kind not in covered and as_datetime(item.due_at) <= now)
+            out.extend(uncovered_due(due(now), now, covered))
         except Exception:  # as in the engine: one broken app must not take the list (or the digest) down
             log.exception("reminder provider %s failed", getattr(due, "__qualname__", due))
     return out
@@ -121,16 +127,12 @@ def publish_reminders(items: list[Due], now: datetime.datetime) -> str:
     providers' output). Returns the sweep's token."""
     from .models import PortalState
 
-    covered = covered_kinds()
     by_person: dict[int, list[Due]] = defaultdict(list)
-    for item in items:
-        if item.kind not in covered and as_datetime(item.due_at) <= now:
-            by_person[item.recipient_id].append(item)
+    for item in uncovered_due(items, now):
+        by_person[item.recipient_id].append(item)
     token = uuid.uuid4().hex
     timeout = _published_timeout()
-    keys = {f"{PUBLISHED}:{token}:{uid}": found for uid, found in by_person.items()}
-    for start in range(0, len(keys), 1000):
-        cache.set_many(dict(list(keys.items())[start : start + 1000]), timeout)
+    cache.set_many({f"{PUBLISHED}:{token}:{uid}": found for uid, found in by_person.items()}, timeout)
     cache.set(f"{PUBLISHED}:{token}:ready", now.isoformat(), timeout)
     PortalState.objects.update_or_create(
         key=STATE_KEY, defaults={"at": now, "detail": {"token": token, "people": len(by_person)}}

@@ -432,10 +432,6 @@ class Card(models.Model):
         return f"{self.get_colour_display()} · {self.organization.label} · {self.item}"
 
     @property
-    def organization_label(self) -> str:
-        return self.organization.label
-
-    @property
     def item(self) -> str:
         """What the card was issued for: the rectification's measures, or the finding."""
         if self.rectification_id:

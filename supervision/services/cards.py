@@ -60,7 +60,7 @@ def _issue(
         obj=card,
         recipients=card_recipients(card),
         title=_("%(colour)s issued to %(org)s for “%(item)s”: %(rule)s")
-        % {"colour": card.get_colour_display(), "org": card.organization_label, "item": card.item, "rule": rule.name},
+        % {"colour": card.get_colour_display(), "org": card.organization.label, "item": card.item, "rule": rule.name},
         url=reverse("supervision:card_detail", args=[card.pk]),
         organization_id=organization_id,
     )
