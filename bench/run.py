@@ -121,6 +121,39 @@ def _notice_targets(root) -> list[tuple]:
     ]
 
 
+def _later_targets(root, branch_pk) -> list[tuple]:
+    """Issue 22: the pages other issues added join the targets as they land."""
+    from assessment.models import AssessmentCycle
+    from branches.models import Member
+    from supervision.accountability.models import ReviewRound
+
+    member = Member.objects.filter(organization_id=branch_pk).order_by("pk").first() if branch_pk else None
+    cycle = AssessmentCycle.objects.filter(root=root).order_by("-pk").first()
+    review = ReviewRound.objects.filter(organization=root).order_by("-pk").first()
+    return [
+        ("member register (unit admin)", "unitadmin", _try_reverse(["branches:member_list"], [{}])),
+        ("member register (committee)", "committee", _try_reverse(["branches:member_list"], [{}])),
+        (
+            "member detail (secretary)",
+            "secretary",
+            _try_reverse(["branches:member_detail"], [{"pk": member.pk}]) if member else None,
+        ),
+        ("supervision tasks (committee)", "committee", _try_reverse(["supervision:task_list"], [{}])),
+        (
+            "assessment cycle (committee)",
+            "committee",
+            _try_reverse(["assessment:cycle_detail"], [{"pk": cycle.pk}]) if cycle else None,
+        ),
+        ("review rounds (committee)", "committee", _try_reverse(["accountability:round_list"], [{}])),
+        (
+            "review round (committee)",
+            "committee",
+            _try_reverse(["accountability:round_detail"], [{"pk": review.pk}]) if review else None,
+        ),
+        ("notification inbox (member)", "member", _try_reverse(["notifications:list"], [{}])),
+    ]
+
+
 def resolve_targets() -> tuple[list[dict], list[str]]:
     """(targets, skipped): each target {name, persona, path}."""
     from django.contrib.auth import get_user_model
@@ -192,6 +225,7 @@ def resolve_targets() -> tuple[list[dict], list[str]]:
         ("API rectifications (committee)", "committee", "/api/v1/rectifications/"),
     ]
     wanted += _notice_targets(root)
+    wanted += _later_targets(root, branch_pk)
     from django.urls import Resolver404, resolve
 
     targets, skipped = [], []

@@ -10,21 +10,24 @@ from . import figures
 from .models import Rater, Rating, Reporter, ReviewRound
 
 
-def progress(rnd: ReviewRound) -> dict:
+def progress(rnd: ReviewRound, reporters=None) -> dict:
     """How many ratings each reporter has, and which raters have not rated everyone of their panel.
 
-    Never which grades anyone gave: counts only. Three queries.
+    Never which grades anyone gave: counts only. ``reporters`` limits the per-reporter rows to those
+    (a page of the round's list); the round-wide totals (``reporters``, ``filed``, ``given``, ``expected``)
+    are aggregates whatever the round's size. Four queries, or three when the rows are given.
     """
-    reporters = list(rnd.reporters.select_related("organization__unit", "secretary").order_by("organization__path"))
-    per_panel = defaultdict(int)
-    for r in reporters:
-        per_panel[r.panel_id] += 1
     seats = list(Rater.objects.filter(round=rnd).select_related("user", "panel").annotate(given=Count("ratings")))
     seats_per_panel = defaultdict(int)
     for s in seats:
         seats_per_panel[s.panel_id] += 1
+    per_panel = dict(rnd.reporters.order_by().values("panel_id").annotate(n=Count("pk")).values_list("panel_id", "n"))
+    filed = rnd.reporters.filter(filed_at__isnull=False).count()
+    if reporters is None:
+        reporters = rnd.reporters.select_related("organization__unit", "secretary").order_by("organization__path")
+    reporters = list(reporters)
     counts = dict(
-        Rating.objects.filter(reporter__round=rnd)
+        Rating.objects.filter(reporter__in=[r.pk for r in reporters])
         .values("reporter_id")
         .annotate(n=Count("pk"))
         .values_list("reporter_id", "n")
@@ -39,11 +42,20 @@ def progress(rnd: ReviewRound) -> dict:
         for r in reporters
     ]
     missing = [
-        {"rater": s, "given": s.given, "expected": per_panel[s.panel_id]}
+        {"rater": s, "given": s.given, "expected": per_panel.get(s.panel_id, 0)}
         for s in seats
-        if s.given < per_panel[s.panel_id]
+        if s.given < per_panel.get(s.panel_id, 0)
     ]
-    return {"rows": rows, "not_rated": missing, "raters": len(seats)}
+    return {
+        "rows": rows,
+        "by_reporter": {row["reporter"].pk: row for row in rows},
+        "not_rated": missing,
+        "raters": len(seats),
+        "reporters": sum(per_panel.values()),
+        "filed": filed,
+        "given": sum(s.given for s in seats),
+        "expected": sum(per_panel.get(s.panel_id, 0) for s in seats),
+    }
 
 
 def live_figures(reporter: Reporter) -> dict:

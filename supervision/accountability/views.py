@@ -106,16 +106,22 @@ class RoundQueryMixin(ScopedMixin):
         return ReviewRound.objects.select_related("organization", "rectification_task")
 
 
-class RoundDetailView(RoundQueryMixin, DetailView):
+class RoundDetailView(RoundQueryMixin, PaginatedMixin, DetailView):
+    """A round: its actions, the rating progress (counts only) and a page of its reporters.
+
+    A city round reports every branch secretary (hundreds of rows), so the reporters are paged and the
+    progress gives the round-wide totals as aggregates plus the counts of the page's rows.
+    """
+
     template_name = "accountability/reviewround_detail.html"
     context_object_name = "round"
+    paginate_by = 50
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         rnd, user = self.object, self.request.user
         manage = _can_manage(user, rnd)
         ctx["can_manage"] = manage
-        ctx["progress"] = selectors.progress(rnd) if manage and rnd.is_open else None
         reporters = (
             Reporter.objects.visible_to(user)
             .filter(round=rnd)
@@ -124,11 +130,15 @@ class RoundDetailView(RoundQueryMixin, DetailView):
         )
         show_results = rnd.results_ready and (manage or rnd.status == ReviewRound.Status.PUBLISHED)
         ctx["show_results"] = show_results
-        ctx["reporters"] = (
-            reporters.order_by("rank", "organization__path")
-            if show_results
-            else reporters.order_by("organization__path")
-        )
+        order = ("rank", "organization__path") if show_results else ("organization__path",)
+        page = self.paginate(reporters.order_by(*order))
+        ctx["page_obj"] = page
+        ctx["reporters"] = page.object_list
+        progress = selectors.progress(rnd, page.object_list) if manage and rnd.is_open else None
+        ctx["progress"] = progress
+        ctx["rows"] = [
+            {"reporter": r, "progress": progress["by_reporter"][r.pk] if progress else None} for r in page.object_list
+        ]
         ctx["seats"] = list(Rater.objects.of(user).filter(round=rnd).select_related("panel"))
         ctx["rater_form"] = RaterForm(organization=rnd.organization) if manage and rnd.is_open else None
         return ctx

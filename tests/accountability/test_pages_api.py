@@ -204,3 +204,43 @@ def test_export_is_an_excel_workbook_for_organisers_only(world, client_for):
     r = client_for(world.committee).get(url)
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
     assert client_for(world.unit_admin).get(url).status_code == 404
+
+
+def test_round_page_pages_its_reporters_with_round_wide_totals_and_fixed_queries(
+    world, client_for, django_assert_max_num_queries, monkeypatch
+):
+    """A city round reports hundreds of secretaries: the page shows one page of them (issue 22)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from branches import services as org_services
+    from branches.models import OrganizationKind
+    from supervision.accountability import selectors
+    from supervision.accountability.views import RoundDetailView
+
+    monkeypatch.setattr(RoundDetailView, "paginate_by", 2)
+    rnd = _today_round(world, include_branches=True)
+    seats = list(rnd.raters.select_related("user"))
+    a = rnd.reporters.get(organization=world.unit_a)
+    services.rate(actor=seats[0].user, reporter=a, taps=taps(rnd, "较好"))
+    client = client_for(world.committee)
+    url = reverse("accountability:round_detail", args=[rnd.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(url).content.decode()
+    reporters = rnd.reporters.count()
+    assert page.count('data-testid="rating-count"') == 2
+    assert f"0 / {reporters}" in page  # reports filed, round-wide
+    expected = selectors.progress(rnd)["expected"]
+    assert expected > 1
+    assert f"<strong>1 / {expected}</strong>" in page  # ratings given, round-wide
+    for i in range(4):
+        branch = org_services.create_organization(
+            actor=world.committee, name=f"甲局第{i + 3}党支部", kind=OrganizationKind.BRANCH, parent=world.unit_a
+        )
+        Reporter.objects.create(round=rnd, organization=branch, panel=a.panel)
+    with django_assert_max_num_queries(len(few)):
+        page = client.get(url).content.decode()
+    assert page.count('data-testid="rating-count"') == 2
+    assert f"0 / {reporters + 4}" in page
+    assert client.get(url, {"page": 3}).status_code == 200
