@@ -62,12 +62,15 @@ def download(user, kind_name: str, ref, fmt: str):
     return respond(doc, fmt, name)
 
 
-def number_state(user, kind_name: str, ref) -> dict:
-    """What a page shows beside the downloads: the number, or whether this user may issue it (no writes)."""
+def number_state(user, kind_name: str, ref, record=None) -> dict:
+    """What a page shows beside the downloads: the number, or whether this user may issue it (no writes).
+
+    ``record`` is what ``kind.find(user, ref)`` returns, when the page has it already (loaded in the user's scope)."""
     kind = kinds.get(kind_name)
     if kind.numbered is None:
         return {"numbered": False}
-    record = kind.find(user, str(ref))
+    if record is None:
+        record = kind.find(user, str(ref))
     issued = issued_number(kind, record, user)
     may = issued is None and kind.may_number is not None and kind.may_number(user, record)
     return {"numbered": True, "issued": issued, "may_number": may, "kind": kind_name, "ref": str(ref)}

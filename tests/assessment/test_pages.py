@@ -320,3 +320,18 @@ def test_another_branchs_secretary_cannot_appeal_its_result(world, cycle, client
     services.publish_results(actor=world.committee, cycle=cycle)
     p1 = next(r for r in a.results.all() if r.indicator.code == "P1")
     assert client_for(world.outsider).post(f"/assessment/results/{p1.pk}/appeal/", {"reason": "x"}).status_code == 404
+
+
+def test_cycle_page_counts_submissions_and_shows_the_notice_number_state(world, cycle, client_for):
+    """The progress comes from the rows the distribution reads; the 文号 state from the cycle already loaded."""
+    from branches.documents.services import number_state
+
+    total = BranchAssessment.objects.filter(cycle=cycle).count()
+    page = client_for(world.committee).get(f"/assessment/cycles/{cycle.pk}/").content.decode()
+    assert total == 3 and f": 0/{total}" in page
+    _submit(world, cycle)
+    page = client_for(world.committee).get(f"/assessment/cycles/{cycle.pk}/").content.decode()
+    assert f": 1/{total}" in page
+    state = number_state(world.committee, "assessment_result", cycle.pk)
+    assert state == number_state(world.committee, "assessment_result", cycle.pk, record=cycle)
+    assert state["numbered"] and state["may_number"] and state["issued"] is None
