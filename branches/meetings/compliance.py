@@ -12,6 +12,7 @@ organisations, periods or meetings.
 from __future__ import annotations
 
 import datetime
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -184,7 +185,7 @@ def compute(organizations, period_list, *, today: datetime.date | None = None) -
     ends = [period.end for period in period_list] + [s.end for v in all_slots.values() for s in v]
     lo, hi = min(starts), max(ends)
     span = Period("custom", lo, hi)
-    counts = defaultdict(list)  # (org, kind) -> [(date, n, ft)]
+    per_day = defaultdict(list)  # (org, kind) -> [(date, n, ft)]
     rows = (
         Meeting.objects.filter(
             organization_id__in=ids,
@@ -200,15 +201,26 @@ def compute(organizations, period_list, *, today: datetime.date | None = None) -
         day = row["day"]
         if isinstance(day, datetime.datetime):
             day = day.date()
-        counts[(row["organization_id"], row["kind"])].append((day, row["n"], row["ft"]))
+        per_day[(row["organization_id"], row["kind"])].append((day, row["n"], row["ft"]))
+    # Per (org, kind): the days in order with running totals, so a period's count is two bisections
+    # (the matrix asks for every month, quarter and year slot of every rule of every row).
+    counts = {}
+    for key, entries in per_day.items():
+        entries.sort()
+        days, held, ft = [], [0], [0]
+        for day, n, f in entries:
+            days.append(day)
+            held.append(held[-1] + n)
+            ft.append(ft[-1] + f)
+        counts[key] = (days, held, ft)
 
     def count_in(org_id, kind, p: Period):
-        n = ft = 0
-        for day, c, f in counts.get((org_id, kind), ()):
-            if p.start <= day <= p.end:
-                n += c
-                ft += f
-        return n, ft
+        found = counts.get((org_id, kind))
+        if found is None:
+            return 0, 0
+        days, held, ft = found
+        lo, hi = bisect_left(days, p.start), bisect_right(days, p.end)
+        return held[hi] - held[lo], ft[hi] - ft[lo]
 
     result = {}
     for org in orgs:

@@ -109,3 +109,19 @@ def test_compliance_query_count_does_not_grow_with_organisations(world, django_a
     periods = [parse(f"2026-{m:02d}") for m in range(1, 13)]
     with django_assert_max_num_queries(5):
         compliance.compute([world.branch_a1, world.branch_a2, world.branch_b1], periods, today=AFTER)
+
+
+def test_slot_counts_at_the_edges_of_every_month_match_a_hand_count_in_one_pass(world):
+    """The matrix asks for many slots at once: counts come from running totals, edges included."""
+    add_members(world.branch_a1, 3)
+    b = world.branch_a1
+    edges = ["01-01", "01-31", "03-01", "03-31", "03-31", "04-01", "12-31"]
+    days = [datetime.date.fromisoformat(f"2026-{d}") for d in edges]
+    for day in days:
+        held_meeting(b, "theme_day", day, hour=23)
+    months = [period_containing("month", datetime.date(2026, m, 1)) for m in range(1, 13)]
+    year = parse("2026")
+    data = compliance.compute([b], [*months, year], today=AFTER)
+    for p in [*months, year]:
+        held = sum(s.held for s in data[(b.pk, p.key)].slots if s.kind == "theme_day")
+        assert held == sum(1 for d in days if p.start <= d <= p.end), p.key

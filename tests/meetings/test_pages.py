@@ -293,3 +293,22 @@ def test_the_ledger_query_count_does_not_grow_with_rows(world, client_for, djang
     _rows(world, 8)
     with django_assert_max_num_queries(len(few.captured_queries)):
         c.get(url)
+
+
+def test_the_matrix_cells_show_held_missing_with_their_list_and_due(world, client_for):
+    from branches import periods
+    from branches.meetings import compliance
+
+    add_members(world.branch_a1, 3)
+    year = periods.today().year - 1  # a past year: every month has ended
+    held_meeting(world.branch_a1, "theme_day", datetime.date(year, 1, 31), hour=23)
+    page = client_for(world.committee).get("/meetings/compliance/", {"year": year, "q": "甲局第一"}).content.decode()
+    months = [periods.period_containing("month", datetime.date(year, m, 1)) for m in range(1, 13)]
+    data = compliance.compute([world.branch_a1], months)
+    feb = data[(world.branch_a1.pk, months[1].key)]
+    assert feb.status == "missing" and feb.missing >= 1
+    link = f'href="/meetings/missing/?org={world.branch_a1.pk}&period={months[1].key}">{feb.missing}</a>'
+    assert link in page
+    assert page.count('class="text-danger text-decoration-none"') == sum(
+        1 for m in months if data[(world.branch_a1.pk, m.key)].status == "missing"
+    )

@@ -6,6 +6,7 @@ import datetime
 
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.views import View
 
 from ... import periods
@@ -35,6 +36,12 @@ class ComplianceCardView(OrgScopedMixin, View):
             .exists(),
         }
         return render(request, "meetings/compliance_card.html", ctx)
+
+
+def _cell(col, oc) -> dict:
+    """One matrix cell, its figures taken once (``status`` and ``missing`` each walk the slots)."""
+    missing = oc.missing
+    return {"key": col.key, "label": col.label, "status": oc.status, "missing": missing}
 
 
 class ComplianceMatrixView(ScopedMixin, PaginatedMixin, View):
@@ -75,7 +82,7 @@ class ComplianceMatrixView(ScopedMixin, PaginatedMixin, View):
         rows = [
             {
                 "org": o,
-                "cells": [(c, data[(o.pk, c.key)]) for c in cols],
+                "cells": [_cell(c, data[(o.pk, c.key)]) for c in cols],
                 "year": data[(o.pk, str(year))],
             }
             for o in orgs
@@ -89,6 +96,7 @@ class ComplianceMatrixView(ScopedMixin, PaginatedMixin, View):
             "q": q,
             "page_obj": page,
             "years": list(range(today.year - 2, today.year + 1)),
+            "missing_url": reverse("meetings:missing_list"),
         }
         return render(request, "meetings/compliance_matrix.html", ctx)
 
