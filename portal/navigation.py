@@ -15,7 +15,7 @@ folds; the one holding the current page starts open (``sections_for``).
 from importlib import import_module
 
 from django.apps import apps
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import pgettext_lazy
 
 from branches.access import has_permission
@@ -58,6 +58,21 @@ def all_items() -> list[dict]:
     return _ITEMS
 
 
+_HREFS: dict[tuple[str, str], str | None] = {}
+
+
+def _href(name: str) -> str | None:
+    """The entry's URL: the URLconf does not change while the process runs, so each name is reversed once
+    per script prefix (the menu has up to 50 entries on every page)."""
+    key = (get_script_prefix(), name)
+    if key not in _HREFS:
+        try:
+            _HREFS[key] = reverse(name)
+        except NoReverseMatch:
+            _HREFS[key] = None
+    return _HREFS[key]
+
+
 def _allowed(user, item) -> bool:
     if item.get("always"):
         return True
@@ -74,9 +89,8 @@ def items_for(user, path: str) -> list[dict]:
     for item in all_items():
         if not _allowed(user, item):
             continue
-        try:
-            url = reverse(item["url"])
-        except NoReverseMatch:
+        url = _href(item["url"])
+        if url is None:
             continue
         active = path == url if url == "/" else path.startswith(url)
         visible.append({**item, "href": url, "active": active})
