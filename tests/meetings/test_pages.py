@@ -312,3 +312,19 @@ def test_the_matrix_cells_show_held_missing_with_their_list_and_due(world, clien
     assert page.count('class="text-danger text-decoration-none"') == sum(
         1 for m in months if data[(world.branch_a1.pk, m.key)].status == "missing"
     )
+
+
+def test_the_meeting_list_counts_each_meetings_attendance_on_its_page(world, client_for):
+    """present/expected come from one aggregate over the page's meetings, not a join over the whole scope."""
+    from branches.models import Attendance, AttendanceStatus
+
+    add_members(world.branch_a1, 4)
+    m = held_meeting(world.branch_a1, "theme_day", datetime.date(2026, 3, 3))
+    expected = Attendance.objects.filter(meeting=m).count()
+    first = Attendance.objects.filter(meeting=m).order_by("pk").first()
+    first.status = AttendanceStatus.ABSENT
+    first.save()
+    held_meeting(world.branch_a2, "theme_day", datetime.date(2026, 3, 4))
+    page = client_for(world.committee).get("/meetings/", {"q": m.title}).content.decode()
+    assert expected >= 4
+    assert f"出席 {expected - 1}/{expected}" in page

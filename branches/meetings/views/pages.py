@@ -14,6 +14,7 @@ from ... import periods
 from ...access import has_permission, primary_grant
 from ...mixins import PaginatedMixin, breadcrumbs_for
 from ...models import (
+    Attendance,
     AttendanceStatus,
     Meeting,
     MeetingAttachment,
@@ -26,20 +27,29 @@ from .. import compliance, services
 from .common import MeetingQueryMixin, OrgScopedMixin, _detail_queryset, _period_from
 
 
+def _with_attendance(meetings) -> None:
+    """Set ``present`` and ``expected`` (attendance rows) on a page of meetings: one query."""
+    meetings = list(meetings)
+    counts = {
+        row["meeting_id"]: row
+        for row in Attendance.objects.filter(meeting_id__in=[m.pk for m in meetings])
+        .values("meeting_id")
+        .annotate(present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT)), expected=Count("pk"))
+        .order_by()
+    }
+    for m in meetings:
+        row = counts.get(m.pk, {})
+        m.present, m.expected = row.get("present", 0), row.get("expected", 0)
+
+
 class MeetingListView(MeetingQueryMixin, PaginatedMixin, ListView):
     template_name = "meetings/meeting_list.html"
     paginate_by = 30
 
     def get_queryset(self):
-        qs = (
-            super()
-            .get_queryset()
-            .annotate(
-                present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT), distinct=True),
-                expected=Count("attendances", distinct=True),
-            )
-            .order_by("-start", "-id")
-        )
+        # No attendance join here: counting it over the whole scope before the page is cut cost the
+        # committee's city-wide list 0.7 s; the page's counts are read apart (``_with_attendance``).
+        qs = super().get_queryset().order_by("-start", "-id")
         g = self.request.GET
         if g.get("org"):
             org = Organization.objects.visible_to(self.request.user, "meeting.view").filter(pk=g["org"]).first()
@@ -62,6 +72,7 @@ class MeetingListView(MeetingQueryMixin, PaginatedMixin, ListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        _with_attendance(ctx["object_list"])
         if self.first_topic:
             ctx["first_topic_held"] = self.object_list.filter(has_first_topic=True).count()
         ctx["first_topic"] = self.first_topic
