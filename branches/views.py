@@ -1,6 +1,7 @@
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from bisect import bisect_left
+
+from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import StartsWith
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
@@ -10,19 +11,68 @@ from .models import CommitteeSeat, Member, Organization
 from .register import services as register
 
 
-def _with_counts(queryset):
-    """Party members in each organisation's whole subtree (groups: their members), and direct children."""
-    members = (
+def member_counts(orgs) -> dict[int, int]:
+    """``{org.pk: party members}`` over each organisation's whole subtree, and for a party group also the
+    members it groups (``party_group``), each member counted once. Two queries whatever the number of
+    organisations: the members per organisation path (under the outermost of ``orgs``), summed per subtree
+    by bisection over the sorted paths, and the grouped members registered outside the group's subtree.
+
+    A correlated count per row (the subtree by path prefix) read the city's 20,000 members for each of the
+    100 rows of the organisation list: about a second.
+    """
+    orgs = list(orgs)
+    if not orgs:
+        return {}
+    outer = []
+    for o in sorted(orgs, key=lambda o: o.path):
+        if not outer or not o.path.startswith(outer[-1]):
+            outer.append(o.path)
+    cover = Q()
+    for path in outer:
+        cover |= Q(organization__path__startswith=path)
+    per_path = sorted(
         Member.objects.party_members()
-        .filter(Q(StartsWith(F("organization__path"), OuterRef("path"))) | Q(party_group=OuterRef("pk")))
+        .filter(cover)
         .order_by()
-        .values(one=Value(1))
+        .values_list("organization__path")
         .annotate(n=Count("pk"))
-        .values("n")
     )
+    paths = [path for path, _n in per_path]
+    running = [0]
+    for _path, n in per_path:
+        running.append(running[-1] + n)
+    grouped = (
+        Member.objects.party_members()
+        .filter(party_group_id__in=[o.pk for o in orgs])
+        .order_by()
+        .values_list("party_group_id", "organization__path")
+        .annotate(n=Count("pk"))
+    )
+    path_of = {o.pk: o.path for o in orgs}
+    extra: dict[int, int] = {}
+    for group_id, path, n in grouped:
+        if not path.startswith(path_of[group_id]):
+            extra[group_id] = extra.get(group_id, 0) + n
+    counts = {}
+    for o in orgs:
+        lo, hi = bisect_left(paths, o.path), bisect_left(paths, o.path + "\U0010ffff")
+        counts[o.pk] = running[hi] - running[lo] + extra.get(o.pk, 0)
+    return counts
+
+
+def with_member_counts(orgs):
+    """Set ``member_count`` on each organisation (``member_counts``); returns the list."""
+    orgs = list(orgs)
+    counts = member_counts(orgs)
+    for o in orgs:
+        o.member_count = counts[o.pk]
+    return orgs
+
+
+def _with_counts(queryset):
+    """Direct children and the current secretary of each organisation (member counts: ``with_member_counts``)."""
     children = Organization.objects.filter(parent=OuterRef("pk")).order_by().values(one=Value(1))
     return queryset.select_related("unit").annotate(
-        member_count=Coalesce(Subquery(members), 0),
         child_count=Coalesce(Subquery(children.annotate(n=Count("pk")).values("n")), 0),
         secretary_name=Subquery(
             CommitteeSeat.objects.filter(
@@ -61,7 +111,7 @@ class OrganizationListView(ScopedMixin, PaginatedMixin, ListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        rows = list(ctx["object_list"])
+        rows = with_member_counts(ctx["object_list"])
         min_depth = min((o.depth for o in rows), default=0)
         warnings = register.structure_warnings_many(rows)
         for o in rows:
@@ -90,9 +140,9 @@ class OrganizationDetailView(ScopedMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         org = self.object
         ctx["breadcrumbs"] = breadcrumbs_for(self.request.user, org)
-        ctx["children"] = _with_counts(Organization.objects.visible_to(self.request.user).filter(parent=org)).order_by(
-            "order", "name"
-        )
+        children = _with_counts(Organization.objects.visible_to(self.request.user).filter(parent=org))
+        ctx["children"] = list(children.order_by("order", "name"))
+        with_member_counts([org, *ctx["children"]])
         from .register.views import organization_register_context
 
         ctx.update(organization_register_context(self.request, org))

@@ -55,7 +55,8 @@ def test_tree_page_query_count_does_not_grow(world, client_for, django_assert_ma
 
     client = client_for(world.committee)
     client.get("/orgs/")
-    with django_assert_max_num_queries(12) as before:
+    # 13: the member counts are two aggregates for the page (branches.views.member_counts)
+    with django_assert_max_num_queries(13) as before:
         client.get("/orgs/")
     for i in range(15):
         services.create_organization(
@@ -115,3 +116,30 @@ def test_member_home_query_count_is_fixed(world, client_for, django_assert_max_n
     client.get("/me/")
     with django_assert_max_num_queries(25):
         client.get("/me/")
+
+
+def test_member_counts_match_a_hand_count_with_party_groups_and_in_a_subtree(world, client_for):
+    """Subtree sums by path, a group's members through ``party_group``, each member once (list and detail)."""
+    from branches.models import Member, MemberCategory, Organization
+    from branches.views import member_counts
+
+    full = MemberCategory.FULL
+    Member.objects.create(organization=world.branch_a1, name="组员", party_group=world.group_a1, category=full)
+    Member.objects.create(organization=world.group_a1, name="组内", party_group=world.group_a1, category=full)
+    Member.objects.create(organization=world.branch_b1, name="乙支部", category=MemberCategory.PROBATIONARY)
+    party = list(Member.objects.party_members().select_related("organization"))
+
+    def by_hand(org):
+        return sum(1 for m in party if m.organization.path.startswith(org.path) or m.party_group_id == org.pk)
+
+    orgs = list(Organization.objects.all())
+    assert member_counts(orgs) == {o.pk: by_hand(o) for o in orgs}
+    assert member_counts([world.group_a1])[world.group_a1.pk] == by_hand(world.group_a1) == 2
+    client = client_for(world.committee)
+    rows = {o.pk: o.member_count for o in client.get("/orgs/", {"org": world.unit_a.pk}).context["rows"]}
+    assert rows == {o.pk: by_hand(o) for o in orgs if o.path.startswith(world.unit_a.path)}
+    detail = client.get(f"/orgs/{world.unit_a.pk}/").context
+    assert detail["org"].member_count == by_hand(world.unit_a)
+    assert {c.pk: c.member_count for c in detail["children"]} == {
+        o.pk: by_hand(o) for o in orgs if o.parent_id == world.unit_a.pk
+    }
