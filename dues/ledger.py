@@ -100,11 +100,16 @@ def ledger(members, first: datetime.date, last: datetime.date, *, table=None) ->
         # Owed from the admission month (probationary members too), as far as a base is recorded.
         start = max(first_of(join_date), own[0][0]) if join_date else own[0][0]
         lines = []
+        # The base in force is the last entry effective on or before the month: walk the entries along the
+        # months, working out each entry's monthly amount once (not once a month).
+        at, in_force = 0, ZERO
         for month in months:
             if month < start:
                 continue
-            category, base = next((c, b) for e, c, b in reversed(own) if e <= month)
-            due, exempt = rules.monthly_amount(category, base, table), False
+            while at < len(own) and own[at][0] <= month:
+                in_force = rules.monthly_amount(own[at][1], own[at][2], table)
+                at += 1
+            due, exempt = in_force, False
             for r in reductions.get(member_id, ()):
                 if r.covers(month):
                     exempt = r.kind == ReductionKind.EXEMPT

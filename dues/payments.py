@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from branches import audit
 from branches.models import Member, Organization
 
-from . import imports
+from . import collection, imports
 from .guard import actor_user, require
 from .ledger import dues_members, first_of
 from .models import DuesSettings, Payment, PaymentKind, PaymentMethod, ReceiptCounter, Statement
@@ -195,6 +195,7 @@ def import_payroll(*, actor, organization: Organization, content: bytes, paid_on
                 )
             )
     payments = Payment.objects.bulk_create(rows, batch_size=500)
+    collection.changed()  # bulk_create sends no post_save
     for p in payments:
         audit.record(actor, "dues.payment_recorded", p, after=audit.snapshot(p))
     return payments

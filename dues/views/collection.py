@@ -13,7 +13,7 @@ from branches.mixins import breadcrumbs_for
 from branches.models import Member
 
 from .. import collection
-from ..ledger import ZERO, add_months, first_of, ledger, member_ledger, without_base
+from ..ledger import ZERO, add_months, first_of, member_ledger, without_base
 from ..models import Payment
 from .common import can, org_from, period_from
 
@@ -35,15 +35,9 @@ class HomeView(LoginRequiredMixin, View):
         while month.start <= year.end:
             months.append(month)
             month = month.next()
-        # One pass over the year, then the months from the same lines.
+        # One pass over the year, then the months from the same lines (kept between views: ``month_counts``).
         span = collection.period_months(year)
-        per_month = {}
-        if span:
-            lines = ledger(collection.subtree_members(org), *span)
-            for ls in lines.values():
-                for line in ls:
-                    s, o = per_month.get(line.month, (0, 0))
-                    per_month[line.month] = (s + line.settled, o + 1)
+        per_month, taken_at = collection.month_counts(org, span) if span else ({}, None)
         rows = []
         for m in months:
             settled, owed = per_month.get(m.start, (0, 0))
@@ -52,6 +46,7 @@ class HomeView(LoginRequiredMixin, View):
             "org": org,
             "year": year,
             "rows": rows,
+            "taken_at": taken_at,
             "previous_year": year.previous(),
             "next_year": year.next(),
             "without_base": without_base(collection.subtree_members(org)).count(),

@@ -116,3 +116,46 @@ def test_an_outsider_gets_404_for_another_branch(world, client_for, payer):
     client = client_for(world.outsider)
     assert client.get(reverse("dues:collection") + f"?org={world.branch_a1.pk}").status_code == 404
     assert client.get(reverse("dues:arrears_member", args=[payer.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_month_figures_are_kept_between_views_and_every_dues_write_shows_on_the_next(world, client_for, payer):
+    """The page's summary is kept (DUES_SUMMARY_SECONDS); payments, bases and the payroll import move it on."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from branches.periods import parse
+    from dues import collection
+
+    cache.clear()
+    client = client_for(world.committee)
+    url = reverse("dues:home") + f"?org={world.root.pk}&period=2026"
+
+    def january():
+        page = client.get(url).content.decode()
+        assert 'data-testid="dues-taken-at"' in page
+        row = page[page.index("2026年1月") :]
+        return row[row.index('<td class="text-end">') + len('<td class="text-end">') :].split("</td>")[0].strip()
+
+    assert january() == "0 / 1"
+    with CaptureQueriesContext(connection) as kept:
+        january()
+    payments.record_payment(
+        actor=world.secretary, member=payer, month=JAN, amount=Decimal("50"), method="cash", paid_on=JAN
+    )
+    assert january() == "1 / 1"
+    second = with_base(world, member(world, "李四"), "5000", JAN)
+    assert january() == "1 / 2"
+    content = xlsx(["姓名*", "公民身份号码", "党费月份*", "金额*"], [["李四", None, "2026-01", "50"]])
+    payments.import_payroll(actor=world.secretary, organization=world.branch_a1, content=content, paid_on=JAN)
+    assert january() == "2 / 2"
+    # A change in the register alone (not a dues write) shows once the kept figures expire.
+    second.status = "deceased"
+    second.save()
+    assert january() == "2 / 2"
+    with CaptureQueriesContext(connection) as again:
+        january()
+    assert len(again.captured_queries) <= len(kept.captured_queries)
+    cache.delete(collection.summary_key(world.root, collection.period_months(parse("2026"))))  # expired
+    assert january() == "1 / 1"
