@@ -17,14 +17,20 @@ from branches.links import list_url
 from branches.models import Member
 from branches.models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
 from branches.rollup import subtree_sums
+from branches.stats import subtree_filter
 
 from .models import Assignment, HoursEntry
 
 
 def completion_counts(orgs, period) -> dict:
     """{org.pk: (completed, due)} for assignments due in the period, members of each subtree."""
+    orgs = list(orgs)
+    if not orgs:
+        return {}
     rows = (
         Assignment.objects.filter(due_date__gte=period.start, due_date__lte=period.end)
+        # only the subtrees asked for: a branch's page must not add up the whole city
+        .filter(subtree_filter(orgs, "member__organization"))
         .values("member__organization__path")
         .annotate(
             total=Count("pk"),
@@ -48,13 +54,18 @@ def completion_rate(orgs, period) -> dict:
 
 
 def hours_per_capita(orgs, period) -> dict:
+    orgs = list(orgs)
+    if not orgs:
+        return {}
     hours = (
         HoursEntry.objects.filter(created_at__gte=period.start_datetime(), created_at__lt=period.end_datetime())
+        .filter(subtree_filter(orgs, "member__organization"))
         .values("member__organization__path")
         .annotate(h=Sum("hours"))
     )
     heads = (
         Member.objects.filter(category__in=PARTY_MEMBER_CATEGORIES, status__in=ACTIVE_STATUSES)
+        .filter(subtree_filter(orgs))
         .values("organization__path")
         .annotate(n=Count("pk"))
     )

@@ -107,3 +107,22 @@ def test_overdue_assignments_are_listed_to_the_branch_secretary_but_not_to_other
     assert not any(d.recipient_id == world.outsider.pk and d.object_id == member_assignment.pk for d in laggards)
     own = Assignment.objects.get(member=world.members["secretary"])
     assert not any(d.recipient_id == world.secretary.pk and d.object_id == own.pk for d in laggards)
+
+
+def test_a_few_organisations_read_only_their_subtrees_and_agree_with_the_whole_tree(world):
+    """A branch's overview adds up its own members, not the city's (same figures as the whole-tree read)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    module, _r = module_with_reading(world, hours="3")
+    services.assign_module(actor=world.committee, module=module, organization=world.root, due_days=30, now=NOW)
+    _complete(world, "member")
+    every = [world.root, world.unit_a, world.branch_a1, world.branch_a2, world.unit_b, world.branch_b1]
+    few = [world.branch_a1, world.unit_b]
+    for name in ("study.completion_rate", "study.hours_per_capita"):
+        metric = metric_registry.get(name)
+        whole = metric.values(every, YEAR)
+        with CaptureQueriesContext(connection) as ctx:
+            part = metric.values(few, YEAR)
+        assert part == {o.pk: whole[o.pk] for o in few}, name
+        assert all(world.branch_a1.path in q["sql"] and world.unit_b.path in q["sql"] for q in ctx.captured_queries)
