@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.metric_registry import Metric, register
 from branches.rollup import subtree_sums
+from branches.stats import subtree_filter
 
 from .models import (
     AssessmentCycle,
@@ -46,6 +47,7 @@ def _progress(orgs, period):
         return {}
     rows = list(
         BranchAssessment.objects.filter(cycle__year=period.start.year)
+        .filter(subtree_filter(orgs))  # only the subtrees asked for
         .order_by()
         .values("organization__path")
         .annotate(total=Count("pk"), submitted=Count("pk", filter=~Q(status__in=NOT_SUBMITTED)))

@@ -20,9 +20,18 @@ def _many(queryset, path_field):
     """Count rows per organisation path in one grouped query, then sum each subtree by prefix."""
 
     def many(orgs, period=None):
+        orgs = list(orgs)
         if not orgs:
             return {}
-        rows = queryset.order_by().values(path_field).annotate(n=Count("pk")).values_list(path_field, "n")
+        # Only the subtrees asked for (one organisation's page must not count the whole city).
+        field = path_field[: -len("__path")] if path_field.endswith("__path") else ""
+        rows = (
+            queryset.filter(stats.subtree_filter(orgs, field))
+            .order_by()
+            .values(path_field)
+            .annotate(n=Count("pk"))
+            .values_list(path_field, "n")
+        )
         return subtree_sums(rows, orgs)
 
     return many

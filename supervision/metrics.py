@@ -18,6 +18,7 @@ from branches import metric_registry
 from branches.links import list_url
 from branches.metric_registry import Metric
 from branches.rollup import subtree_sums
+from branches.stats import subtree_filter
 
 from .calendar import WorkCalendar
 from .querysets import cards_issued_in, closed_in, closed_on_time, open_on, overdue_on
@@ -32,7 +33,8 @@ def _subtree_counts(orgs, model_filter: Q, model, org_field: str, **aggregates) 
         return {}
     path = f"{org_field}__path"
     counts = {name: Count("pk", filter=extra) for name, extra in aggregates.items()}
-    rows = list(model.objects.filter(model_filter).order_by().values(path).annotate(**counts))
+    inside = subtree_filter(orgs, org_field)  # only the subtrees asked for
+    rows = list(model.objects.filter(model_filter).filter(inside).order_by().values(path).annotate(**counts))
     sums = {name: subtree_sums(((r[path], r[name]) for r in rows), orgs) for name in aggregates}
     return {o.pk: {"pk": o.pk, **{name: sums[name][o.pk] for name in aggregates}} for o in orgs}
 

@@ -137,9 +137,7 @@ class CycleDetailView(ScopedMixin, PaginatedMixin, DetailView):
         ctx["status"] = status
         ctx["statuses"] = AssessmentStatus.choices
         grades = list(cycle.system.grades.all())
-        values = list(
-            visible.values("grade_id", "status", "organization__parent__path", "organization__parent__name")
-        )
+        values = list(visible.values("grade_id", "status", "organization__parent__path", "organization__parent__name"))
         ctx["distribution"] = selectors.distribution(values, grades)
         ctx["chart_json"] = json.dumps(
             {

@@ -163,3 +163,22 @@ def test_figures_without_a_list_are_explained_in_the_docs():
     text = DOCS.read_text(encoding="utf-8")
     for name in WITHOUT_LIST:
         assert f"`{name}`" in text and "no list" in text
+
+
+def test_every_metric_over_a_few_organisations_agrees_with_the_whole_tree(demo):
+    """Metrics read only the subtrees they are asked for (issue 22): the figures must not change with that."""
+    from branches import metric_registry, periods
+    from branches.models import Organization
+
+    every = list(Organization.objects.order_by("path"))
+    branches = [o for o in every if o.kind == "branch"]
+    units = [o for o in every if o.depth == 1]
+    few = [branches[0], branches[-1], units[-1]]
+    for period in (
+        periods.period_containing("year", periods.today()),
+        periods.period_containing("month", periods.today()),
+    ):
+        for name, metric in sorted(metric_registry.available().items()):
+            whole = metric.values(every, period)
+            part = metric.values(few, period)
+            assert {o.pk: part.get(o.pk) for o in few} == {o.pk: whole.get(o.pk) for o in few}, (name, period.key)
