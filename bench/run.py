@@ -151,6 +151,15 @@ def _later_targets(root, branch_pk) -> list[tuple]:
             _try_reverse(["accountability:round_detail"], [{"pk": review.pk}]) if review else None,
         ),
         ("notification inbox (member)", "member", _try_reverse(["notifications:list"], [{}])),
+        # The committee's city-wide lists behind its menu (found slow by walking every menu page).
+        ("organisation tree (committee)", "committee", _try_reverse(["branches:organization_list"], [{}])),
+        (
+            "meeting list (committee)",
+            "committee",
+            _try_reverse(["meetings:meeting_list"], [{}]),
+        ),
+        ("training overview (committee)", "committee", _try_reverse(["training:committee_overview"], [{}])),
+        ("dues (committee)", "committee", _try_reverse(["dues:home"], [{}])),
     ]
 
 

@@ -176,3 +176,36 @@ def test_political_birthdays_and_lost_contact_reminders(world, person):
     assert "16" in greeting.title and greeting.step == "2026"
     early = list(reminders.due(timezone.make_aware(datetime.datetime(2026, 6, 29, 9))))
     assert not any(d.kind == "memberfile.political_birthday" for d in early)
+
+
+@pytest.mark.django_db
+def test_the_overview_pages_this_months_political_birthdays(world, client_for, django_assert_max_num_queries):
+    """A city has some 1,700 political birthdays a month: the overview shows them a page at a time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from branches.mixins import PaginatedMixin
+
+    today = timezone.localdate()
+    day = D(today.year - 5, today.month, 1)
+    for i in range(PaginatedMixin.paginate_by + 5):
+        Member.objects.create(
+            organization=world.branch_a1, name=f"党员{i:02d}", category=MemberCategory.FULL, join_date=day
+        )
+    client = client_for(world.committee)
+    url = reverse("memberfile:overview") + f"?org={world.root.pk}"
+    page = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    queries = len(first.captured_queries)  # now: the next request clears the log
+    shown = page[page.index('data-testid="political-birthdays"') :].split("</ul>")[0]
+    assert shown.count("<li") == PaginatedMixin.paginate_by
+    assert f'data-total="{PaginatedMixin.paginate_by + 5}"' in page
+    second = client.get(url + "&page=2").content.decode()
+    assert second[second.index('data-testid="political-birthdays"') :].split("</ul>")[0].count("<li") == 5
+    for i in range(40):
+        Member.objects.create(
+            organization=world.branch_a1, name=f"新党员{i:02d}", category=MemberCategory.FULL, join_date=day
+        )
+    with django_assert_max_num_queries(queries):
+        client.get(url)
