@@ -64,3 +64,15 @@ def quarter_counts(pairing_ids, year: int) -> dict[int, list[int]]:
     for pk, quarter, n in rows:
         out[pk][quarter - 1] = n
     return out
+
+
+def participant_counts(activity_ids) -> dict[int, int]:
+    """``{activity id: our participants}`` for the given activities (one query; none when there are none)."""
+    if not activity_ids:
+        return {}
+    rows = (
+        JointActivity.participants.through.objects.filter(jointactivity_id__in=list(activity_ids))
+        .values_list("jointactivity_id")
+        .annotate(n=Count("member_id", distinct=True))
+    )
+    return dict(rows)
