@@ -319,3 +319,26 @@ def test_a_whole_tree_scope_reads_pairings_and_activities_without_a_subquery(wor
         assert table in str(city.query) and "U0" not in str(city.query)
         assert model.objects.visible_to(world.secretary).count() == 1
         assert model.objects.visible_to(world.outsider).count() == 0
+
+
+def test_coverage_lists_each_unit_once_whatever_its_organisations_and_pairings(world, client_for):
+    """DISTINCT works on the unit (the models' ordering no longer joins it): one row per unit, by name."""
+    import re
+
+    from practice.pairing import stats
+
+    for org in (world.branch_a1, world.branch_a1, world.branch_a2, world.unit_a):
+        make_pairing(world, org=org, actor=world.committee)
+    period = periods.parse("2026")
+    assert stats.covered_units([world.root, world.unit_b], period) == {
+        world.root.pk: {world.unit_a.unit_id},
+        world.unit_b.pk: set(),
+    }
+    assert stats.units_under(world.root) == {world.unit_b.unit_id: "乙局", world.unit_a.unit_id: "甲局"}
+    page = client_for(world.committee).get(reverse("practice:pairing_coverage") + "?period=2026").content.decode()
+
+    def names(testid):
+        block = page.split(f'data-testid="{testid}">')[1].split("</ul>")[0]
+        return re.findall(r'<li class="list-group-item">([^<]+)</li>', block)
+
+    assert names("covered-units") == ["甲局"] and names("uncovered-units") == ["乙局"]
