@@ -160,6 +160,14 @@ class ServiceListView(ScopedMixin, PaginatedMixin, ListView):
         ctx["per_member"] = round(float(ctx["total_hours"]) / members, 1) if members else None
         ctx["can_confirm"] = has_permission(self.request.user, "practice.change")
         ctx["confirm_form"] = ConfirmForm()
+        # Each status's label translated once for the page, not looked up through the choices for every row.
+        labels = {value: str(label) for value, label in ServiceStatus.choices}
+        rows = list(ctx["object_list"])
+        for r in rows:
+            r.status_label = labels.get(r.status, r.status)
+        ctx["object_list"] = rows
+        if ctx.get("page_obj") is not None:
+            ctx["page_obj"].object_list = rows
         return ctx
 
 

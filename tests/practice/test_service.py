@@ -257,6 +257,10 @@ def test_the_list_counts_and_sums_every_record_in_one_aggregate_and_keeps_its_qu
         page = c.get(root).content.decode()
     assert _figures(page) == {"count": "42", "total": "65.0", "per-member": "21.7"}
     assert page.count('class="list-group-item"') == 30
+    # Each row's badge and date as before: newest first, the status label translated once for the page.
+    badges = re.findall(r'<span class="badge text-bg-(\w+)">([^<]+)</span>', page)
+    assert set(badges) == {("warning", "待确认"), ("success", "已确认"), ("secondary", "社区未确认")}
+    assert len(badges) == 30 and page.count(f"{DAY.isoformat()} · 社区 · 活动") == 30
     assert c.get(root + "&page=2").content.decode().count('class="list-group-item"') == 12
     # A subtree: branch a2 holds the outsider alone (13 of the bulk records and the logged 2 hours).
     a2 = _figures(c.get(reverse("practice:service_list") + f"?period=2026&org={world.branch_a2.pk}").content.decode())
