@@ -305,6 +305,7 @@ def test_the_activity_list_counts_each_rows_participants_in_fixed_queries(
     shown = re.findall(r'<div class="fw-semibold">(活动\d+|甲)</div>\s*<div[^>]*>[^<]*我方(\d+)人，对方(\d+)人', page)
     assert [t for t, _n, _o in shown] == [f"活动{i:02}" for i in range(33, 3, -1)]
     assert all(int(n) == int(t[2:]) % 4 and int(o) == int(t[2:]) for t, n, o in shown)
+    assert f'<div class="small text-muted">{(DAY + datetime.timedelta(days=34)).isoformat()} · ' in page  # 活动33
     rest = c.get(url + "&page=2").content.decode()
     assert re.findall(r'<div class="fw-semibold">([^<]+)</div>', rest) == ["活动03", "活动02", "活动01", "活动00", "甲"]
     assert "我方2人，对方0人" in rest and "我方0人，对方0人" in rest  # 甲 had both members; 活动00 nobody
