@@ -57,11 +57,25 @@ def covers_whole_tree(user, permission: str) -> bool:
     return _covers_all(user, _grants_for(user, permission))
 
 
+def _always_set(model, field: str) -> bool:
+    """Whether every row reaches an organisation along ``field``: each foreign key on the way is NOT NULL.
+    The root's subtree is then every row, and ``IS NOT NULL`` would only add joins (a city-wide volunteer
+    service list joined every member to test ``member.organization_id``, which can never be null)."""
+    for name in field.split("__"):
+        f = model._meta.get_field(name)
+        if not f.many_to_one or f.null:
+            return False
+        model = f.related_model
+    return True
+
+
 def in_subtree(queryset, field: str, organization):
     """Rows of ``queryset`` whose ``field`` (a lookup path to an Organization, e.g. ``"member__organization"``)
     lies in ``organization``'s subtree. For the root it is every row with an organisation: the tree has one
     root (``org_single_root``), and a city-wide list then needs no join on the tree."""
     if organization.parent_id is None:
+        if _always_set(queryset.model, field):
+            return queryset
         return queryset.filter(**{f"{field}__isnull": False})
     return queryset.filter(**{f"{field}__path__startswith": organization.path})
 
@@ -145,7 +159,7 @@ class ScopedQuerySet(models.QuerySet):
             raise KeyError(f"{model.__name__} has no scope permission for action {action!r}") from None
         field = model.scope_field
         if field != "organizations" and covers_whole_tree(user, permission):
-            return self.filter(**{f"{field}__isnull": False})
+            return self.all() if _always_set(model, field) else self.filter(**{f"{field}__isnull": False})
         orgs = _organization_model().objects.visible_to(user, permission)
         if field == "organizations":  # reverse relation (a Unit): any visible organisation
             return self.filter(Exists(orgs.filter(unit=OuterRef("pk"))))

@@ -172,12 +172,12 @@ class CompletionView(ScopedMixin, View):
         org, named = org_filter(request)
         if named and org is None:
             raise Http404
-        if org is None:
+        if org is None:  # a named organisation is already one the user may see (org_filter)
             grant = primary_grant(request.user)
             org = grant.organization if grant else None
-        visible = Organization.objects.visible_to(request.user, "practice.view")
-        if org is None or not visible.filter(pk=org.pk).exists():
-            raise Http404
+            visible = Organization.objects.visible_to(request.user, "practice.view")
+            if org is None or not visible.filter(pk=org.pk).exists():
+                raise Http404
         children = list(
             Organization.objects.filter(parent=org, is_active=True).exclude(kind="group").only("id", "name", "path")
         )

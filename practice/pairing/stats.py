@@ -26,6 +26,7 @@ def covered_units(orgs, period) -> dict[int, set[int]]:
     rows = (
         Pairing.objects.filter(in_force(period), organization__unit__isnull=False)
         .values_list("organization__path", "organization__unit_id")
+        .order_by()  # the model's ordering would join DISTINCT and leave one row per pairing
         .distinct()
     )
     for path, unit_id in rows:
@@ -39,9 +40,10 @@ def units_under(org: Organization):
     rows = (
         Organization.objects.filter(path__startswith=org.path, is_active=True, unit__isnull=False)
         .values_list("unit_id", "unit__name")
+        .order_by()  # one row per unit: the tree's ordering (path) would keep one per organisation
         .distinct()
     )
-    return dict(sorted(rows, key=lambda r: r[1]))
+    return dict(sorted(rows, key=lambda r: r[1]))  # unit names are unique
 
 
 def activity_counts(orgs, period) -> dict[int, int]:
@@ -64,3 +66,15 @@ def quarter_counts(pairing_ids, year: int) -> dict[int, list[int]]:
     for pk, quarter, n in rows:
         out[pk][quarter - 1] = n
     return out
+
+
+def participant_counts(activity_ids) -> dict[int, int]:
+    """``{activity id: our participants}`` for the given activities (one query; none when there are none)."""
+    if not activity_ids:
+        return {}
+    rows = (
+        JointActivity.participants.through.objects.filter(jointactivity_id__in=list(activity_ids))
+        .values_list("jointactivity_id")
+        .annotate(n=Count("member_id", distinct=True))
+    )
+    return dict(rows)

@@ -223,13 +223,12 @@ class ActivityListView(ScopedMixin, PaginatedMixin, ListView):
     template_name = "practice/jointactivity_list.html"
     paginate_by = 30
 
-    def get_queryset(self):
+    def activities(self):
+        """The visible activities of the period under the named organisation, newest first."""
         self.period = period_from(self.request)
         qs = (
             super()
             .get_queryset()
-            .select_related("pairing", "pairing__organization__unit")
-            .annotate(people=Count("participants", distinct=True))
             .filter(date__gte=self.period.start, date__lte=self.period.end)
             .order_by("-date", "-id")
         )
@@ -238,8 +237,36 @@ class ActivityListView(ScopedMixin, PaginatedMixin, ListView):
             qs = in_subtree(qs, "pairing__organization", org) if org else qs.none()
         return qs
 
+    def get_queryset(self):
+        # Only what a row shows. The participants are counted for the page's rows alone (get_context_data):
+        # a COUNT over the participants' join grouped every activity of the period before the page was cut.
+        return (
+            self.activities()
+            .select_related("pairing__organization__unit")
+            .only(
+                "id",
+                "title",
+                "date",
+                "outside_count",
+                "pairing__id",
+                "pairing__partner_name",
+                "pairing__organization__id",
+                "pairing__organization__name",
+                "pairing__organization__depth",
+                "pairing__organization__unit__id",
+                "pairing__organization__unit__name",
+            )
+        )
+
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "period": self.period, "f": self.request.GET}
+        ctx = super().get_context_data(**kwargs)
+        rows = list(ctx["object_list"])
+        people = stats.participant_counts([a.pk for a in rows])
+        for a in rows:
+            a.people = people.get(a.pk, 0)
+        if ctx.get("page_obj") is not None:
+            ctx["page_obj"].object_list = rows
+        return {**ctx, "object_list": rows, "period": self.period, "f": self.request.GET}
 
 
 class ActivityDetailView(ScopedMixin, DetailView):
@@ -352,5 +379,10 @@ class ActivityExportView(ActivityListView):
     scoped = False
 
     def get(self, request, *args, **kwargs):
-        qs = self.get_queryset().select_related("pairing__organization").defer("pairing__goals", "pairing__annual_plan")
+        qs = (
+            self.activities()
+            .select_related("pairing__organization")
+            .defer("pairing__goals", "pairing__annual_plan")
+            .annotate(people=Count("participants", distinct=True))
+        )
         return exports_common.response(exports.activities_xlsx(qs, self.period), f"联学联建活动{self.period.key}.xlsx")

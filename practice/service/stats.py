@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 
 from branches.models import Member
+from branches.querysets import in_subtree
 from branches.rollup import subtree_sums
 
 from .models import ServiceStatus, VolunteerService
@@ -39,6 +40,11 @@ def hours_sums(orgs, period) -> dict[int, float]:
 def member_counts(orgs) -> dict[int, int]:
     rows = Member.objects.party_members().values_list("organization__path").annotate(n=Count("id"))
     return subtree_sums(rows, orgs)
+
+
+def member_count(org) -> int:
+    """The party members in one organisation's subtree (one count, no grouping by organisation)."""
+    return in_subtree(Member.objects.party_members(), "organization", org).count()
 
 
 def hours_per_member(orgs, period) -> dict[int, float | None]:

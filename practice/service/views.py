@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -135,25 +135,39 @@ class ServiceListView(ScopedMixin, PaginatedMixin, ListView):
             .filter(date__gte=self.period.start, date__lte=self.period.end)
             .order_by("-date", "-id")
         )
-        org, named = org_filter(self.request)
+        self.org, named = org_filter(self.request)
         if named:
-            qs = in_subtree(qs, "member__organization", org) if org else qs.none()
+            qs = in_subtree(qs, "member__organization", self.org) if self.org else qs.none()
         if self.request.GET.get("status") in ServiceStatus.values:
             qs = qs.filter(status=self.request.GET["status"])
         return qs
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The record count and the hours in one aggregate; the paginator takes the count instead of its own COUNT.
+        self.totals = queryset.aggregate(n=Count("id"), h=Sum("hours"))
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        paginator.count = self.totals["n"]
+        return paginator
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["period"] = self.period
         ctx["f"] = self.request.GET
         ctx["statuses"] = ServiceStatus.choices
-        ctx["total_hours"] = self.object_list.aggregate(h=Sum("hours"))["h"] or Decimal(0)
+        ctx["total_hours"] = self.totals["h"] or Decimal(0)
         # Behind the hours-per-member figure: the organisation's party members (the figure's denominator).
-        org, _named = org_filter(self.request)
-        members = stats.member_counts([org])[org.pk] if org else 0
+        members = stats.member_count(self.org) if self.org else 0
         ctx["per_member"] = round(float(ctx["total_hours"]) / members, 1) if members else None
         ctx["can_confirm"] = has_permission(self.request.user, "practice.change")
         ctx["confirm_form"] = ConfirmForm()
+        # Each status's label translated once for the page, not looked up through the choices for every row.
+        labels = {value: str(label) for value, label in ServiceStatus.choices}
+        rows = list(ctx["object_list"])
+        for r in rows:
+            r.status_label = labels.get(r.status, r.status)
+        ctx["object_list"] = rows
+        if ctx.get("page_obj") is not None:
+            ctx["page_obj"].object_list = rows
         return ctx
 
 

@@ -1,5 +1,7 @@
 """A subtree grant on the root needs no scoping condition: the tree has one root (org_single_root)."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -53,3 +55,26 @@ def test_in_subtree_needs_no_condition_on_the_tree_for_the_root(world):
         in_subtree(Member.objects.all(), "organization", world.unit_a).values_list("organization__path", flat=True)
     )
     assert below and all(p.startswith(world.unit_a.path) for p in below)
+
+
+def test_in_subtree_of_the_root_drops_the_join_only_where_no_key_on_the_way_can_be_null(world):
+    from branches.querysets import in_subtree
+    from practice.service.models import VolunteerService
+    from practice.service.services import log_service
+
+    day = datetime.date(2026, 5, 10)
+    for key in ("member", "outsider"):
+        log_service(
+            actor=world.committee,
+            member=world.members[key],
+            date=day,
+            community="c",
+            activity="a",
+            hours=1,
+            today=day,
+        )
+    city = in_subtree(VolunteerService.objects.all(), "member__organization", world.root)
+    assert city.count() == 2 and "branches_member" not in str(city.query)
+    # A nullable key (a member's party group) still needs its condition: members outside any group are not in it.
+    grouped = in_subtree(Member.objects.all(), "party_group", world.root)
+    assert "IS NOT NULL" in str(grouped.query) and not grouped.exists()

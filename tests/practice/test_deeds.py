@@ -165,3 +165,40 @@ def test_api_writes_through_the_same_services(world, api_for):
     assert r.status_code == 200 and r.json()["published"] is True
     assert api_for(world.outsider).get(f"/api/v1/deeds/{pk}/").status_code == 404
     assert api_for(world.outsider).patch(f"/api/v1/deeds/{pk}/", {"title": "x"}, format="json").status_code == 404
+
+
+def test_completion_by_unit_links_each_row_and_keeps_its_query_count(world, client_for, django_assert_max_num_queries):
+    """One link target for all the rows (reversed once), the named organisation checked once (org_filter)."""
+    import re
+
+    from branches import audit as audit_log
+    from branches import services as branch_services
+    from branches.models import OrganizationKind
+    from tests.notices.helpers import count_queries
+
+    make(world)
+    c = client_for(world.committee)
+    url = reverse("practice:deed_completion") + f"?org={world.root.pk}&year=2026"
+    c.get(url)
+    with count_queries() as few:
+        c.get(url)
+    for i in range(4):
+        unit = branch_services.create_organization(
+            actor=audit_log.SYSTEM, name=f"新局{i}机关党委", kind=OrganizationKind.PARTY_COMMITTEE, parent=world.root
+        )
+        make(world, org=unit, actor=world.committee, title=f"事项{i}")
+    with django_assert_max_num_queries(few.n):
+        page = c.get(url).content.decode()
+    links = dict(re.findall(r'<a href="([^"]+)">([^<]+)</a></td>', page))
+    deeds = reverse("practice:deed_list")
+    expected = [world.unit_a, world.unit_b] + [o for o in world.root.children.all() if o.name.startswith("新局")]
+    assert {name: href for href, name in links.items()} == {o.name: f"{deeds}?org={o.pk}&year=2026" for o in expected}
+    assert re.search(r'data-testid="completion-total">共5项，已完成0项，逾期\d项。', page)
+    # A named organisation outside the user's scope is still a 404; without ?org= the user's own one is shown.
+    assert (
+        client_for(world.outsider).get(reverse("practice:deed_completion") + f"?org={world.unit_a.pk}").status_code
+        == 404
+    )
+    assert (
+        world.branch_a1.name in client_for(world.unit_admin).get(reverse("practice:deed_completion")).content.decode()
+    )

@@ -265,3 +265,81 @@ def test_lists_keep_their_query_count(world, client_for, django_assert_max_num_q
 def test_system_actor_is_audited(world):
     p = make_pairing(world, actor=audit.SYSTEM)
     assert AuditEntry.objects.filter(action="pairing.create", object_id=str(p.pk)).exists()
+
+
+def test_the_activity_list_counts_each_rows_participants_in_fixed_queries(
+    world, client_for, django_assert_max_num_queries
+):
+    """The participants are counted for the page's rows in one query, not by grouping the whole period."""
+    import re
+
+    from branches.models import Member
+    from tests.notices.helpers import count_queries
+
+    p = make_pairing(world)
+    people = [world.members["member"], world.members["secretary"]]
+    services.log_activity(
+        actor=world.secretary, pairing=p, kind="project", title="甲", date=DAY, participants=people, today=DAY
+    )
+    c = client_for(world.committee)
+    url = reverse("practice:activity_list") + f"?period=2026&org={world.root.pk}"
+    c.get(url)
+    with count_queries() as few:
+        c.get(url)
+    extra = [Member.objects.create(organization=world.branch_a1, name=f"党员{i}", category="full") for i in range(3)]
+    for i in range(34):
+        services.log_activity(
+            actor=world.secretary,
+            pairing=p,
+            kind="project",
+            title=f"活动{i:02}",
+            date=DAY + datetime.timedelta(days=1 + i),
+            participants=extra[: i % 4],
+            outside_count=i,
+            today=DAY + datetime.timedelta(days=40),
+        )
+    with django_assert_max_num_queries(few.n):
+        page = c.get(url).content.decode()
+    assert 'data-total="35"' in page
+    # Newest first, 30 to a page: 活动33 (33 % 4 = 1 of ours, 33 from outside) down to 活动04.
+    shown = re.findall(r'<div class="fw-semibold">(活动\d+|甲)</div>\s*<div[^>]*>[^<]*我方(\d+)人，对方(\d+)人', page)
+    assert [t for t, _n, _o in shown] == [f"活动{i:02}" for i in range(33, 3, -1)]
+    assert all(int(n) == int(t[2:]) % 4 and int(o) == int(t[2:]) for t, n, o in shown)
+    assert f'<div class="small text-muted">{(DAY + datetime.timedelta(days=34)).isoformat()} · ' in page  # 活动33
+    rest = c.get(url + "&page=2").content.decode()
+    assert re.findall(r'<div class="fw-semibold">([^<]+)</div>', rest) == ["活动03", "活动02", "活动01", "活动00", "甲"]
+    assert "我方2人，对方0人" in rest and "我方0人，对方0人" in rest  # 甲 had both members; 活动00 nobody
+
+
+def test_a_whole_tree_scope_reads_pairings_and_activities_without_a_subquery(world):
+    p = make_pairing(world)
+    services.log_activity(actor=world.secretary, pairing=p, kind="project", title="甲", date=DAY, today=DAY)
+    for model, table in ((Pairing, "practice_pairing"), (JointActivity, "practice_jointactivity")):
+        city = model.objects.visible_to(world.committee)
+        assert city.count() == 1 and "branches_organization" not in str(city.query)
+        assert table in str(city.query) and "U0" not in str(city.query)
+        assert model.objects.visible_to(world.secretary).count() == 1
+        assert model.objects.visible_to(world.outsider).count() == 0
+
+
+def test_coverage_lists_each_unit_once_whatever_its_organisations_and_pairings(world, client_for):
+    """DISTINCT works on the unit (the models' ordering no longer joins it): one row per unit, by name."""
+    import re
+
+    from practice.pairing import stats
+
+    for org in (world.branch_a1, world.branch_a1, world.branch_a2, world.unit_a):
+        make_pairing(world, org=org, actor=world.committee)
+    period = periods.parse("2026")
+    assert stats.covered_units([world.root, world.unit_b], period) == {
+        world.root.pk: {world.unit_a.unit_id},
+        world.unit_b.pk: set(),
+    }
+    assert stats.units_under(world.root) == {world.unit_b.unit_id: "乙局", world.unit_a.unit_id: "甲局"}
+    page = client_for(world.committee).get(reverse("practice:pairing_coverage") + "?period=2026").content.decode()
+
+    def names(testid):
+        block = page.split(f'data-testid="{testid}">')[1].split("</ul>")[0]
+        return re.findall(r'<li class="list-group-item">([^<]+)</li>', block)
+
+    assert names("covered-units") == ["甲局"] and names("uncovered-units") == ["乙局"]

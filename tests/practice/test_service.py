@@ -222,3 +222,48 @@ def test_the_list_names_same_named_branches_with_their_unit(world, client_for):
         )
     page = client_for(world.committee).get(reverse("practice:service_list") + "?period=2026").content.decode()
     assert "甲局 / 办公室党支部" in page and "乙局 / 办公室党支部" in page
+
+
+def _figures(page: str) -> dict:
+    tag = re.search(r'<p[^>]*data-testid="list-count"[^>]*>', page).group(0)
+    return dict(re.findall(r'data-(count|total|per-member)="([^"]*)"', tag))
+
+
+def test_the_list_counts_and_sums_every_record_in_one_aggregate_and_keeps_its_query_count(
+    world, client_for, django_assert_max_num_queries
+):
+    """Count and hours come from one aggregate the paginator reuses; the denominator is one count of the
+    organisation's party members: the queries stay the same whatever the number of records."""
+    from tests.notices.helpers import count_queries
+
+    c = client_for(world.committee)
+    root = reverse("practice:service_list") + f"?period=2026&org={world.root.pk}"
+    log(world, hours=3)
+    log(world, who="outsider", hours=2)
+    c.get(root)
+    with count_queries() as few:
+        first = c.get(root).content.decode()
+    # Three party members under the root: (3 + 2) / 3 hours each; records of every status count in the list.
+    assert _figures(first) == {"count": "2", "total": "5.0", "per-member": "1.7"}
+    members = [world.members[k] for k in ("member", "secretary", "outsider")]
+    VolunteerService.objects.bulk_create(
+        VolunteerService(
+            member=members[i % 3], date=DAY, community="社区", activity=f"活动{i}", hours=Decimal("1.5"), status=status
+        )
+        for i in range(40)
+        for status in [(ServiceStatus.PENDING, ServiceStatus.CONFIRMED, ServiceStatus.REJECTED)[i % 3]]
+    )
+    with django_assert_max_num_queries(few.n):
+        page = c.get(root).content.decode()
+    assert _figures(page) == {"count": "42", "total": "65.0", "per-member": "21.7"}
+    assert page.count('class="list-group-item"') == 30
+    # Each row's badge and date as before: newest first, the status label translated once for the page.
+    badges = re.findall(r'<span class="badge text-bg-(\w+)">([^<]+)</span>', page)
+    assert set(badges) == {("warning", "待确认"), ("success", "已确认"), ("secondary", "社区未确认")}
+    assert len(badges) == 30 and page.count(f"{DAY.isoformat()} · 社区 · 活动") == 30
+    assert c.get(root + "&page=2").content.decode().count('class="list-group-item"') == 12
+    # A subtree: branch a2 holds the outsider alone (13 of the bulk records and the logged 2 hours).
+    a2 = _figures(c.get(reverse("practice:service_list") + f"?period=2026&org={world.branch_a2.pk}").content.decode())
+    assert a2 == {"count": "14", "total": "21.5", "per-member": "21.5"}
+    pending = _figures(c.get(root + "&status=pending").content.decode())
+    assert pending == {"count": "16", "total": "26.0", "per-member": "8.7"}
