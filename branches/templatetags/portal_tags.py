@@ -15,6 +15,12 @@ def query_with(context, **changes):
     return params.urlencode()
 
 
+@register.simple_tag(takes_context=True)
+def query_page(context, param, number):
+    """The current query string with page parameter ``param`` set to ``number`` (a page with two paged lists)."""
+    return query_with(context, **{param or "page": number})
+
+
 @register.filter
 def indent_px(depth):
     try:

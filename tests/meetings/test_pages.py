@@ -328,3 +328,33 @@ def test_the_meeting_list_counts_each_meetings_attendance_on_its_page(world, cli
     page = client_for(world.committee).get("/meetings/", {"q": m.title}).content.decode()
     assert expected >= 4
     assert f"出席 {expected - 1}/{expected}" in page
+
+
+def test_the_missing_and_still_due_lists_are_paged_and_count_every_row(world, client_for, monkeypatch):
+    """Every organisation of the subtree is counted (a province has 5,400); each list shows a page."""
+    from branches import periods
+    from branches.meetings import compliance
+    from branches.meetings.views import compliance as views
+
+    monkeypatch.setattr(views, "LIST_PAGE", 2)
+    add_members(world.branch_a1, 3)
+    add_members(world.branch_a2, 3)
+    client = client_for(world.committee)
+    past = periods.period_containing("quarter", periods.today()).previous()
+    orgs = [world.root, world.unit_a, world.branch_a1, world.branch_a2, world.unit_b, world.branch_b1]
+    data = compliance.compute(orgs, [past])
+    missing = sum(data[(o.pk, past.key)].missing for o in orgs)
+    assert missing > 2
+    page = client.get("/meetings/missing/", {"period": past.key}).content.decode()
+    assert f'data-total="{missing}"' in page
+    listed = page[page.index('data-testid="missing-list"') :].split("</table>")[0]
+    assert listed.count("<tr>") == 1 + 2  # the head and one page
+    last = client.get("/meetings/missing/", {"period": past.key, "page": (missing + 1) // 2}).content.decode()
+    assert last[last.index('data-testid="missing-list"') :].split("</table>")[0].count("<tr>") == 1 + (missing % 2 or 2)
+    now = periods.period_containing("quarter", periods.today())
+    now_data = compliance.compute(orgs, [now])
+    due = sum(now_data[(o.pk, now.key)].due for o in orgs)
+    assert due > 2  # the current quarter's slots not held yet
+    current = client.get("/meetings/missing/", {"period": now.key}).content.decode()
+    assert current[current.index('data-testid="due-list"') :].split("</table>")[0].count("<tr>") == 1 + 2
+    assert f"period={now.key}&amp;due_page=2" in current or f"due_page=2&amp;period={now.key}" in current
