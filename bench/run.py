@@ -251,6 +251,58 @@ def resolve_targets() -> tuple[list[dict], list[str]]:
     return targets, skipped
 
 
+MENU_PERSONAS = ("committee", "unitadmin", "secretary", "member")
+
+
+def walk_menus(repeat: int = 3) -> list[dict]:
+    """Every page of each persona's side menu, one request at a time with Django's test client (median of
+    ``repeat`` after a warm-up): the pages no target names show up here when they grow slow with the data
+    (the committee's organisation tree took a second at ``city`` before anyone listed it as a target)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.navigation import items_for
+
+    User = get_user_model()
+    rows = []
+    for persona in MENU_PERSONAS:
+        user = User.objects.get(username=persona)
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        device = second_factor_device(persona)
+        if device is not None:
+            from django_otp import DEVICE_ID_SESSION_KEY
+
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+        for item in items_for(user, "/"):
+            path = item["href"]
+            response = client.get(path)
+            with CaptureQueriesContext(connection) as ctx:
+                client.get(path)
+            queries = len(ctx.captured_queries)
+            times = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                client.get(path)
+                times.append((time.perf_counter() - started) * 1000)
+            times.sort()
+            rows.append(
+                {
+                    "persona": persona,
+                    "path": path,
+                    "status": response.status_code,
+                    "ms": round(times[len(times) // 2], 1),
+                    "kb": round(len(response.content) / 1024, 1),
+                    "queries": queries,
+                }
+            )
+    return sorted(rows, key=lambda r: -r["ms"])
+
+
 def count_queries(targets: list[dict]) -> None:
     """Exact query count per page (one warm request first), with Django's test client."""
     from django.contrib.auth import get_user_model
@@ -512,6 +564,7 @@ def main() -> None:
     ]
     count_queries(targets)
     figures_checked = check_figures()
+    menu_walk = walk_menus()
     floor = {"name": "floor", "persona": "committee", "path": "/bench/floor"}
 
     port = free_port()
@@ -577,6 +630,7 @@ def main() -> None:
         # extra context (not part of the contract's required keys)
         "seed_s": seed_s,
         "figures_checked": figures_checked,
+        "menu_walk": menu_walk,
         "refresh_summaries_s": refresh_s,
         "skipped": skipped,
         "requests_per_target": args.requests,
@@ -686,6 +740,11 @@ def print_table(report: dict) -> None:
             f"load: {load['users']} users for {load['seconds']} s: {t['rps']} req/s, p95 {t['p95_ms']} ms "
             f"({t['floor_ratio_p95']}x floor), {t['failures']} errors"
         )
+    if report.get("menu_walk"):
+        print("slowest menu pages (single request, in process):")
+        for row in report["menu_walk"][:10]:
+            shown = f"{row['ms']:>8} ms {row['kb']:>7} KB {row['queries']:>4} queries"
+            print(f"  {row['persona']:10} {row['path']:32} {shown}")
     if report.get("skipped"):
         print("skipped (URL not present yet): " + ", ".join(report["skipped"]))
 
