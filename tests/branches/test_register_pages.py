@@ -354,3 +354,26 @@ def test_the_export_streams_with_a_fixed_query_count_and_audits_the_rows(world, 
     assert sum(1 for r in rows if r[-1] == unit.name) == 12
     entry = AuditEntry.objects.filter(action__startswith="member.export", actor=world.committee).latest("pk")
     assert entry.after["rows"] == 15
+
+
+def test_the_scope_is_the_subtree_and_ones_own_entry_wherever_it_sits(world, client_for):
+    """Member.visible_to writes "in scope or my own entry" as one id set (issue 22): same rows as before."""
+    from branches.roles import Role
+
+    viewer = world.users["nobody"]
+    services.grant_role(actor=audit.SYSTEM, user=viewer, organization=world.branch_b1, role=Role.SECRETARY)
+    _people(world.branch_b1, 3)
+    _people(world.branch_a2, 2, start=100)
+    own = Member.objects.create(
+        organization=world.branch_a2, name="nobody-党员", category=MemberCategory.FULL, user=viewer
+    )
+    expected = set(Member.objects.filter(organization=world.branch_b1).values_list("pk", flat=True)) | {own.pk}
+    visible = Member.objects.visible_to(viewer)
+    assert set(visible.values_list("pk", flat=True)) == expected and visible.count() == 4
+    assert visible.filter(pk=own.pk).exists() and not visible.filter(name="批量100").exists()
+    assert set(visible.filter(organization=world.branch_a2).values_list("pk", flat=True)) == {own.pk}
+    body = client_for(viewer).get(reverse("branches:member_list")).content.decode()
+    assert "nobody-党员" in body and "批量0" in body and "批量100" not in body and "member-党员" not in body
+    # Without a grant: only one's own entry; another's account sees nothing of it.
+    assert list(Member.objects.visible_to(world.member).values_list("name", flat=True)) == ["member-党员"]
+    assert not Member.objects.visible_to(world.users["other_admin"]).filter(pk=own.pk).exists()
