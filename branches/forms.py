@@ -34,14 +34,15 @@ def _attrs_html(attrs: dict) -> str:
     )
 
 
-class OrgSelect(forms.Select):
+class FastSelect(forms.Select):
     """Django's ``<select>`` written out in Python, byte for byte what its templates write.
 
     A picker over the whole tree lists about a thousand organisations; Django's templates include one
     template per option, which cost ~25 ms a page at ``city`` scale (issue 22), the options themselves
     ~2 ms. Selection follows ``ChoiceWidget.optgroups`` (only the first match is selected, option
-    groups are written as ``<optgroup>``). The form renderer is not consulted: the portal keeps
-    Django's default widget templates (no ``FORM_RENDERER``, no override of ``select.html``).
+    groups are written as ``<optgroup>``). Any select may use it; the organisation fields do. The form
+    renderer is not consulted: the portal keeps Django's default widget templates (no ``FORM_RENDERER``,
+    no override of ``select.html``).
     """
 
     def render(self, name, value, attrs=None, renderer=None):
@@ -124,7 +125,7 @@ class _OrgLabels:
 class OrgChoiceField(_OrgLabels, forms.ModelChoiceField):
     """Pick one organisation."""
 
-    widget = OrgSelect
+    widget = FastSelect
 
 
 class OrgMultipleChoiceField(_OrgLabels, forms.ModelMultipleChoiceField):

@@ -45,6 +45,13 @@ _STATUS_LABELS = dict(MemberStatus.choices)
 
 # Encrypted columns: decrypted whenever a row is loaded, so lists that never show them leave them out.
 SECRET_FIELDS = ("id_number", "phone")
+# What a row of the member list shows: the ID number (masked), never the phone; the organisation's label
+# needs its name, depth and unit's name.
+LIST_COLUMNS = (
+    *("id", "name", "organization_id", "party_group_id", "category", "status", "id_number", "join_date"),
+    *("organization__name", "organization__depth", "organization__unit_id", "organization__unit__name"),
+    "party_group__name",
+)
 
 
 class MemberQuerySet(ScopedQuerySet):

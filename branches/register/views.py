@@ -32,7 +32,7 @@ from ..models import (
     Transfer,
     TransferStatus,
 )
-from ..models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
+from ..models.members import ACTIVE_STATUSES, LIST_COLUMNS, PARTY_MEMBER_CATEGORIES
 from ..roster.search import masked_filters, search_query
 from ..roster.views import MemberImportView, import_template  # noqa: F401  (urls use this module)
 from . import excel
@@ -124,8 +124,8 @@ class MemberListView(ScopedMixin, PaginatedMixin, ListView):
 
     def get_queryset(self):
         self.filter_form, qs = filtered_members(self.request)
-        # The list shows the ID number masked and never the phone: its column is not read (nor decrypted).
-        return qs.defer("phone")
+        # Only the columns the rows show (the ID number masked; never the phone, which is then not decrypted).
+        return qs.only(*LIST_COLUMNS)
 
     def post(self, request, *args, **kwargs):
         """The search form posts here so an ID number never sits in a URL (F10): it is replaced by its

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from branches import audit, services
-from branches.forms import OrgChoiceField, OrgSelect
+from branches.forms import FastSelect, OrgChoiceField
 from branches.models import Organization, OrganizationKind
 from branches.register.forms import MemberFilterForm, MemberForm, TransferForm
 
@@ -30,7 +30,7 @@ ATTRS = [
 @pytest.mark.parametrize("attrs", ATTRS)
 def test_the_select_is_written_as_djangos_templates_write_it(value, attrs):
     stock = forms.Select(choices=CHOICES, attrs={"data-q": "1"}).render("org<", value, attrs)
-    fast = OrgSelect(choices=CHOICES, attrs={"data-q": "1"}).render("org<", value, attrs)
+    fast = FastSelect(choices=CHOICES, attrs={"data-q": "1"}).render("org<", value, attrs)
     assert fast == stock
 
 
@@ -103,3 +103,21 @@ def test_the_pages_show_the_pickers(tricky_tree, client_for):
     member = world.members["member"]
     body = client_for(world.secretary).get(reverse("branches:member_detail", args=[member.pk])).content.decode()
     assert 'name="to_org"' in body and "乙局 / 甲局第一党支部" in body
+
+
+@pytest.mark.parametrize(
+    "data", [None, {"category": "full", "status": "mobile", "stage": "party", "sort": "-join_date"}]
+)
+def test_the_member_filter_selects_match_djangos_html(world, data):
+    user = world.users["unit_admin"]
+    for name in ("category", "status", "stage", "sort"):
+        form = MemberFilterForm(data, user=user)
+        assert isinstance(form.fields[name].widget, FastSelect)
+        fast = str(form[name])
+        stock = MemberFilterForm(data, user=user)
+        stock.fields[name].widget = forms.Select(
+            attrs=stock.fields[name].widget.attrs, choices=stock.fields[name].choices
+        )
+        assert fast == str(stock[name])
+        if data:
+            assert f'value="{data[name]}" selected' in fast

@@ -411,3 +411,38 @@ def test_the_detail_page_shows_the_next_steps_with_a_fixed_query_count(
     with django_assert_max_num_queries(before):
         body = client.get(url).content.decode()
     assert body.count("事件记录-") == 5 and expected[0].earliest.strftime("%Y-%m-%d") in body
+
+
+def test_the_list_rows_show_every_column_from_the_columns_read(world, client_for, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = services.create_member(
+        actor=audit.SYSTEM,
+        organization=world.branch_a1,
+        party_group=world.group_a1,
+        name="赵六",
+        category="probationary",
+        status="mobile",
+        id_number=VALID_ID,
+        phone="13800138000",
+        join_date=datetime.date(2020, 7, 1),
+    )
+    from branches.models import OrganizationKind
+
+    office = services.create_organization(
+        actor=audit.SYSTEM, name="办公室党支部", kind=OrganizationKind.BRANCH, parent=world.unit_b
+    )
+    _people(office, 35)  # a branch named like many others: its rows carry the unit's name
+    client = client_for(world.committee)
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get(reverse("branches:member_list"), {"q": "赵六"}).content.decode()
+    row = body.split(f'href="{reverse("branches:member_detail", args=[person.pk])}"', 1)[1].split("</tr>", 1)[0]
+    for shown in [world.branch_a1.label, "第一党小组", "预备党员", "流动", person.id_number_masked, "2020-07-01"]:
+        assert shown in row, shown
+    assert VALID_ID not in body and "13800138000" not in body
+    listed = [q["sql"] for q in ctx.captured_queries if 'FROM "branches_member"' in q["sql"] and "LIMIT" in q["sql"]]
+    assert listed and all('"branches_member"."phone"' not in sql for sql in listed)
+    body = client.get(reverse("branches:member_list"), {"sort": "organization"}).content.decode()
+    assert office.label == "乙局 / 办公室党支部"
+    assert body.count(office.label) >= 2 * 20  # wide screens and phones each show the label
