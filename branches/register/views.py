@@ -17,7 +17,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 
-from .. import audit, idnumbers, services
+from .. import audit, idnumbers, rules, services
 from ..access import has_permission
 from ..crypto import blind_index
 from ..mixins import PaginatedMixin, ScopedMixin, breadcrumbs_for
@@ -32,7 +32,7 @@ from ..models import (
     Transfer,
     TransferStatus,
 )
-from ..models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
+from ..models.members import ACTIVE_STATUSES, LIST_COLUMNS, PARTY_MEMBER_CATEGORIES
 from ..roster.search import masked_filters, search_query
 from ..roster.views import MemberImportView, import_template  # noqa: F401  (urls use this module)
 from . import excel
@@ -124,7 +124,8 @@ class MemberListView(ScopedMixin, PaginatedMixin, ListView):
 
     def get_queryset(self):
         self.filter_form, qs = filtered_members(self.request)
-        return qs
+        # Only the columns the rows show (the ID number masked; never the phone, which is then not decrypted).
+        return qs.only(*LIST_COLUMNS)
 
     def post(self, request, *args, **kwargs):
         """The search form posts here so an ID number never sits in a URL (F10): it is replaced by its
@@ -275,7 +276,8 @@ class MemberDetailView(ScopedMixin, DetailView):
         ctx["breadcrumbs"] = breadcrumbs_for(user, m.organization) + [m.organization]
         ctx["events"] = MemberEvent.objects.filter(member=m).order_by("-date", "-id")
         ctx["steps"] = list(DevelopmentStep.objects.filter(member=m).order_by("date", "id"))
-        ctx["next_steps"] = register.pipeline([m], today)[m.pk]
+        # The steps just read, not pipeline()'s second read; the work calendar is read only if a date needs it.
+        ctx["next_steps"] = register.next_steps(m, ctx["steps"], today, rules.all_values())
         ctx["seats"] = (
             CommitteeSeat.objects.filter(member=m).select_related("term__organization", "position").order_by("-start")
         )

@@ -83,3 +83,22 @@ def test_audit_never_holds_a_plain_id_number(world):
 def test_members_see_only_themselves(world):
     visible = set(Member.objects.visible_to(world.member).values_list("name", flat=True))
     assert visible == {"member-党员"}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_category_and_status_labels_are_djangos(language):
+    """The register's lists call these per row; they answer what Django's generated methods answer."""
+    from django.db.models import Model
+    from django.utils import translation
+
+    from branches.models import MemberStatus
+
+    category, status = Member._meta.get_field("category"), Member._meta.get_field("status")
+    people = [
+        Member(category=c, status=s) for c in [*MemberCategory.values, "bogus"] for s in [*MemberStatus.values, ""]
+    ]
+    with translation.override(language):
+        for m in people:
+            assert m.get_category_display() == Model._get_FIELD_display(m, category)
+            assert m.get_status_display() == Model._get_FIELD_display(m, status)
+        assert Member(category="full").get_category_display() == str(MemberCategory.FULL.label)

@@ -354,3 +354,95 @@ def test_the_export_streams_with_a_fixed_query_count_and_audits_the_rows(world, 
     assert sum(1 for r in rows if r[-1] == unit.name) == 12
     entry = AuditEntry.objects.filter(action__startswith="member.export", actor=world.committee).latest("pk")
     assert entry.after["rows"] == 15
+
+
+def test_the_scope_is_the_subtree_and_ones_own_entry_wherever_it_sits(world, client_for):
+    """Member.visible_to writes "in scope or my own entry" as one id set (issue 22): same rows as before."""
+    from branches.roles import Role
+
+    viewer = world.users["nobody"]
+    services.grant_role(actor=audit.SYSTEM, user=viewer, organization=world.branch_b1, role=Role.SECRETARY)
+    _people(world.branch_b1, 3)
+    _people(world.branch_a2, 2, start=100)
+    own = Member.objects.create(
+        organization=world.branch_a2, name="nobody-党员", category=MemberCategory.FULL, user=viewer
+    )
+    expected = set(Member.objects.filter(organization=world.branch_b1).values_list("pk", flat=True)) | {own.pk}
+    visible = Member.objects.visible_to(viewer)
+    assert set(visible.values_list("pk", flat=True)) == expected and visible.count() == 4
+    assert visible.filter(pk=own.pk).exists() and not visible.filter(name="批量100").exists()
+    assert set(visible.filter(organization=world.branch_a2).values_list("pk", flat=True)) == {own.pk}
+    body = client_for(viewer).get(reverse("branches:member_list")).content.decode()
+    assert "nobody-党员" in body and "批量0" in body and "批量100" not in body and "member-党员" not in body
+    # Without a grant: only one's own entry; another's account sees nothing of it.
+    assert list(Member.objects.visible_to(world.member).values_list("name", flat=True)) == ["member-党员"]
+    assert not Member.objects.visible_to(world.users["other_admin"]).filter(pk=own.pk).exists()
+
+
+def test_the_detail_page_shows_the_next_steps_with_a_fixed_query_count(
+    world, client_for, django_assert_max_num_queries
+):
+    from django.utils import timezone
+
+    from branches.models import DevelopmentStep, MemberEvent, StepKind
+
+    person = services.create_member(
+        actor=audit.SYSTEM, organization=world.branch_a1, name="王积极", category=MemberCategory.CANDIDATE
+    )
+    today = timezone.localdate()
+    for i, kind in enumerate([StepKind.APPLICATION, StepKind.TALK, StepKind.ACTIVIST, StepKind.CANDIDATE]):
+        DevelopmentStep.objects.create(member=person, kind=kind, date=today - datetime.timedelta(days=400 - 30 * i))
+    # A public notice: the next step's earliest date counts working days (the calendar is read).
+    DevelopmentStep.objects.create(member=person, kind=StepKind.PUBLIC_NOTICE, date=today - datetime.timedelta(days=2))
+    client = client_for(world.secretary)
+    url = reverse("branches:member_detail", args=[person.pk])
+    client.get(url)
+    with django_assert_max_num_queries(30) as ctx:
+        body = client.get(url).content.decode()
+    before = len(ctx.captured_queries)
+    assert any("branches_calendarday" in q["sql"] for q in ctx.captured_queries)
+    expected = register.pipeline([person], today)[person.pk]
+    assert [n.kind for n in expected] == [StepKind.ADMISSION]
+    assert 'data-testid="next-steps"' in body and expected[0].label in body
+    assert expected[0].earliest.strftime("%Y-%m-%d") in body
+    for i in range(5):
+        MemberEvent.objects.create(member=person, kind="status", date=today, detail=f"事件记录-{i}")
+    _people(world.branch_a1, 20)
+    with django_assert_max_num_queries(before):
+        body = client.get(url).content.decode()
+    assert body.count("事件记录-") == 5 and expected[0].earliest.strftime("%Y-%m-%d") in body
+
+
+def test_the_list_rows_show_every_column_from_the_columns_read(world, client_for, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = services.create_member(
+        actor=audit.SYSTEM,
+        organization=world.branch_a1,
+        party_group=world.group_a1,
+        name="赵六",
+        category="probationary",
+        status="mobile",
+        id_number=VALID_ID,
+        phone="13800138000",
+        join_date=datetime.date(2020, 7, 1),
+    )
+    from branches.models import OrganizationKind
+
+    office = services.create_organization(
+        actor=audit.SYSTEM, name="办公室党支部", kind=OrganizationKind.BRANCH, parent=world.unit_b
+    )
+    _people(office, 35)  # a branch named like many others: its rows carry the unit's name
+    client = client_for(world.committee)
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get(reverse("branches:member_list"), {"q": "赵六"}).content.decode()
+    row = body.split(f'href="{reverse("branches:member_detail", args=[person.pk])}"', 1)[1].split("</tr>", 1)[0]
+    for shown in [world.branch_a1.label, "第一党小组", "预备党员", "流动", person.id_number_masked, "2020-07-01"]:
+        assert shown in row, shown
+    assert VALID_ID not in body and "13800138000" not in body
+    listed = [q["sql"] for q in ctx.captured_queries if 'FROM "branches_member"' in q["sql"] and "LIMIT" in q["sql"]]
+    assert listed and all('"branches_member"."phone"' not in sql for sql in listed)
+    body = client.get(reverse("branches:member_list"), {"sort": "organization"}).content.decode()
+    assert office.label == "乙局 / 办公室党支部"
+    assert body.count(office.label) >= 2 * 20  # wide screens and phones each show the label

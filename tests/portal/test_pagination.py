@@ -79,3 +79,44 @@ def test_the_schema_describes_both_modes(client_for, world):
     ref = listing["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     props = schema["components"]["schemas"][ref]["properties"]
     assert {"count", "count_exact", "next", "previous", "results"} <= set(props)
+
+
+def test_the_count_reads_the_rows_unordered_and_scoped(world, api_for, settings):
+    """Ordering the counted rows joined and sorted the whole scope (issue 22); the number is the same without."""
+    settings.API_COUNT_LIMIT = 5
+    client = api_for(world.unit_admin)
+    with CaptureQueriesContext(connection) as queries:
+        data = client.get("/api/v1/members/", {"page_size": 2}).json()
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counts and all("ORDER BY" not in sql.upper() for sql in counts), counts
+    assert data["count"] == 5 and data["count_exact"] is False
+    settings.API_COUNT_LIMIT = 10_000
+    data = client.get("/api/v1/members/", {"page_size": 2}).json()
+    in_scope = Member.objects.filter(organization__path__startswith=world.unit_a.path).count()
+    assert data["count"] == in_scope == 14 and data["count_exact"] is True
+    # The page itself is still ordered by organisation, then name.
+    names = [r["name"] for r in client.get("/api/v1/members/", {"page_size": 50}).json()["results"]]
+    assert names == list(
+        Member.objects.filter(organization__path__startswith=world.unit_a.path)
+        .order_by("organization__path", "name", "id")
+        .values_list("name", flat=True)
+    )
+
+
+def test_member_rows_carry_the_choice_labels(world, api_for):
+    from django.utils import translation
+
+    from branches.models import MemberStatus
+
+    Member.objects.filter(name="名册00").update(status=MemberStatus.MOBILE, category="probationary")
+    rows = api_for(world.committee).get("/api/v1/members/", {"page_size": 50}).json()["results"]
+    members = {m.pk: m for m in Member.objects.all()}
+    assert len(rows) == len(members)
+    with translation.override("zh-hans"):
+        for row in rows:
+            m = members[row["id"]]
+            assert (row["category_display"], row["status_display"]) == (
+                m.get_category_display(),
+                m.get_status_display(),
+            )
+    assert {r["status_display"] for r in rows} == {"正常", "流动"}

@@ -1,0 +1,123 @@
+"""The organisation pickers write their ``<select>`` in Python (issue 22): the HTML must stay byte for byte
+what Django's templates and its model-instance iterator write, whatever the choices, value and attributes."""
+
+import pytest
+from django import forms
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from branches import audit, services
+from branches.forms import FastSelect, OrgChoiceField
+from branches.models import Organization, OrganizationKind
+from branches.register.forms import MemberFilterForm, MemberForm, TransferForm
+
+CHOICES = [
+    ("", _("All I may see")),
+    (1, 'A & "B" <i>'),
+    (2, mark_safe("<b>safe</b>")),
+    ("group <1>", [(3, "three"), (4, "four")]),
+    (5, "five"),
+    (None, "none"),
+]
+ATTRS = [
+    None,
+    {"class": "form-select form-select-sm", "id": "id_org", "required": True, "disabled": False, "data-x": 'a"b'},
+]
+
+
+@pytest.mark.parametrize("value", [None, "", 1, "2", 3, "4", 5, ["1"], "x"])
+@pytest.mark.parametrize("attrs", ATTRS)
+def test_the_select_is_written_as_djangos_templates_write_it(value, attrs):
+    stock = forms.Select(choices=CHOICES, attrs={"data-q": "1"}).render("org<", value, attrs)
+    fast = FastSelect(choices=CHOICES, attrs={"data-q": "1"}).render("org<", value, attrs)
+    assert fast == stock
+
+
+def _stock_html(form, name):
+    """The field as Django writes it: model instances for the options, the templates for the HTML."""
+    field = form.fields[name]
+    field.iterator = forms.models.ModelChoiceIterator
+    widget = forms.Select(attrs=field.widget.attrs)
+    widget.choices = field.choices
+    field.widget = widget
+    return str(form[name])
+
+
+@pytest.fixture
+def tricky_tree(world):
+    system = audit.SYSTEM
+    # A branch named like another unit's, one whose name needs escaping, and a party group (excluded).
+    services.create_organization(actor=system, name="甲局第一党支部", kind=OrganizationKind.BRANCH, parent=world.unit_b)
+    services.create_organization(
+        actor=system, name='<b>"支部"</b> & 党小组', kind=OrganizationKind.BRANCH, parent=world.unit_b
+    )
+    return world
+
+
+@pytest.mark.parametrize("data", [None, {}, "branch_a1", "bad"])
+def test_the_member_filter_picker_matches_djangos_html(tricky_tree, data):
+    world = tricky_tree
+    if data == "branch_a1":
+        data = {"org": str(world.branch_a1.pk)}
+    elif data == "bad":
+        data = {"org": "999999"}
+    user = world.users["committee"]
+    fast = str(MemberFilterForm(data, user=user)["org"])
+    assert fast == _stock_html(MemberFilterForm(data, user=user), "org")
+    assert "乙局 / 甲局第一党支部" in fast and "&lt;b&gt;&quot;支部&quot;&lt;/b&gt; &amp; 党小组" in fast
+    assert "第一党小组" not in fast  # party groups are not offered
+    if data and data.get("org") == str(world.branch_a1.pk):
+        assert f'<option value="{world.branch_a1.pk}" selected>' in fast
+
+
+def test_the_transfer_and_member_form_pickers_match_djangos_html(tricky_tree):
+    world = tricky_tree
+    member = world.members["member"]
+    assert str(TransferForm(member=member)["to_org"]) == _stock_html(TransferForm(member=member), "to_org")
+    user = world.users["secretary"]
+    for name in ("organization", "party_group"):
+        fast = str(MemberForm(instance=member, user=user)[name])
+        assert fast == _stock_html(MemberForm(instance=member, user=user), name)
+    assert f'<option value="{world.branch_a1.pk}" selected>' in str(
+        MemberForm(instance=member, user=user)["organization"]
+    )
+
+
+def test_overridden_labels_are_used(world):
+    class Named(OrgChoiceField):
+        def label_from_instance(self, obj):
+            return f"#{obj.name}"
+
+    field = Named(queryset=Organization.objects.filter(pk=world.branch_a1.pk))
+    assert [label for _value, label in field.choices] == ["---------", "#甲局第一党支部"]
+    plain = OrgChoiceField(queryset=Organization.objects.filter(pk=world.branch_a1.pk))
+    plain.label_from_instance = lambda obj: f"!{obj.name}"
+    assert [label for _value, label in plain.choices] == ["---------", "!甲局第一党支部"]
+
+
+def test_the_pages_show_the_pickers(tricky_tree, client_for):
+    world = tricky_tree
+    body = client_for(world.users["committee"]).get(reverse("branches:member_list")).content.decode()
+    assert 'name="org"' in body and "乙局 / 甲局第一党支部" in body
+    member = world.members["member"]
+    body = client_for(world.secretary).get(reverse("branches:member_detail", args=[member.pk])).content.decode()
+    assert 'name="to_org"' in body and "乙局 / 甲局第一党支部" in body
+
+
+@pytest.mark.parametrize(
+    "data", [None, {"category": "full", "status": "mobile", "stage": "party", "sort": "-join_date"}]
+)
+def test_the_member_filter_selects_match_djangos_html(world, data):
+    user = world.users["unit_admin"]
+    for name in ("category", "status", "stage", "sort"):
+        form = MemberFilterForm(data, user=user)
+        assert isinstance(form.fields[name].widget, FastSelect)
+        fast = str(form[name])
+        stock = MemberFilterForm(data, user=user)
+        stock.fields[name].widget = forms.Select(
+            attrs=stock.fields[name].widget.attrs, choices=stock.fields[name].choices
+        )
+        assert fast == str(stock[name])
+        if data:
+            assert f'value="{data[name]}" selected' in fast
