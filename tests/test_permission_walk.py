@@ -167,6 +167,9 @@ def test_every_scoped_list_keeps_its_query_count_as_rows_grow(world, client_for)
             grown.append(url)
         else:
             fixed.append(url)
+        # Warm again, as before the first count: a write moves kept summaries on (the dues page's month
+        # figures), and the view that computes them anew is measured by its own page's tests.
+        client.get(url, HTTP_ACCEPT="application/json")
         with CaptureQueriesContext(connection) as many:
             client.get(url, HTTP_ACCEPT="application/json")
         assert len(many) <= len(few), f"{url}: {len(few)} queries, then {len(many)} with more rows"

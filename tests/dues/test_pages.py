@@ -159,4 +159,11 @@ def test_the_month_figures_are_kept_between_views_and_every_dues_write_shows_on_
         january()
     assert 0 < len(again.captured_queries) <= kept_queries
     cache.delete(collection.summary_key(world.root, collection.period_months(parse("2026"))))  # expired
-    assert january() == "1 / 1"
+    with CaptureQueriesContext(connection) as cold:
+        assert january() == "1 / 1"
+    cold_queries = len(cold.captured_queries)
+    for name in ("赵五", "钱六", "孙七"):
+        with_base(world, member(world, name), "5000", JAN)  # a write: the figures are taken again
+    with CaptureQueriesContext(connection) as colder:
+        assert january() == "1 / 4"
+    assert len(colder.captured_queries) <= cold_queries  # taking them again: a fixed number of queries
