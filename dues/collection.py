@@ -52,7 +52,7 @@ VERSION_KEY = "dues:version"
 
 
 def summary_seconds() -> int:
-    return int(getattr(settings, "DUES_SUMMARY_SECONDS", 900))
+    return settings.DUES_SUMMARY_SECONDS
 
 
 def _bump() -> None:

@@ -412,6 +412,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # /healthz turns unhealthy when the reminder sweep has not run for this long.
 # Rendered dashboard figures are cached this long at most (0: never); a refresh or tree change starts afresh.
 DASHBOARD_PAGE_CACHE_SECONDS = env_int("DASHBOARD_PAGE_CACHE_SECONDS", 15 * 60, minimum=0)
+# The dues page's month figures are kept this long (dues/collection.py; payments, bases and reductions move them on).
+DUES_SUMMARY_SECONDS = env_int("DUES_SUMMARY_SECONDS", 15 * 60, minimum=0)
 # After each refresh the worker renders the default dashboards of organisations down to this depth
 # (0 the committee, 1 its units) into the shared page cache (portal/dashboards/warming.py).
 DASHBOARD_WARM_DEPTH = env_int("DASHBOARD_WARM_DEPTH", 1, minimum=0)
