@@ -73,7 +73,7 @@ def test_report_rate_on_phones_close_publish_and_send_problems(world, browser, l
     # The committee sees counts only, closes, publishes and sends two problems to rectification.
     committee = _login(browser, live_server, "committee")
     committee.goto(f"{live_server.url}/accountability/{rnd.pk}/")
-    assert "3 / 3" in committee.get_by_test_id("progress").inner_text()
+    assert "3 / 3" in committee.get_by_test_id("reporters").inner_text()  # the reporter's ratings, on its row
     committee.on("dialog", lambda d: d.accept())
     committee.get_by_test_id("close-round").click()
     assert "已结束" in committee.get_by_test_id("round-status").inner_text()
