@@ -11,6 +11,7 @@ dashboards and any other reader count the same way.
 from __future__ import annotations
 
 import datetime
+from bisect import bisect_left
 from collections import defaultdict
 from contextlib import contextmanager
 
@@ -98,6 +99,55 @@ def subtree_filter(orgs, field: str = "organization") -> Q:
     for path in kept:
         q |= Q(**{prefix: path})
     return q
+
+
+def subtree_totals(rows, orgs, member: str = "", value=None) -> dict[int, int]:
+    """``{org.pk: total}`` of ``value`` (default: a count) over ``rows`` — members, or rows pointing at a
+    member through ``member`` — whose member lies in each organisation's subtree; for a party group also its
+    members grouped through ``party_group`` and registered outside it, each member counted once.
+
+    Two queries whatever the number of organisations: the totals per organisation path under the outermost
+    of ``orgs`` (``subtree_filter``), summed per subtree by bisection over the sorted paths, and the grouped
+    members registered outside the group's subtree. A correlated count per organisation read the city's
+    20,000 members once per row of a 100-row list: about a second.
+    """
+    orgs = list(orgs)
+    if not orgs:
+        return {}
+    prefix = f"{member}__" if member else ""
+    value = value if value is not None else Count("pk")
+    per_path = sorted(
+        (path, n or 0)
+        for path, n in rows.filter(subtree_filter(orgs, f"{prefix}organization"))
+        .order_by()
+        .values_list(f"{prefix}organization__path")
+        .annotate(n=value)
+    )
+    paths = [path for path, _n in per_path]
+    running = [0]
+    for _path, n in per_path:
+        running.append(running[-1] + n)
+    path_of = {o.pk: o.path for o in orgs}
+    extra: dict[int, int] = defaultdict(int)
+    grouped = (
+        rows.filter(**{f"{prefix}party_group_id__in": list(path_of)})
+        .order_by()
+        .values_list(f"{prefix}party_group_id", f"{prefix}organization__path")
+        .annotate(n=value)
+    )
+    for group_id, path, n in grouped:
+        if not path.startswith(path_of[group_id]):
+            extra[group_id] += n or 0
+    totals = {}
+    for o in orgs:
+        lo, hi = bisect_left(paths, o.path), bisect_left(paths, o.path + "\U0010ffff")
+        totals[o.pk] = running[hi] - running[lo] + extra.get(o.pk, 0)
+    return totals
+
+
+def member_counts(orgs) -> dict[int, int]:
+    """``{org.pk: party members}`` over each organisation's whole subtree (``subtree_totals``)."""
+    return subtree_totals(Member.objects.party_members(), orgs)
 
 
 def _years_before(day: datetime.date, years: int) -> datetime.date:

@@ -1,63 +1,13 @@
-from bisect import bisect_left
-
-from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
 from .access import has_permission
 from .mixins import PaginatedMixin, ScopedMixin, breadcrumbs_for
-from .models import CommitteeSeat, Member, Organization
+from .models import CommitteeSeat, Organization
 from .register import services as register
-
-
-def member_counts(orgs) -> dict[int, int]:
-    """``{org.pk: party members}`` over each organisation's whole subtree, and for a party group also the
-    members it groups (``party_group``), each member counted once. Two queries whatever the number of
-    organisations: the members per organisation path (under the outermost of ``orgs``), summed per subtree
-    by bisection over the sorted paths, and the grouped members registered outside the group's subtree.
-
-    A correlated count per row (the subtree by path prefix) read the city's 20,000 members for each of the
-    100 rows of the organisation list: about a second.
-    """
-    orgs = list(orgs)
-    if not orgs:
-        return {}
-    outer = []
-    for o in sorted(orgs, key=lambda o: o.path):
-        if not outer or not o.path.startswith(outer[-1]):
-            outer.append(o.path)
-    cover = Q()
-    for path in outer:
-        cover |= Q(organization__path__startswith=path)
-    per_path = sorted(
-        Member.objects.party_members()
-        .filter(cover)
-        .order_by()
-        .values_list("organization__path")
-        .annotate(n=Count("pk"))
-    )
-    paths = [path for path, _n in per_path]
-    running = [0]
-    for _path, n in per_path:
-        running.append(running[-1] + n)
-    grouped = (
-        Member.objects.party_members()
-        .filter(party_group_id__in=[o.pk for o in orgs])
-        .order_by()
-        .values_list("party_group_id", "organization__path")
-        .annotate(n=Count("pk"))
-    )
-    path_of = {o.pk: o.path for o in orgs}
-    extra: dict[int, int] = {}
-    for group_id, path, n in grouped:
-        if not path.startswith(path_of[group_id]):
-            extra[group_id] = extra.get(group_id, 0) + n
-    counts = {}
-    for o in orgs:
-        lo, hi = bisect_left(paths, o.path), bisect_left(paths, o.path + "\U0010ffff")
-        counts[o.pk] = running[hi] - running[lo] + extra.get(o.pk, 0)
-    return counts
+from .stats import member_counts
 
 
 def with_member_counts(orgs):

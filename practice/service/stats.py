@@ -9,7 +9,7 @@ from django.db.models import Count, Sum
 
 from branches.models import Member
 from branches.querysets import in_subtree
-from branches.rollup import subtree_sums
+from branches.stats import member_counts, subtree_totals
 
 from .models import ServiceStatus, VolunteerService
 
@@ -33,13 +33,10 @@ def member_totals(member_ids, period) -> dict[int, tuple[int, Decimal]]:
 
 
 def hours_sums(orgs, period) -> dict[int, float]:
-    rows = confirmed(period).values_list("member__organization__path").annotate(h=Sum("hours"))
-    return {pk: float(v) for pk, v in subtree_sums(((p, float(h or 0)) for p, h in rows), orgs).items()}
-
-
-def member_counts(orgs) -> dict[int, int]:
-    rows = Member.objects.party_members().values_list("organization__path").annotate(n=Count("id"))
-    return subtree_sums(rows, orgs)
+    """Confirmed volunteer hours per organisation subtree, counted as the members are
+    (``branches.stats.subtree_totals``: a party group's own members through ``party_group``)."""
+    totals = subtree_totals(confirmed(period), orgs, member="member", value=Sum("hours"))
+    return {pk: float(v) for pk, v in totals.items()}
 
 
 def member_count(org) -> int:

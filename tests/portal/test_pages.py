@@ -121,7 +121,7 @@ def test_member_home_query_count_is_fixed(world, client_for, django_assert_max_n
 def test_member_counts_match_a_hand_count_with_party_groups_and_in_a_subtree(world, client_for):
     """Subtree sums by path, a group's members through ``party_group``, each member once (list and detail)."""
     from branches.models import Member, MemberCategory, Organization
-    from branches.views import member_counts
+    from branches.stats import member_counts
 
     full = MemberCategory.FULL
     Member.objects.create(organization=world.branch_a1, name="组员", party_group=world.group_a1, category=full)

@@ -27,6 +27,13 @@ def make_pairing(world, org=None, actor=None, **kw):
     )
 
 
+def project(world, pairing, title, date, today=None, **extra):
+    """A joint project logged by the branch secretary on ``date`` (``today`` defaults to that day)."""
+    return services.log_activity(
+        actor=world.secretary, pairing=pairing, kind="project", title=title, date=date, today=today or date, **extra
+    )
+
+
 def test_unit_admin_records_a_pairing_and_it_is_audited(world):
     p = make_pairing(world, goals="共学共建")
     assert p.is_active
@@ -249,14 +256,7 @@ def test_lists_keep_their_query_count(world, client_for, django_assert_max_num_q
     for _round in range(2):
         p = make_pairing(world)
         for i in range(3):
-            services.log_activity(
-                actor=world.secretary,
-                pairing=p,
-                kind="project",
-                title=f"{i}",
-                date=periods.today(),
-                today=periods.today(),
-            )
+            project(world, p, f"{i}", periods.today())
         for url in urls:
             with django_assert_max_num_queries(25):
                 assert c.get(url).status_code == 200
@@ -288,12 +288,12 @@ def test_the_activity_list_counts_each_rows_participants_in_fixed_queries(
         c.get(url)
     extra = [Member.objects.create(organization=world.branch_a1, name=f"党员{i}", category="full") for i in range(3)]
     for i in range(34):
-        services.log_activity(
-            actor=world.secretary,
-            pairing=p,
-            kind="project",
-            title=f"活动{i:02}",
-            date=DAY + datetime.timedelta(days=1 + i),
+        day = DAY + datetime.timedelta(days=1 + i)
+        project(
+            world,
+            p,
+            f"活动{i:02}",
+            day,
             participants=extra[: i % 4],
             outside_count=i,
             today=DAY + datetime.timedelta(days=40),

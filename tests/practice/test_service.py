@@ -100,6 +100,23 @@ def test_hours_metrics_count_only_confirmed_service_and_equal_the_list(world, cl
     assert 'data-count="2"' in page and 'data-total="5.5"' in page and 'data-per-member="1.8"' in page
 
 
+def test_a_party_group_counts_hours_and_members_through_party_group(world):
+    """A party group's members are registered at their branch: the group's hours and head count both
+    come through ``party_group`` (as the organisation list counts them), each member once."""
+    from branches.models import Member
+
+    member = world.members["member"]
+    Member.objects.filter(pk=member.pk).update(party_group=world.group_a1)
+    services.confirm_service(actor=world.secretary, service=log(world, hours=3), confirmer="社区")
+    period = periods.parse("2026")
+    hours = metric_registry.get("practice.volunteer_hours")
+    per_member = metric_registry.get("practice.volunteer_hours_per_member")
+    assert hours.value(world.group_a1, period) == 3
+    assert per_member.value(world.group_a1, period) == 3.0  # one grouped party member
+    assert hours.value(world.branch_a1, period) == 3  # and once, not twice, in the branch above
+    assert per_member.value(world.branch_a1, period) == round(3 / 2, 1)
+
+
 def test_member_page_logs_and_registers(world, client_for):
     c = client_for(world.member)
     url = reverse("practice:service_mine")
