@@ -73,6 +73,11 @@ def memoized():
         _memo = previous
 
 
+def memoizing() -> bool:
+    """Whether a ``memoized()`` block is open (a refresh computing many periods in a row)."""
+    return _memo is not None
+
+
 def shared(key: tuple, compute):
     """``compute()``, reused within a ``memoized()`` block for the same ``key``: two metrics read off one
     computation (the dues rate and the unpaid count off one ledger) pay for it once per refresh."""

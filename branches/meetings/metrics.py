@@ -2,14 +2,17 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from .. import metric_registry
+from .. import metric_registry, stats
 from ..links import list_url
 from ..metric_registry import Metric
 from . import compliance
 
 
 def _totals(orgs, period):
-    return compliance.subtree_totals(orgs, period)
+    """The compliance totals, computed once per refresh for the three metrics read off them."""
+    orgs = list(orgs)
+    key = ("meetings.compliance", tuple(o.pk for o in orgs), period.key)
+    return stats.shared(key, lambda: compliance.subtree_totals(orgs, period))
 
 
 def compliance_rate(orgs, period):

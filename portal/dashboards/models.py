@@ -17,6 +17,8 @@ class MetricSnapshot(models.Model):
     period_kind = models.CharField(_("period kind"), max_length=10)
     period_key = models.CharField(_("period"), max_length=10)
     value = models.FloatField(_("value"), null=True, blank=True)
+    # When the figure took its value: a refresh that finds the same value leaves the row alone
+    # (snapshots.refresh_summaries); when the figures were last refreshed is PortalState "summaries_refreshed".
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:

@@ -33,6 +33,38 @@ def test_the_collection_rate_is_registered_and_its_list_counts_the_same(world, c
 
 
 @pytest.mark.django_db
+def test_a_refresh_reads_each_period_off_one_ledger_per_year_with_the_same_figures(
+    world, django_assert_max_num_queries
+):
+    """Inside a refresh (``stats.memoized``) the months, quarters and years of a calendar year are summed from
+    that year's ledger, worked out once: the figures equal the ones asked for one period at a time."""
+    from branches import stats
+    from dues import collection
+
+    first, second = (
+        with_base(world, member(world, "甲"), "5000", JAN),
+        with_base(world, member(world, "乙"), "9000", JAN),
+    )
+    for who, months in ((first, (1, 2, 3, 5)), (second, (2, 4))):
+        for m in months:
+            day = datetime.date(2026, m, 1)
+            payments.record_payment(
+                actor=world.secretary, member=who, month=day, amount=Decimal("200"), method="cash", paid_on=day
+            )
+    orgs = [world.root, world.unit_a, world.branch_a1, world.unit_b]
+    keys = ["2026-01", "2026-02", "2026-04", "2026-05", "2026-Q1", "2026-Q2", "2026", "2025"]
+    today = datetime.date(2026, 6, 15)
+    alone = {key: collection.counts(orgs, periods.parse(key), today) for key in keys}
+    assert alone["2026-Q1"][world.branch_a1.pk] == (4, 6) and alone["2026"][world.root.pk] == (6, 12)
+    with stats.memoized():
+        collection.counts(orgs, periods.parse("2026-01"), today)  # the year's ledger, once
+        with django_assert_max_num_queries(0):
+            together = {key: collection.counts(orgs, periods.parse(key), today) for key in keys if key != "2025"}
+        together["2025"] = collection.counts(orgs, periods.parse("2025"), today)
+    assert together == alone
+
+
+@pytest.mark.django_db
 def test_reminders_monthly_list_three_and_six_months(world):
     three = with_base(world, member(world, "三个月"), "5000", JAN)
     with_base(world, member(world, "六个月"), "5000", JAN)
