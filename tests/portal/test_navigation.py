@@ -84,3 +84,33 @@ def test_favicon_is_served_locally_even_before_login(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 302 and response["Location"].endswith("portal/favicon.svg")
     assert finders.find("portal/favicon.svg")
+
+
+def test_the_menu_html_is_rendered_once_per_distinct_menu_and_language(world, client_for, monkeypatch):
+    """``{% side_menu %}`` keeps each distinct menu's HTML: the same menu again is not rendered again; another
+    active entry, another person's entries or another language is, and shows its own state."""
+    from django.utils import translation
+
+    from portal.templatetags import portal_nav
+
+    monkeypatch.setattr(portal_nav, "_RENDERED", {})
+    rendered = []
+    real = portal_nav.render_to_string
+    monkeypatch.setattr(portal_nav, "render_to_string", lambda *a, **kw: rendered.append(a) or real(*a, **kw))
+    committee = client_for(world.committee)
+
+    def current(page):
+        return re.findall(r'href="([^"]+)" aria-current="page"', page.content.decode())
+
+    assert current(committee.get("/meetings/")) == ["/meetings/"]
+    assert current(committee.get("/meetings/")) == ["/meetings/"] and len(rendered) == 1
+    assert current(committee.get("/orgs/")) == ["/orgs/"] and len(rendered) == 2
+    client_for(world.member).get("/notifications/")  # another person's entries: their own menu
+    assert len(rendered) == 3
+    with translation.override("en"):
+        assert len(portal_nav._RENDERED) == 3
+        html = portal_nav.side_menu({"nav_sections": sections_for(world.committee, "/orgs/")})
+    assert (
+        len(rendered) == 4
+        and html != portal_nav._RENDERED[portal_nav.menu_key(sections_for(world.committee, "/orgs/"))]
+    )
