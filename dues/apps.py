@@ -9,16 +9,13 @@ class DuesConfig(AppConfig):
     verbose_name = _("Party dues")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
-
         from branches.roles import REGISTER_KEEPERS, Role, register_permissions
 
+        from .collection import FIGURES
         from .models import DuesBase, DuesReduction, Payment
 
         # The dues page's month figures are kept between views: any write to what they count moves them on.
-        for model in (Payment, DuesBase, DuesReduction):
-            for signal in (post_save, post_delete):
-                signal.connect(_dues_changed, sender=model, dispatch_uid=f"dues-changed-{model.__name__}")
+        FIGURES.watch(Payment, DuesBase, DuesReduction)
 
         register_permissions(
             {
@@ -30,9 +27,3 @@ class DuesConfig(AppConfig):
                 "dues.approve": {Role.COMMITTEE_STAFF, Role.UNIT_ADMIN},
             }
         )
-
-
-def _dues_changed(sender, **kwargs):
-    from .collection import changed
-
-    changed()

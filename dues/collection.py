@@ -13,11 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 
 from branches import stats
+from branches.kept import KeptFigures
 from branches.models import Member
 from branches.rollup import subtree_sums
 
@@ -48,46 +47,30 @@ def subtree_members(org):
 # write to payments, bases and reductions moves on (``changed``, from the models' signals and the payroll
 # import's bulk insert), so a treasurer sees their own entries at once; changes to the register itself
 # (a member transferred or admitted) show within the interval. The page says when the figures were taken.
-SUMMARY_KEY = "dues:months"
-VERSION_KEY = "dues:version"
-
-
 def summary_seconds() -> int:
     return settings.DUES_SUMMARY_SECONDS
 
 
-def _bump() -> None:
-    cache.add(VERSION_KEY, 0, None)
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # evicted between add and incr
-        cache.set(VERSION_KEY, 1, None)
-
-
-def changed() -> None:
-    """After a write to payments, bases or reductions: now (this transaction's own later reads) and again on
-    commit (a view that read between the write and the commit must not keep its figures)."""
-    _bump()
-    transaction.on_commit(_bump)
+FIGURES = KeptFigures("dues", summary_seconds)
+changed = FIGURES.changed
 
 
 def summary_key(org, span) -> str:
-    return f"{SUMMARY_KEY}:{org.pk}:{span[0]:%Y%m}:{span[1]:%Y%m}:{cache.get(VERSION_KEY, 0)}"
+    return FIGURES.key(org.pk, f"{span[0]:%Y%m}", f"{span[1]:%Y%m}")
 
 
 def month_counts(org, span) -> tuple[dict[datetime.date, tuple[int, int]], datetime.datetime]:
     """``({month: (settled, owed)}, taken_at)``: member-months of ``org``'s subtree over ``span``."""
-    key = summary_key(org, span)
-    found = cache.get(key)
-    if found is None:
+
+    def compute():
         per_month: dict[datetime.date, tuple[int, int]] = {}
         for lines in ledger(subtree_members(org), *span).values():
             for line in lines:
                 settled, owed = per_month.get(line.month, (0, 0))
                 per_month[line.month] = (settled + line.settled, owed + 1)
-        found = (per_month, timezone.now())
-        cache.set(key, found, summary_seconds())
-    return found
+        return per_month
+
+    return FIGURES.get((org.pk, f"{span[0]:%Y%m}", f"{span[1]:%Y%m}"), compute)
 
 
 def rows(org, period, *, unpaid_only: bool = False, today=None) -> list[Row]:

@@ -414,6 +414,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 DASHBOARD_PAGE_CACHE_SECONDS = env_int("DASHBOARD_PAGE_CACHE_SECONDS", 15 * 60, minimum=0)
 # The dues page's month figures are kept this long (dues/collection.py; payments, bases and reductions move them on).
 DUES_SUMMARY_SECONDS = env_int("DUES_SUMMARY_SECONDS", 15 * 60, minimum=0)
+# How long the committee's study overview keeps its figures (training/metrics.py: writes move them on at once).
+STUDY_SUMMARY_SECONDS = env_int("STUDY_SUMMARY_SECONDS", 15 * 60, minimum=0)
 # After each refresh the worker renders the default dashboards of organisations down to this depth
 # (0 the committee, 1 its units) into the shared page cache (portal/dashboards/warming.py).
 DASHBOARD_WARM_DEPTH = env_int("DASHBOARD_WARM_DEPTH", 1, minimum=0)

@@ -9,6 +9,12 @@ class TrainingConfig(AppConfig):
     def ready(self):
         from branches.roles import Role, register_permissions
 
+        from .metrics import FIGURES
+        from .models import Assignment, HoursEntry
+
+        # The committee's overview figures are kept between views: writes to what they count move them on.
+        FIGURES.watch(Assignment, HoursEntry)
+
         register_permissions(
             {
                 # see modules and classes owned by an organisation the grant covers

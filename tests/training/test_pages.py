@@ -295,3 +295,56 @@ def test_manager_adds_a_pdf_document_item_through_the_page_and_a_missing_file_is
     fake = SimpleUploadedFile("v.mp4", b"not a video at all")
     r = c.post(url, {**base, "kind": "video", "title": "视频", "file": fake})
     assert r.status_code == 200 and not StudyItem.objects.filter(kind="video").exists()
+
+
+def test_the_overview_keeps_its_figures_and_study_writes_show_on_the_next_view(world, client_for):
+    """STUDY_SUMMARY_SECONDS: the figures are kept between views; assigning a module (a bulk insert), a
+    completion and an hours entry each show on the next view, and the page says when they were taken."""
+    import re
+
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    cache.clear()
+    year = timezone.localdate().year
+    module, _reading = module_with_reading(world, title="年度必学")
+    c = client_for(world.committee)
+    url = reverse("training:committee_overview") + f"?period={year}"
+
+    def total():
+        page = c.get(url).content.decode()
+        assert 'data-testid="study-taken-at"' in page
+        found = re.search(r'data-numerator="(\d+)" data-denominator="(\d+)" data-hours="([^"]*)"', page)
+        return int(found[1]), int(found[2]), found[3]
+
+    with CaptureQueriesContext(connection) as cold:
+        assert total()[:2] == (0, 0)
+    cold_queries = len(cold.captured_queries)
+    with CaptureQueriesContext(connection) as kept:
+        total()
+    kept_queries = len(kept.captured_queries)
+    assert kept_queries <= cold_queries - 3  # completion, hours and head counts are not taken again
+    services.assign_module(
+        actor=world.committee, module=module, organization=world.unit_a, due_date=datetime.date(year, 12, 31)
+    )
+    done, due, hours = total()
+    assert done == 0 and due == Assignment.objects.filter(module=module).count() > 0
+    first = Assignment.objects.filter(module=module).order_by("pk").first()
+    first.completed_at = timezone.now()
+    first.save(update_fields=["completed_at"])
+    assert total()[:2] == (1, due)
+    HoursEntry.objects.create(
+        member=first.member,
+        year=year,
+        hours=8,
+        source="claim",
+        rule="test",
+        credit_key="kept-1",
+        created_at=timezone.now(),
+    )
+    assert total()[2] != hours
+    with CaptureQueriesContext(connection) as again:
+        total()
+    assert len(again.captured_queries) == kept_queries  # kept: no figure is taken again

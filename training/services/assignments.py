@@ -14,6 +14,7 @@ from branches.models import Member, Organization
 from branches.models.members import ACTIVE_STATUSES
 from branches.roles import Role
 
+from ..metrics import FIGURES
 from ..models import (
     Assignment,
     Audience,
@@ -55,6 +56,7 @@ def _materialise(audience: Audience, now) -> list[int]:
         ignore_conflicts=True,
         batch_size=1000,
     )
+    FIGURES.changed()  # bulk_create sends no post_save
     return missing
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from branches import audit
 from branches.models import Member, Organization
 
+from ..metrics import FIGURES
 from ..models import (
     Assignment,
     Attendance,
@@ -198,6 +199,7 @@ def close_session(*, actor, session: ClassSession, now=None) -> int:
             ignore_conflicts=True,
         )
         makeup = len(new)
+        FIGURES.changed()  # bulk_create sends no post_save
     session.closed_at = now
     session.save(update_fields=["closed_at"])
     audit.record(actor, "study.session_closed", session, organization=tc.organization,

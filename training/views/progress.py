@@ -128,12 +128,11 @@ class CommitteeOverviewView(ScopedMixin, TemplateView):
             parent = tops[0] if tops else None
         period = _overview_period(request)
         year = period.start.year
-        rows = []
+        rows, taken_at = [], None
         if parent is not None:
             children = list(visible.filter(parent=parent).exclude(kind="group").order_by("order", "name"))
             orgs = [parent, *children]
-            counts = metrics.completion_counts(orgs, period)
-            hours = metrics.hours_per_capita(orgs, period)
+            (counts, hours), taken_at = metrics.overview_figures(orgs, period)
             for o in orgs:
                 done, due = counts.get(o.pk, (0, 0))
                 rows.append(
@@ -153,6 +152,7 @@ class CommitteeOverviewView(ScopedMixin, TemplateView):
             year=year,
             period=period,
             rows=rows,
+            taken_at=taken_at,
             breadcrumbs=breadcrumbs_for(request.user, parent) if parent else [],
         )
         return self.render_to_response(ctx)
