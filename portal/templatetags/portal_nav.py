@@ -24,8 +24,7 @@ def menu_key(sections) -> tuple:
     return (
         get_language(),
         tuple(
-            (s["key"], s["open"], tuple((i["href"], i["active"], i["current"]) for i in s["items"]))
-            for s in sections
+            (s["key"], s["open"], tuple((i["href"], i["active"], i["current"]) for i in s["items"])) for s in sections
         ),
     )
 
