@@ -106,7 +106,7 @@ def subtree_filter(orgs, field: str = "organization") -> Q:
     return q
 
 
-def subtree_totals(rows, orgs, member: str = "", value=None) -> dict[int, int]:
+def subtree_totals(rows, orgs, member: str = "", value=None) -> dict:
     """``{org.pk: total}`` of ``value`` (default: a count) over ``rows`` — members, or rows pointing at a
     member through ``member`` — whose member lies in each organisation's subtree; for a party group also its
     members grouped through ``party_group`` and registered outside it, each member counted once.
