@@ -44,6 +44,10 @@ class KeptFigures:
             for signal in (post_save, post_delete):
                 signal.connect(self.changed, sender=model, weak=False, dispatch_uid=f"{self.name}-{model.__name__}")
 
+    def minutes(self) -> int:
+        """The interval in whole minutes, rounded up, for the page to tell its reader (0: nothing is kept)."""
+        return -(-self.seconds() // 60)
+
     def key(self, *parts) -> str:
         text = ":".join(map(str, parts))
         if len(text) > 120:  # a long list of organisations: a digest keeps the key short

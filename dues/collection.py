@@ -43,8 +43,8 @@ def subtree_members(org):
 
 # --- The dues page's month figures: a summary kept between views -----------------------------------
 # The committee's page reads every member-month of the city (20,000 members × 12 months: 1.8 s). The figures
-# are kept per organisation and span for ``DUES_SUMMARY_SECONDS`` (15 minutes) under a version that every
-# write to payments, bases and reductions moves on (``changed``, from the models' signals and the payroll
+# are kept per organisation and span for ``DUES_SUMMARY_SECONDS`` (by default 15 minutes) under a version that
+# every write to payments, bases and reductions moves on (``changed``, from the models' signals and the payroll
 # import's bulk insert), so a treasurer sees their own entries at once; changes to the register itself
 # (a member transferred or admitted) show within the interval. The page says when the figures were taken.
 def summary_seconds() -> int:
@@ -55,8 +55,12 @@ FIGURES = KeptFigures("dues", summary_seconds)
 changed = FIGURES.changed
 
 
+def _parts(org, span) -> tuple:
+    return (org.pk, f"{span[0]:%Y%m}", f"{span[1]:%Y%m}")
+
+
 def summary_key(org, span) -> str:
-    return FIGURES.key(org.pk, f"{span[0]:%Y%m}", f"{span[1]:%Y%m}")
+    return FIGURES.key(*_parts(org, span))
 
 
 def month_counts(org, span) -> tuple[dict[datetime.date, tuple[int, int]], datetime.datetime]:
@@ -70,7 +74,7 @@ def month_counts(org, span) -> tuple[dict[datetime.date, tuple[int, int]], datet
                 per_month[line.month] = (settled + line.settled, owed + 1)
         return per_month
 
-    return FIGURES.get((org.pk, f"{span[0]:%Y%m}", f"{span[1]:%Y%m}"), compute)
+    return FIGURES.get(_parts(org, span), compute)
 
 
 def rows(org, period, *, unpaid_only: bool = False, today=None) -> list[Row]:

@@ -47,6 +47,7 @@ class HomeView(LoginRequiredMixin, View):
             "year": year,
             "rows": rows,
             "taken_at": taken_at,
+            "kept_minutes": collection.FIGURES.minutes(),
             "previous_year": year.previous(),
             "next_year": year.next(),
             "without_base": without_base(collection.subtree_members(org)).count(),

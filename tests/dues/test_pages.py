@@ -119,6 +119,25 @@ def test_an_outsider_gets_404_for_another_branch(world, client_for, payer):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("seconds", "note"), [(300, "党员名册的变动5分钟内反映"), (61, "党员名册的变动2分钟内反映"), (0, None)]
+)
+def test_the_figures_note_tells_the_configured_interval(world, client_for, payer, settings, seconds, note):
+    """The page promises what DUES_SUMMARY_SECONDS keeps; with nothing kept it says only when it counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.DUES_SUMMARY_SECONDS = seconds
+    page = client_for(world.committee).get(reverse("dues:home") + f"?org={world.root.pk}&period=2026").content.decode()
+    shown = page[page.index('data-testid="dues-taken-at"') :].split("</p>")[0]
+    assert "数据更新于" in shown
+    if note:
+        assert note in shown
+    else:
+        assert "分钟" not in shown
+
+
+@pytest.mark.django_db
 def test_the_month_figures_are_kept_between_views_and_every_dues_write_shows_on_the_next(world, client_for, payer):
     """The page's summary is kept (DUES_SUMMARY_SECONDS); payments, bases and the payroll import move it on."""
     from django.core.cache import cache

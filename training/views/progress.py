@@ -153,6 +153,7 @@ class CommitteeOverviewView(ScopedMixin, TemplateView):
             period=period,
             rows=rows,
             taken_at=taken_at,
+            kept_minutes=metrics.FIGURES.minutes(),
             breadcrumbs=breadcrumbs_for(request.user, parent) if parent else [],
         )
         return self.render_to_response(ctx)
