@@ -23,13 +23,18 @@ def _column(model, name: str) -> str:
         return model._meta.get_field(name.removesuffix("_id")).column
 
 
+def _names(model, columns, unique) -> tuple[list[str], list[str], list[str]]:
+    """The table's column names for ``columns``, for the ``unique`` key, and for the columns an upsert updates."""
+    names = [_column(model, c) for c in columns]
+    keys = [_column(model, c) for c in unique]
+    return names, keys, [n for n in names if n not in keys]
+
+
 def _write(model, columns, rows, chunk, on_conflict=None, unique=()) -> int:
     if not rows:
         return 0
     ops = connection.ops
-    names = [_column(model, c) for c in columns]
-    keys = [_column(model, c) for c in unique]
-    update = [n for n in names if n not in keys]
+    names, keys, update = _names(model, columns, unique)
     verb = ops.insert_statement(on_conflict=on_conflict)
     suffix = ops.on_conflict_suffix_sql(None, on_conflict, update, keys)
     head = f"{verb} {ops.quote_name(model._meta.db_table)} ({', '.join(map(ops.quote_name, names))}) VALUES"
@@ -70,9 +75,7 @@ def _copy_upsert(model, columns, rows, unique, changed) -> int:
     with one ``INSERT … SELECT … ON CONFLICT``. About a third faster than multi-row ``INSERT``s for the
     dashboards' 650,000 figures (no statement to build and parse per chunk)."""
     ops = connection.ops
-    names = [_column(model, c) for c in columns]
-    keys = [_column(model, c) for c in unique]
-    update = [n for n in names if n not in keys]
+    names, keys, update = _names(model, columns, unique)
     cols = ", ".join(map(ops.quote_name, names))
     table = ops.quote_name(model._meta.db_table)
     staging = ops.quote_name(f"_upsert_{model._meta.db_table}")
