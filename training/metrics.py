@@ -1,8 +1,9 @@
 """Numbers other apps read by name: study completion rate and study hours per capita.
 
 Each aggregates every organisation's whole subtree in a fixed number of queries:
-one grouped query per measure over the members' organisations, then summed by
-materialised path in Python.
+grouped queries over the members' organisations, summed by materialised path in
+Python; hours per capita counts heads as ``branches.stats`` does (a party group
+counts the members it groups through ``party_group``).
 """
 
 from __future__ import annotations
@@ -16,10 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from branches import metric_registry
 from branches.kept import KeptFigures
 from branches.links import list_url
-from branches.models import Member
-from branches.models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
 from branches.rollup import subtree_sums
-from branches.stats import subtree_filter
+from branches.stats import member_counts, subtree_filter, subtree_totals
 
 from .models import Assignment, HoursEntry
 
@@ -56,24 +55,15 @@ def completion_rate(orgs, period) -> dict:
 
 
 def hours_per_capita(orgs, period) -> dict:
+    """{org.pk: study hours per party member} over each subtree: the hours entered in the period and the
+    head count as every other figure counts them (``branches.stats``: a party group counts its members)."""
     orgs = list(orgs)
     if not orgs:
         return {}
-    hours = (
-        HoursEntry.objects.filter(created_at__gte=period.start_datetime(), created_at__lt=period.end_datetime())
-        .filter(subtree_filter(orgs, "member__organization"))
-        .values("member__organization__path")
-        .annotate(h=Sum("hours"))
-    )
-    heads = (
-        Member.objects.filter(category__in=PARTY_MEMBER_CATEGORIES, status__in=ACTIVE_STATUSES)
-        .filter(subtree_filter(orgs))
-        .values("organization__path")
-        .annotate(n=Count("pk"))
-    )
-    h = subtree_sums({r["member__organization__path"]: float(r["h"] or 0) for r in hours}, orgs)
-    n = subtree_sums({r["organization__path"]: r["n"] for r in heads}, orgs)
-    return {pk: (round(h[pk] / n[pk], 1) if n[pk] else None) for pk in h}
+    entries = HoursEntry.objects.filter(created_at__gte=period.start_datetime(), created_at__lt=period.end_datetime())
+    hours = subtree_totals(entries, orgs, member="member", value=Sum("hours"))
+    heads = member_counts(orgs)
+    return {pk: (round(float(hours[pk]) / heads[pk], 1) if heads[pk] else None) for pk in hours}
 
 
 def summary_seconds() -> int:

@@ -51,8 +51,22 @@ def test_metrics_keep_a_fixed_query_count(world, django_assert_num_queries):
     orgs = [world.root, world.unit_a, world.branch_a1, world.branch_a2, world.unit_b, world.branch_b1]
     with django_assert_num_queries(1):
         metric_registry.get("study.completion_rate").values(orgs, YEAR)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):  # hours and heads: per path, and through party groups
         metric_registry.get("study.hours_per_capita").values(orgs, YEAR)
+
+
+def test_a_party_group_counts_study_hours_and_members_through_party_group(world):
+    """A party group's members are registered at their branch: its hours per member come through
+    ``party_group`` (as the organisation list and the practice figures count them), each member once."""
+    from branches.models import Member
+
+    Member.objects.filter(pk=world.members["member"].pk).update(party_group=world.group_a1)
+    module, _r = module_with_reading(world, hours="3")
+    services.assign_module(actor=world.committee, module=module, organization=world.unit_a, due_days=30, now=NOW)
+    _complete(world, "member")
+    metric = metric_registry.get("study.hours_per_capita")
+    assert metric.value(world.group_a1, YEAR) == 3.0  # one grouped party member, three hours
+    assert metric.value(world.branch_a1, YEAR) == 1.5  # and once, not twice, in the branch above
 
 
 def test_due_reminders_step_through_t3_t1_and_overdue(world):
@@ -125,4 +139,7 @@ def test_a_few_organisations_read_only_their_subtrees_and_agree_with_the_whole_t
         with CaptureQueriesContext(connection) as ctx:
             part = metric.values(few, YEAR)
         assert part == {o.pk: whole[o.pk] for o in few}, name
-        assert all(world.branch_a1.path in q["sql"] and world.unit_b.path in q["sql"] for q in ctx.captured_queries)
+        for q in ctx.captured_queries:  # each subtree by its path; party groups by their own ids
+            assert (world.branch_a1.path in q["sql"] and world.unit_b.path in q["sql"]) or (
+                '"party_group_id" IN' in q["sql"]
+            ), q["sql"]
