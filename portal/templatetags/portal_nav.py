@@ -3,8 +3,9 @@
 The menu (``nav_sections``, from ``portal.context_processors.navigation``) is the same markup on every page
 a person opens, up to which entry is active: rendering its 25-50 entries through the template engine cost
 about a third of a simple page (≈ 12 ms). The HTML depends only on the language and, per section, its key,
-whether it is open and each entry's URL, active state and ``aria-current`` (labels, icons and section titles
-follow from the URL and key), so it is kept per process under exactly that key.
+whether it is open and each entry's URL name (``nav.py``'s ``url``, which fixes its label and icon), link,
+active state and ``aria-current`` (section titles follow from the key), so it is kept per process under
+exactly that key.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ def menu_key(sections) -> tuple:
     return (
         get_language(),
         tuple(
-            (s["key"], s["open"], tuple((i["href"], i["active"], i["current"]) for i in s["items"])) for s in sections
+            (s["key"], s["open"], tuple((i["url"], i["href"], i["active"], i["current"]) for i in s["items"]))
+            for s in sections
         ),
     )
 

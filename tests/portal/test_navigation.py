@@ -114,3 +114,13 @@ def test_the_menu_html_is_rendered_once_per_distinct_menu_and_language(world, cl
         len(rendered) == 4
         and html != portal_nav._RENDERED[portal_nav.menu_key(sections_for(world.committee, "/orgs/"))]
     )
+
+
+def test_two_entries_on_one_page_are_two_menus(world):
+    """The kept menu is keyed on each entry's definition (its URL name), not only its link: were a second
+    entry ever to point at the same page with its own label, it would not be served the first one's HTML."""
+    from portal.templatetags import portal_nav
+
+    sections = sections_for(world.committee, "/orgs/")
+    renamed = [{**s, "items": [{**i, "url": f"{i['url']}-other"} for i in s["items"]]} for s in sections]
+    assert portal_nav.menu_key(renamed) != portal_nav.menu_key(sections)
