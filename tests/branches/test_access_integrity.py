@@ -146,3 +146,34 @@ def test_memberships_changed_from_the_group_side_are_sealed_too(world):
     group.user_set.clear()
     assert _fresh(users[0]).has_perm("portal.manage_security")
     assert not _fresh(users[1]).has_perm("portal.view_audit_log")
+
+
+def test_own_and_group_permissions_are_read_in_one_query_and_only_the_groups_follow_the_seal(
+    world, django_assert_num_queries
+):
+    """Every page asks for a permission: the user's own and their groups' come in one query. A forged
+    membership voids the group permissions only; the user's own grants stand, and a superuser has all."""
+    from django.contrib.auth.models import Group, Permission
+
+    security = Group.objects.get(name="安全管理员")
+    own = Permission.objects.exclude(group=security).select_related("content_type").order_by("pk").first()
+    own_name = f"{own.content_type.app_label}.{own.codename}"
+    insider = make_user("insider")
+    insider.groups.add(security)
+    insider.user_permissions.add(own)
+    user = _fresh(insider)
+    with django_assert_num_queries(1):
+        perms = user.get_all_permissions()
+        assert user.has_perm("portal.manage_security") and user.has_perm(own_name)
+    assert {"portal.manage_security", own_name} <= perms
+    assert user.get_user_permissions() == {own_name}
+    assert own_name not in user.get_group_permissions()
+    auditors = Group.objects.get(name="审计管理员")
+    _sql("INSERT INTO portal_user_groups (user_id, group_id) VALUES (%s, %s)", [insider.pk, auditors.pk])
+    forged = _fresh(insider)
+    assert not forged.has_perm("portal.manage_security") and forged.has_perm(own_name)
+    nobody = _fresh(make_user("no-permissions"))
+    with django_assert_num_queries(1):
+        assert nobody.get_all_permissions() == set() and not nobody.has_perm(own_name)
+    root = get_user_model().objects.filter(is_superuser=True).first() or make_user("root", is_superuser=True)
+    assert _fresh(root).has_perm("portal.manage_security")
