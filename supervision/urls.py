@@ -7,6 +7,7 @@ app_name = "supervision"
 urlpatterns = [
     path("", views.TaskListView.as_view(), name="task_list"),
     path("tasks/new/", views.TaskCreateView.as_view(), name="task_create"),
+    path("tasks/new/targets/", views.TargetChildrenView.as_view(), name="task_target_children"),
     path("tasks/<int:pk>/", views.TaskDetailView.as_view(), name="task_detail"),
     path("tasks/<int:pk>/<str:action>/", views.TaskActionView.as_view(), name="task_action"),
     path("targets/<int:pk>/", views.TargetDetailView.as_view(), name="target_detail"),

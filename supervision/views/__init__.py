@@ -34,6 +34,7 @@ from .tasks import (  # noqa: F401
     ReportReviewView,
     StageReportView,
     TargetAcknowledgeView,
+    TargetChildrenView,
     TargetDetailView,
     TaskActionView,
     TaskCreateView,

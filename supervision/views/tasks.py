@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from branches import picker
 from branches.mixins import PaginatedMixin, ScopedMixin
 
 from .. import services
@@ -90,11 +92,25 @@ class TaskCreateView(LoginRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         form = ctx["form"]
-        orgs = list(form.fields["targets"].queryset)
-        min_depth = min((o.depth for o in orgs), default=0)
-        chosen = {str(v) for v in (form["targets"].value() or [])}
-        ctx["tree"] = [(o, o.depth - min_depth, str(o.pk) in chosen) for o in orgs]
+        # The tree opens level by level (TargetChildrenView): a province lists 5,400 organisations.
+        ctx["nodes"] = picker.tree(form.fields["targets"].queryset, form["targets"].value())
         return ctx
+
+
+class TargetChildrenView(LoginRequiredMixin, View):
+    """The task form's target picker, one level: the children of ``?parent=`` within the creator's scope."""
+
+    def get(self, request):
+        if not services.may_create_tasks(request.user):
+            raise Http404
+        scope = TaskForm(user=request.user).fields["targets"].queryset
+        parent_id = request.GET.get("parent", "")
+        parent = scope.filter(pk=int(parent_id)).first() if parent_id.isdigit() else None
+        if parent is None:
+            raise Http404
+        return render(
+            request, "supervision/_target_nodes.html", {"nodes": picker.children(scope, parent), "nested": True}
+        )
 
 
 class TaskDetailView(ScopedMixin, DetailView):

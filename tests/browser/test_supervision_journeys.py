@@ -42,6 +42,7 @@ def test_the_supervision_loop_from_task_to_closed_rectification(world, browser, 
     committee.fill("#id_title", "“三会一课”专项督查")
     committee.select_option("#id_kind", "special")
     committee.fill("#id_deadline", deadline)
+    committee.get_by_test_id(f"target-sub-{world.unit_a.pk}").locator("summary").click()  # fetched on opening
     committee.check(f"#target-{world.branch_a1.pk}")
     committee.get_by_label("inspector").check()
     committee.get_by_role("button", name="保存").click()

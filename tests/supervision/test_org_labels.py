@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from branches import audit, services
@@ -87,8 +88,14 @@ def test_pickers_label_both_offices_with_their_unit(world, offices):
 
 
 def test_the_task_form_page_lists_both_offices_with_their_unit(world, offices, client_for):
-    html = client_for(world.committee).get("/supervision/tasks/new/").content.decode()
+    client = client_for(world.committee)
+    form = client.get("/supervision/tasks/new/").content.decode()
+    html = "".join(  # the picker opens each unit on demand
+        client.get(reverse("supervision:task_target_children"), {"parent": unit.pk}).content.decode()
+        for unit in (world.unit_a, world.unit_b)
+    )
     assert LABEL_A in html and LABEL_B in html
+    assert f'data-testid="target-sub-{world.unit_a.pk}"' in form
 
 
 def test_list_pages_show_both_offices_with_their_unit(world, offices, client_for):

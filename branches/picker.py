@@ -1,0 +1,70 @@
+"""An organisation picker that opens the tree level by level.
+
+Listing every organisation a committee may choose writes one checkbox per organisation: 1,100 at
+``city`` (270 KB), 5,400 at ``province`` (1.2 MB), too much for a phone. The picker shows the roots
+of the scope and their children; every other level is fetched when its parent is opened
+(``children``). On a form shown again after an error, the branches that hold a chosen organisation
+are open, so every ticked box is on the page. Each read is a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q
+
+from .models import Organization
+
+
+@dataclass
+class Node:
+    org: Organization
+    checked: bool
+    has_children: bool
+    # Loaded children, or None where they are fetched when the node is opened.
+    children: list[Node] | None = field(default=None)
+
+
+def _ancestors(path: str) -> list[int]:
+    """The ids above the node a materialised path names (``/0000001/0000005/`` → ``[1]``)."""
+    return [int(part) for part in path.strip("/").split("/")[:-1]]
+
+
+def _nodes(scope, where: Q, chosen: set[int]) -> list[Node]:
+    rows = (
+        scope.filter(where)
+        .annotate(has_children=Exists(scope.filter(parent=OuterRef("pk"))))
+        .select_related("unit")
+        .order_by("path")
+    )
+    return [Node(org, org.pk in chosen, org.has_children) for org in rows]
+
+
+def chosen_ids(values) -> set[int]:
+    return {int(v) for v in values or () if str(v).isdigit()}
+
+
+def tree(scope, chosen=()) -> list[Node]:
+    """The scope's roots with their children, and every level down to each chosen organisation."""
+    chosen = chosen_ids(chosen)
+    roots = set(scope.exclude(parent__in=scope.values("pk")).values_list("pk", flat=True))
+    opened = set(roots)
+    for path in scope.filter(pk__in=chosen).values_list("path", flat=True):
+        opened.update(_ancestors(path))
+    found = _nodes(scope, Q(pk__in=roots) | Q(parent_id__in=opened), chosen)
+    by_pk = {node.org.pk: node for node in found}
+    top: list[Node] = []
+    for node in found:
+        if node.org.pk in opened:
+            node.children = []
+        parent = by_pk.get(node.org.parent_id)
+        if parent is not None and parent.children is not None and node.org.pk not in roots:
+            parent.children.append(node)
+        else:
+            top.append(node)
+    return top
+
+
+def children(scope, parent: Organization) -> list[Node]:
+    """One level: ``parent``'s children within the scope, each to be opened in turn."""
+    return _nodes(scope, Q(parent=parent), set())
