@@ -15,4 +15,14 @@
       event.target.form.submit();
     }
   });
+  // A part of a page fetched with htmx that could not load says so: <p data-failed="...">
+  function failed(event) {
+    var target = event.detail && event.detail.target;
+    if (target && target.hasAttribute("data-failed")) {
+      target.textContent = target.getAttribute("data-failed");
+      target.classList.add("text-danger");
+    }
+  }
+  document.addEventListener("htmx:responseError", failed);
+  document.addEventListener("htmx:sendError", failed);
 })();

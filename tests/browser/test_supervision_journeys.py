@@ -102,3 +102,19 @@ def test_the_supervision_loop_from_task_to_closed_rectification(world, browser, 
     assert "已销号" in inspector.get_by_test_id("rect-status").inner_text()
     rect.refresh_from_db()
     assert rect.status == "closed"
+
+
+def test_the_target_picker_says_when_a_level_cannot_be_loaded(world, browser, live_server):
+    """Each unit's organisations are fetched when it is opened; a failed fetch says so instead of spinning."""
+    from playwright.sync_api import expect
+
+    ensure_reference_data()
+    committee = _login(browser, live_server, "committee")
+    committee.goto(f"{live_server.url}/supervision/tasks/new/")
+    unit_b = committee.get_by_test_id(f"target-sub-{world.unit_b.pk}")
+    unit_b.locator("summary").click()
+    committee.check(f"#target-{world.branch_b1.pk}")  # fetched and tickable
+    committee.route("**/supervision/tasks/new/targets/**", lambda route: route.abort())
+    unit_a = committee.get_by_test_id(f"target-sub-{world.unit_a.pk}")
+    unit_a.locator("summary").click()
+    expect(unit_a.locator(".target-pending")).to_contain_text("未能加载下属组织")
