@@ -13,7 +13,7 @@ from branches.mixins import breadcrumbs_for
 from branches.models import Member
 
 from .. import collection
-from ..ledger import ZERO, add_months, first_of, member_ledger, without_base
+from ..ledger import ZERO, add_months, first_of, member_ledger
 from ..models import Payment
 from .common import can, org_from, period_from
 
@@ -50,7 +50,7 @@ class HomeView(LoginRequiredMixin, View):
             "kept_minutes": collection.FIGURES.minutes(),
             "previous_year": year.previous(),
             "next_year": year.next(),
-            "without_base": without_base(collection.subtree_members(org)).count(),
+            "without_base": collection.without_base_count(org),
             "can_change": can(request, "dues.change"),
             "can_approve": can(request, "dues.approve"),
             "breadcrumbs": breadcrumbs_for(request.user, org),
