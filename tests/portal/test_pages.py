@@ -55,8 +55,8 @@ def test_tree_page_query_count_does_not_grow(world, client_for, django_assert_ma
 
     client = client_for(world.committee)
     client.get("/orgs/")
-    # 13: the member counts are two aggregates for the page (branches.views.member_counts)
-    with django_assert_max_num_queries(13) as before:
+    # 14: the member counts are the root's paths and two aggregates for the page (branches.stats.member_counts)
+    with django_assert_max_num_queries(14) as before:
         client.get("/orgs/")
     for i in range(15):
         services.create_organization(
@@ -133,7 +133,8 @@ def test_member_counts_match_a_hand_count_with_party_groups_and_in_a_subtree(wor
         return sum(1 for m in party if m.organization.path.startswith(org.path) or m.party_group_id == org.pk)
 
     orgs = list(Organization.objects.all())
-    assert member_counts(orgs) == {o.pk: by_hand(o) for o in orgs}
+    assert member_counts(orgs) == {o.pk: by_hand(o) for o in orgs}  # with the root: grouped by organisation id
+    assert {o.pk: member_counts([o])[o.pk] for o in orgs} == {o.pk: by_hand(o) for o in orgs}  # each alone
     assert member_counts([world.group_a1])[world.group_a1.pk] == by_hand(world.group_a1) == 2
     client = client_for(world.committee)
     rows = {o.pk: o.member_count for o in client.get("/orgs/", {"org": world.unit_a.pk}).context["rows"]}
