@@ -50,6 +50,8 @@ def test_a_form_shown_again_opens_the_way_to_every_ticked_box(world, client_for)
     assert page.status_code == 200  # the title is missing
     html = page.content.decode()
     assert _checked(html) == {deep.pk, world.branch_b1.pk}
+    wrong = client_for(world.committee).post(FORM, {"title": "督查", "targets": ["9" * 30, "abc"]})
+    assert wrong.status_code == 200 and "9" * 30 not in wrong.content.decode()  # refused, shown nowhere
     assert {world.branch_a1.pk, world.branch_a2.pk, general.pk, world.branch_b1.pk} <= _boxes(html)
     assert f'data-testid="target-sub-{general.pk}" open' in html
 
@@ -67,7 +69,7 @@ def test_the_picker_keeps_to_the_creators_scope(world, client_for):
     assert _children(client, world.unit_b.pk).status_code == 404  # beside: out of scope
     assert _children(client, world.root.pk).status_code == 404  # above
     assert _children(client, world.unit_a.pk).status_code == 200
-    for bad in ("", "abc", "-1", "99999999"):
+    for bad in ("", "abc", "-1", "99999999", "9" * 30):
         assert _children(client, bad).status_code == 404
     assert _children(client_for(world.secretary), world.branch_a1.pk).status_code == 404  # may not create tasks
 
