@@ -7,9 +7,6 @@ from django.db.models import IntegerField, Value
 from . import crypto
 from .integrity import alert, groups_content
 
-# The group column of a row that comes from the user's own permissions (group ids start at 1).
-_OWN = 0
-
 
 class SealedGroupsBackend(ModelBackend):
     """``ModelBackend`` whose group permissions count only if the memberships' seal matches.
@@ -23,19 +20,21 @@ class SealedGroupsBackend(ModelBackend):
         groups = user_obj.groups.order_by().values_list(
             "id", "permissions__content_type__app_label", "permissions__codename"
         )
+        # The user's own permissions come with no group id (NULL): no group row can pass for them.
         own = (
             Permission.objects.filter(user=user_obj)
             .order_by()
-            .values_list(Value(_OWN, output_field=IntegerField()), "content_type__app_label", "codename")
+            .values_list(Value(None, output_field=IntegerField()), "content_type__app_label", "codename")
         )
         rows = list(groups.union(own, all=True))
-        ids = sorted({group for group, _app, _code in rows if group != _OWN})
-        group_perms = {f"{app}.{code}" for group, app, code in rows if group != _OWN and code}
+        ids = sorted({group for group, _app, _code in rows if group is not None})
+        group_perms = {f"{app}.{code}" for group, app, code in rows if group is not None and code}
         if ids and not crypto.integrity_ok(groups_content(user_obj.pk, ids), user_obj.groups_mac):
             alert("groups", user_obj, {"groups": ids})
             group_perms = set()
-        if not hasattr(user_obj, "_user_perm_cache"):
-            user_obj._user_perm_cache = {f"{app}.{code}" for group, app, code in rows if group == _OWN}
+        # A superuser's own permissions are all of them (ModelBackend's, in get_user_permissions): not these rows.
+        if not user_obj.is_superuser and not hasattr(user_obj, "_user_perm_cache"):
+            user_obj._user_perm_cache = {f"{app}.{code}" for group, app, code in rows if group is None}
         user_obj._group_perm_cache = group_perms
 
     def get_user_permissions(self, user_obj, obj=None):

@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 
 from .models.tree import unit_label
+from .params import BadParameter, parse_id
 
 INDENT = "\u3000"  # an ideographic space per level below the unit-level organisations
 
@@ -130,6 +131,18 @@ class OrgChoiceField(_OrgLabels, forms.ModelChoiceField):
 
 class OrgMultipleChoiceField(_OrgLabels, forms.ModelMultipleChoiceField):
     """Pick several organisations."""
+
+    def _check_values(self, value):
+        # Django checks each value with an equality lookup (range-safe) but then reads them all with ``IN``,
+        # which overflows on SQLite for an id beyond 64 bits: refuse those as the invalid values they are.
+        for pk in value:
+            try:
+                parse_id(str(self.label), pk)
+            except BadParameter:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                ) from None
+        return super()._check_values(value)
 
 
 class IndentedOrgChoiceField(OrgChoiceField):

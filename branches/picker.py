@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q
 
 from .models import Organization
+from .params import BadParameter, parse_id
 
 
 @dataclass
@@ -25,23 +26,25 @@ class Node:
     children: list[Node] | None = field(default=None)
 
 
-def _ancestors(path: str) -> list[int]:
-    """The ids above the node a materialised path names (``/0000001/0000005/`` → ``[1]``)."""
-    return [int(part) for part in path.strip("/").split("/")[:-1]]
-
-
 def _nodes(scope, where: Q, chosen: set[int]) -> list[Node]:
     rows = (
         scope.filter(where)
         .annotate(has_children=Exists(scope.filter(parent=OuterRef("pk"))))
-        .select_related("unit")
+        .with_labels()  # the unit's name for ``label``, as the form's own queryset carries it
         .order_by("path")
     )
     return [Node(org, org.pk in chosen, org.has_children) for org in rows]
 
 
 def chosen_ids(values) -> set[int]:
-    return {int(v) for v in values or () if str(v).isdigit()}
+    """The ids among a form's submitted values; anything else (text, out of range) is the form's to refuse."""
+    ids = set()
+    for value in values or ():
+        try:
+            ids.add(parse_id("targets", value))
+        except BadParameter:
+            continue
+    return ids
 
 
 def tree(scope, chosen=()) -> list[Node]:
@@ -49,8 +52,8 @@ def tree(scope, chosen=()) -> list[Node]:
     chosen = chosen_ids(chosen)
     roots = set(scope.exclude(parent__in=scope.values("pk")).values_list("pk", flat=True))
     opened = set(roots)
-    for path in scope.filter(pk__in=chosen).values_list("path", flat=True):
-        opened.update(_ancestors(path))
+    for org in scope.filter(pk__in=chosen).only("path"):
+        opened.update(org.ancestor_ids())
     found = _nodes(scope, Q(pk__in=roots) | Q(parent_id__in=opened), chosen)
     by_pk = {node.org.pk: node for node in found}
     top: list[Node] = []

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -14,6 +14,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from branches import picker
 from branches.mixins import PaginatedMixin, ScopedMixin
+from branches.params import BadParameter, parse_id
 
 from .. import services
 from ..forms import (
@@ -100,14 +101,22 @@ class TaskCreateView(LoginRequiredMixin, FormView):
 class TargetChildrenView(LoginRequiredMixin, View):
     """The task form's target picker, one level: the children of ``?parent=`` within the creator's scope."""
 
+    def handle_no_permission(self):
+        if self.request.headers.get("HX-Request") == "true":
+            # Signed out meanwhile: not the login page swapped into the tree, but the picker's failure note
+            # (data-failed), which asks to reload the page, and the reload leads to the login.
+            return HttpResponse(status=401)
+        return super().handle_no_permission()
+
     def get(self, request):
         if not services.may_create_tasks(request.user):
             raise Http404
+        try:
+            parent_id = parse_id("parent", request.GET.get("parent"))
+        except BadParameter:
+            raise Http404 from None
         scope = TaskForm(user=request.user).fields["targets"].queryset
-        parent_id = request.GET.get("parent", "")
-        parent = scope.filter(pk=int(parent_id)).first() if parent_id.isdigit() else None
-        if parent is None:
-            raise Http404
+        parent = get_object_or_404(scope, pk=parent_id)
         return render(
             request, "supervision/_target_nodes.html", {"nodes": picker.children(scope, parent), "nested": True}
         )

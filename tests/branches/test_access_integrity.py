@@ -175,5 +175,25 @@ def test_own_and_group_permissions_are_read_in_one_query_and_only_the_groups_fol
     nobody = _fresh(make_user("no-permissions"))
     with django_assert_num_queries(1):
         assert nobody.get_all_permissions() == set() and not nobody.has_perm(own_name)
-    root = get_user_model().objects.filter(is_superuser=True).first() or make_user("root", is_superuser=True)
-    assert _fresh(root).has_perm("portal.manage_security")
+    root = _fresh(get_user_model().objects.filter(is_superuser=True).first() or make_user("root", is_superuser=True))
+    root.get_group_permissions()  # asked first: the superuser's own permissions are still all of them
+    assert root.get_all_permissions() == {
+        f"{app}.{code}" for app, code in Permission.objects.values_list("content_type__app_label", "codename")
+    }
+    inactive = _fresh(insider)
+    inactive.is_active = False
+    assert inactive.get_all_permissions() == set() and not inactive.has_perm(own_name)
+
+
+def test_a_forged_group_numbered_zero_does_not_pass_for_the_users_own_permissions(world, caplog):
+    """The user's own permissions are told apart by a NULL group, so no group row can pass for them."""
+    from django.contrib.auth.models import Permission
+
+    insider = make_user("zero")
+    _sql("INSERT INTO auth_group (id, name) VALUES (0, 'forged')")
+    manage = Permission.objects.get(codename="manage_security")
+    _sql("INSERT INTO auth_group_permissions (group_id, permission_id) VALUES (0, %s)", [manage.pk])
+    _sql("INSERT INTO portal_user_groups (user_id, group_id) VALUES (%s, 0)", [insider.pk])
+    with caplog.at_level(logging.ERROR):
+        assert not _fresh(insider).has_perm("portal.manage_security")
+    assert AuditEntry.objects.filter(action="integrity.violation", after__kind="groups").exists()

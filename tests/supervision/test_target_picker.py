@@ -50,8 +50,9 @@ def test_a_form_shown_again_opens_the_way_to_every_ticked_box(world, client_for)
     assert page.status_code == 200  # the title is missing
     html = page.content.decode()
     assert _checked(html) == {deep.pk, world.branch_b1.pk}
-    wrong = client_for(world.committee).post(FORM, {"title": "督查", "targets": ["9" * 30, "abc"]})
-    assert wrong.status_code == 200 and "9" * 30 not in wrong.content.decode()  # refused, shown nowhere
+    for targets in (["9" * 30, "abc"], ["9" * 30], ["²"]):  # refused with the form's message, on every database
+        wrong = client_for(world.committee).post(FORM, {"title": "督查", "targets": targets})
+        assert wrong.status_code == 200 and "不是一个有效的值" in wrong.content.decode()
     assert {world.branch_a1.pk, world.branch_a2.pk, general.pk, world.branch_b1.pk} <= _boxes(html)
     assert f'data-testid="target-sub-{general.pk}" open' in html
 
@@ -69,20 +70,30 @@ def test_the_picker_keeps_to_the_creators_scope(world, client_for):
     assert _children(client, world.unit_b.pk).status_code == 404  # beside: out of scope
     assert _children(client, world.root.pk).status_code == 404  # above
     assert _children(client, world.unit_a.pk).status_code == 200
-    for bad in ("", "abc", "-1", "99999999", "9" * 30):
+    for bad in ("", "abc", "-1", "0", "²", "99999999", "9" * 30):
         assert _children(client, bad).status_code == 404
     assert _children(client_for(world.secretary), world.branch_a1.pk).status_code == 404  # may not create tasks
 
 
-def test_the_picker_reads_a_fixed_number_of_queries_whatever_the_tree(world):
+def test_the_picker_reads_a_fixed_number_of_queries_whatever_the_tree(world, client_for):
     scope = TaskForm(user=world.committee).fields["targets"].queryset
+    client = client_for(world.committee)
+    client.get(FORM)
 
     def count(build):
         with CaptureQueriesContext(connection) as ctx:
             build()
         return len(ctx.captured_queries)
 
-    small = count(lambda: picker.tree(scope, [world.branch_a1.pk])), count(lambda: picker.children(scope, world.unit_a))
+    def pages():  # the form, shown again with a ticked box, and one level: rendered, not only read
+        client.post(FORM, {"title": "", "targets": [world.branch_a1.pk]})
+        _children(client, world.root.pk)
+
+    small = (
+        count(lambda: picker.tree(scope, [world.branch_a1.pk])),
+        count(lambda: picker.children(scope, world.unit_a)),
+        count(pages),
+    )
     for i in range(5):
         unit = branch_services.create_organization(
             actor=audit.SYSTEM, name=f"新单位{i}", kind=OrganizationKind.PARTY_COMMITTEE, parent=world.root
@@ -91,5 +102,16 @@ def test_the_picker_reads_a_fixed_number_of_queries_whatever_the_tree(world):
             branch_services.create_organization(
                 actor=audit.SYSTEM, name=f"支部{i}{j}", kind=OrganizationKind.BRANCH, parent=unit
             )
-    large = count(lambda: picker.tree(scope, [world.branch_a1.pk])), count(lambda: picker.children(scope, world.unit_a))
+    large = (
+        count(lambda: picker.tree(scope, [world.branch_a1.pk])),
+        count(lambda: picker.children(scope, world.unit_a)),
+        count(pages),
+    )
     assert large == small
+
+
+def test_a_level_asked_for_after_signing_out_is_refused_not_answered_with_the_login_page(client, world):
+    """htmx would swap a followed redirect's login page into the tree; a 401 shows the picker's failure note."""
+    url = reverse("supervision:task_target_children")
+    assert client.get(url, {"parent": world.unit_a.pk}, HTTP_HX_REQUEST="true").status_code == 401
+    assert client.get(url, {"parent": world.unit_a.pk}).status_code == 302  # a plain visit: to the login
