@@ -16,8 +16,8 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncDate
 
 from .. import periods as periods_mod
 from ..models import FrequencyRule, Meeting, MeetingKind, MeetingKindRule, MeetingStatus, Organization
@@ -132,28 +132,44 @@ def _rules():
     return rules
 
 
-def committee_orgs(ids) -> set[int]:
-    """Which of these organisations have a committee (支部工作条例): one recorded with a current seat,
-    or enough full members that one is required (``structure.branch.committee_at_full_members``).
-    A branch below that threshold has a secretary only and owes no committee meetings. Two queries."""
-    from .. import rules as register_rules
-    from ..models import CommitteeSeat, Member, MemberCategory
+def organisation_facts(ids, *, committee: bool = True) -> tuple[set[int], set[int]]:
+    """``(with_groups, with_committee)``: which of these organisations have an active party group below them,
+    and which have a committee (支部工作条例): one recorded with a current seat, or enough full members that
+    one is required (``structure.branch.committee_at_full_members``). A branch below that threshold has a
+    secretary only and owes no committee meetings. One query (correlated subqueries on indexed keys)."""
+    from ..models import CommitteeSeat, Member, MemberCategory, RegisterRule
     from ..models.members import ACTIVE_STATUSES
 
-    threshold = register_rules.all_values().get("structure.branch.committee_at_full_members", 7)
-    found = set(
-        CommitteeSeat.objects.filter(term__organization_id__in=ids, end__isnull=True)
-        .values_list("term__organization_id", flat=True)
-        .distinct()
+    rows = Organization.objects.filter(pk__in=ids).annotate(
+        has_groups=Exists(Organization.objects.filter(parent_id=OuterRef("pk"), kind="group", is_active=True))
     )
-    found |= set(
-        Member.objects.filter(organization_id__in=ids, category=MemberCategory.FULL, status__in=ACTIVE_STATUSES)
-        .values("organization_id")
-        .annotate(n=Count("id"))
-        .filter(n__gte=threshold)
-        .values_list("organization_id", flat=True)
-    )
-    return found
+    fields = ["pk", "has_groups"]
+    if committee:
+        full = (
+            Member.objects.filter(organization_id=OuterRef("pk"), category=MemberCategory.FULL)
+            .filter(status__in=ACTIVE_STATUSES)
+            .order_by()
+            .values("organization_id")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+        rows = rows.annotate(
+            has_seat=Exists(CommitteeSeat.objects.filter(term__organization_id=OuterRef("pk"), end__isnull=True)),
+            full_members=Coalesce(Subquery(full), 0),
+            threshold=Subquery(
+                RegisterRule.objects.filter(code="structure.branch.committee_at_full_members").values("value")[:1]
+            ),
+        )
+        fields += ["has_seat", "full_members", "threshold"]
+    with_groups, with_committee = set(), set()
+    for pk, has_groups, *rest in rows.values_list(*fields):
+        if has_groups:
+            with_groups.add(pk)
+        if rest:
+            has_seat, full_members, threshold = rest
+            if has_seat or full_members >= (7 if threshold is None else threshold):
+                with_committee.add(pk)
+    return with_groups, with_committee
 
 
 def first_topic_kinds() -> set[str]:
@@ -170,11 +186,8 @@ def compute(organizations, period_list, *, today: datetime.date | None = None) -
     rules = _rules()
     ft_kinds = first_topic_kinds()
     ids = [o.pk for o in orgs]
-    with_groups = set(
-        Organization.objects.filter(parent_id__in=ids, kind="group", is_active=True).values_list("parent_id", flat=True)
-    )
     needs_committee = any(r.only_with_committee for rule_list in rules.values() for r in rule_list)
-    with_committee = committee_orgs(ids) if needs_committee else set()
+    with_groups, with_committee = organisation_facts(ids, committee=needs_committee)
     # All slots of all periods: the span of dates to count.
     all_slots = {}
     for period in period_list:

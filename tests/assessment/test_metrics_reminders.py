@@ -53,3 +53,35 @@ def test_a_submitted_branch_is_not_reminded_but_its_reviewer_is(world, cycle):
 
 def test_nothing_is_due_after_the_window_closed(world, cycle):
     assert list(reminders.due(datetime.date(2026, 12, 21))) == []
+
+
+def test_my_todo_lists_each_sides_steps_for_a_person_on_both(world, cycle):
+    """甲局第二党支部's secretary also reviews for 甲局机关党委: in the review window they review 第一支部's
+    submitted self-assessment and redo their own, sent back; never review their own or redo 第一支部's."""
+    from assessment import todo
+    from branches import services as branch_services
+    from branches.roles import Role
+
+    _submit(world, cycle)
+    own = BranchAssessment.objects.get(cycle=cycle, organization=world.branch_a2)
+    data = {**FULL_INPUT, "R2": {"manual": "20"}}
+    services.save_self_assessment(actor=world.outsider, assessment=own, entries=inputs_by_code(own, data), now=SELF_AT)
+    services.submit_self_assessment(actor=world.outsider, assessment=own, confirm=True, now=SELF_AT)
+    review_day = datetime.datetime(2026, 12, 13, 10, 0, tzinfo=datetime.UTC)
+    services.send_back(actor=world.unit_admin, assessment=own, reason="佐证不全", now=review_day)
+    branch_services.grant_role(
+        actor=world.committee,
+        user=world.outsider,
+        organization=world.unit_a,
+        role=Role.UNIT_ADMIN,
+        include_subtree=True,
+    )
+    first = BranchAssessment.objects.get(cycle=cycle, organization=world.branch_a1)
+
+    def steps(user):
+        return sorted((i.kind, i.object_id) for i in todo.items(user, review_day))
+
+    both = type(world.outsider).objects.get(pk=world.outsider.pk)  # the new grant, not the cached ones
+    assert steps(both) == sorted([("assessment.review", first.pk), ("assessment.self", own.pk)])
+    assert steps(world.unit_admin) == [("assessment.review", first.pk)]
+    assert steps(world.secretary) == []

@@ -257,12 +257,39 @@ def test_a_branch_with_a_recorded_committee_owes_them_whatever_its_size(world):
     assert "committee" in {s.kind for s in oc.slots}
 
 
-def test_committee_presence_costs_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+def test_committee_presence_costs_a_fixed_number_of_queries(world, django_assert_num_queries):
+    """The rules, the first-topic kinds, the organisations' facts (groups, committee) and the meetings."""
     for i in range(8):
         _member(world.branch_a2, name=f"党员{i}")
     periods = [parse(f"2026-{m:02d}") for m in range(1, 13)]
-    with django_assert_max_num_queries(8):
+    with django_assert_num_queries(4):
         compliance.compute([world.branch_a1, world.branch_a2, world.branch_b1], periods, today=AFTER)
+
+
+def test_committee_presence_is_decided_per_branch_in_one_batch_with_the_threshold_as_data(world):
+    """In one call: a current seat counts, an ended one does not; full members count up to the register rule's
+    threshold, probationary members do not; party groups count only when active."""
+    from branches.models import RegisterRule
+
+    term = register.record_term(actor=world.committee, organization=world.branch_b1, start=D(2026, 1, 5))
+    seat = register.add_seat(
+        actor=world.committee, term=term, member=_member(world.branch_b1, name="委员"),
+        position=CommitteePosition.objects.get(code="secretary"),
+    )  # fmt: skip
+    for i in range(4):
+        _member(world.branch_a2, name=f"正式{i}")
+        _member(world.branch_a2, name=f"预备{i}", category=MemberCategory.PROBATIONARY)
+    facts = lambda: compliance.organisation_facts(  # noqa: E731
+        [world.branch_a1.pk, world.branch_a2.pk, world.branch_b1.pk]
+    )
+    assert facts() == ({world.branch_a1.pk}, {world.branch_b1.pk})  # a2: 4 full members of 7
+    RegisterRule.objects.filter(code="structure.branch.committee_at_full_members").update(value=4)
+    assert facts()[1] == {world.branch_a2.pk, world.branch_b1.pk}
+    seat.end = D(2026, 3, 1)
+    seat.save()
+    world.group_a1.is_active = False
+    world.group_a1.save()
+    assert facts() == (set(), {world.branch_a2.pk})
 
 
 def test_rules_above_the_branch_exist_as_data():
