@@ -238,15 +238,18 @@ def structure_warnings_many(orgs) -> dict[int, list[Warning]]:
     committee_at = values.get("structure.branch.committee_at_full_members", 7)
     max_members = values.get("structure.branch.max_members", 50)
     ids = [o.pk for o in orgs]
-    active = Q(members__status__in=ACTIVE_STATUSES)
+    # Grouped on the members themselves: the (organisation, category, status) index answers it without the
+    # table (joined from the organisations, PostgreSQL read every member of the city for a page of 55 branches).
     counts = {
-        row["pk"]: row
-        for row in Organization.objects.filter(pk__in=ids)
+        row["organization_id"]: row
+        for row in Member.objects.filter(organization_id__in=ids, status__in=ACTIVE_STATUSES)
+        .order_by()
+        .values("organization_id")
         .annotate(
-            full=Count("members", filter=active & Q(members__category=MemberCategory.FULL)),
-            party=Count("members", filter=active & Q(members__category__in=PARTY_MEMBER_CATEGORIES)),
+            # Counted on a column of that index (never null here): COUNT(id) would read the table.
+            full=Count("organization_id", filter=Q(category=MemberCategory.FULL)),
+            party=Count("organization_id", filter=Q(category__in=PARTY_MEMBER_CATEGORIES)),
         )
-        .values("pk", "full", "party")
     }
     with_committee = set(
         CommitteeSeat.objects.filter(term__organization_id__in=ids, end__isnull=True)

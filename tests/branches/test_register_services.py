@@ -11,6 +11,7 @@ from branches.models import (
     Member,
     MemberCategory,
     MemberEvent,
+    MemberStatus,
     Organization,
     RegisterRule,
     StepKind,
@@ -125,6 +126,14 @@ def test_a_committee_member_must_belong_to_the_organisation(world):
 def test_structure_warnings_flag_small_large_and_committee_less_branches(world):
     warnings = register.structure_warnings_many([world.branch_a1, world.branch_a2])
     assert [w.code for w in warnings[world.branch_a1.pk]] == ["too_few_full"]
+    # Only active full members count: not an applicant, a probationary member, or one transferred out.
+    _member(world.branch_a1, name="申请人", category=MemberCategory.APPLICANT)
+    _member(world.branch_a1, name="预备", category=MemberCategory.PROBATIONARY)
+    Member.objects.filter(pk=_member(world.branch_a1, name="转出").pk).update(status=MemberStatus.TRANSFERRED_OUT)
+    _member(world.branch_a2, name="乙")
+    warnings = register.structure_warnings_many([world.branch_a1, world.branch_a2])
+    assert [w.message for w in warnings[world.branch_a1.pk]] == ["正式党员仅 2 名：成立党支部至少需要 3 名。"]
+    assert "正式党员仅 2 名" in warnings[world.branch_a2.pk][0].message  # the outsider and 乙, counted per branch
     for i in range(8):
         _member(world.branch_a2, name=f"成员{i}")
     codes = [w.code for w in register.structure_warnings_many([world.branch_a2])[world.branch_a2.pk]]
