@@ -3,8 +3,20 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 
 from .models import Organization
+
+
+class FragmentLoginMixin(LoginRequiredMixin):
+    """For a view whose GET also answers htmx with a part of a page: a visitor signed out meanwhile gets 401,
+    not the login page swapped into the page (the part's ``data-failed`` note asks to reload, and the reload
+    leads to the login). Other requests go to the login as usual."""
+
+    def handle_no_permission(self):
+        if self.request.headers.get("HX-Request") == "true":
+            return HttpResponse(status=401)
+        return super().handle_no_permission()
 
 
 class ScopedMixin(LoginRequiredMixin):

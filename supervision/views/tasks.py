@@ -6,14 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from branches import picker
-from branches.mixins import PaginatedMixin, ScopedMixin
+from branches.mixins import FragmentLoginMixin, PaginatedMixin, ScopedMixin
 from branches.params import BadParameter, parse_id
 
 from .. import services
@@ -98,15 +98,8 @@ class TaskCreateView(LoginRequiredMixin, FormView):
         return ctx
 
 
-class TargetChildrenView(LoginRequiredMixin, View):
+class TargetChildrenView(FragmentLoginMixin, View):
     """The task form's target picker, one level: the children of ``?parent=`` within the creator's scope."""
-
-    def handle_no_permission(self):
-        if self.request.headers.get("HX-Request") == "true":
-            # Signed out meanwhile: not the login page swapped into the tree, but the picker's failure note
-            # (data-failed), which asks to reload the page, and the reload leads to the login.
-            return HttpResponse(status=401)
-        return super().handle_no_permission()
 
     def get(self, request):
         if not services.may_create_tasks(request.user):

@@ -101,7 +101,7 @@ def test_the_pages_show_the_pickers(tricky_tree, client_for):
     body = client_for(world.users["committee"]).get(reverse("branches:member_list")).content.decode()
     assert 'name="org"' in body and "乙局 / 甲局第一党支部" in body
     member = world.members["member"]
-    body = client_for(world.secretary).get(reverse("branches:member_detail", args=[member.pk])).content.decode()
+    body = client_for(world.secretary).get(reverse("branches:member_transfer", args=[member.pk])).content.decode()
     assert 'name="to_org"' in body and "乙局 / 甲局第一党支部" in body
 
 

@@ -82,6 +82,7 @@ def test_register_pages_fit_a_phone(world, browser, live_server):
     for name, path in [
         ("members", "/orgs/members/"),
         ("member", f"/orgs/members/{world.members['member'].pk}/"),
+        ("transfer-form", f"/orgs/members/{world.members['member'].pk}/transfer/"),
         ("terms", f"/orgs/{world.branch_a1.pk}/terms/"),
         ("development", "/orgs/development/"),
         ("transfers", "/orgs/transfers/?box=all"),
@@ -159,3 +160,19 @@ def test_unit_admin_imports_a_national_export_fixes_two_rows_and_updates_it(worl
     page.goto(f"{live_server.url}/orgs/members/{one.pk}/")
     history = page.get_by_test_id("member-history").inner_text()
     assert "名册导入更新" in history and "甲局办公室副主任" in history
+
+
+def test_secretary_opens_the_transfer_form_from_a_members_page_and_issues_the_letter(world, login, live_server):
+    """The form lists the whole tree, so the member's page fetches it when it is opened (htmx)."""
+    from branches.models import Transfer
+
+    page = login("secretary")
+    page.goto(f"{live_server.url}/orgs/members/{world.members['member'].pk}/")
+    assert page.locator("#id_to_org").count() == 0
+    page.get_by_test_id("transfer-details").locator("summary").click()
+    form = page.get_by_test_id("transfer-form")
+    form.locator("#id_to_org").select_option(str(world.branch_b1.pk))
+    page.screenshot(path=f"{SHOTS}/transfer-form-desktop.png", full_page=True)
+    form.get_by_role("button").click()
+    assert "member-党员" in page.get_by_test_id("transfer-title").inner_text()
+    assert Transfer.objects.get().to_org == world.branch_b1
