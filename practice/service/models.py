@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from branches.models import Organization
+from branches.models import Member, Organization
 from branches.querysets import ScopedQuerySet, covers_whole_tree
 
 
@@ -83,7 +83,13 @@ class OwnRecordsQuerySet(ScopedQuerySet):
         orgs = Organization.objects.visible_to(user, permission).values("pk")
         condition = Q(member__organization__in=orgs)
         if action == "view":
-            condition |= Q(member__user=user)
+            # One's own records, named by member id and only where one's membership lies outside those
+            # organisations (one small query). "In these organisations OR one's own" as a join left PostgreSQL no
+            # estimate: a secretary's list walked the whole city's year of services in date order to find their
+            # branch's 30 (33 ms at city).
+            outside = Member.objects.filter(user=user).exclude(organization__in=orgs).values_list("pk", flat=True)
+            if own := list(outside):
+                condition |= Q(member_id__in=own)
         return self.filter(condition)
 
 

@@ -284,3 +284,28 @@ def test_the_list_counts_and_sums_every_record_in_one_aggregate_and_keeps_its_qu
     assert a2 == {"count": "14", "total": "21.5", "per-member": "21.5"}
     pending = _figures(c.get(root + "&status=pending").content.decode())
     assert pending == {"count": "16", "total": "26.0", "per-member": "8.7"}
+
+
+def test_a_keeper_sees_their_organisations_records_and_their_own_wherever_their_membership_is(world):
+    """The member of 甲局第一党支部 also keeps 乙局第一党支部's records: they see 乙局's and their own, not their
+    branch colleagues'. Their own come by member id, in the same one query as the organisation's."""
+    from branches import audit
+    from branches import services as branch_services
+    from branches.models import Member, MemberCategory
+    from branches.roles import Role
+    from portal.models import User
+
+    own, colleague = log(world, "member"), log(world, "secretary")
+    there = Member.objects.create(organization=world.branch_b1, name="乙局党员", category=MemberCategory.FULL)
+    theirs = services.log_service(
+        actor=audit.SYSTEM, member=there, date=DAY, community="和平社区", activity="助学", hours=3, today=DAY
+    )
+    assert set(VolunteerService.objects.visible_to(world.member)) == {own}  # a plain member: their own only
+    branch_services.grant_role(
+        actor=audit.SYSTEM, user=world.member, organization=world.branch_b1, role=Role.SECRETARY, include_subtree=True
+    )
+    keeper = User.objects.get(pk=world.member.pk)  # the new grant, not the cached ones
+    assert set(VolunteerService.objects.visible_to(keeper)) == {own, theirs}
+    assert set(VolunteerService.objects.visible_to(keeper, "change")) == {theirs}
+    assert set(VolunteerService.objects.visible_to(world.secretary)) == {own, colleague}
+    assert not VolunteerService.objects.visible_to(world.outsider).exists()
