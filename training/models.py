@@ -188,10 +188,7 @@ class Audience(models.Model):
 
 class AssignmentQuerySet(ScopedQuerySet):
     def visible_to(self, user, action: str = "view"):
-        scoped = super().visible_to(user, action)
-        if action == "view" and user is not None and user.is_authenticated:
-            return self.filter(models.Q(pk__in=scoped.values("pk")) | models.Q(member__user=user))
-        return scoped
+        return self.visible_with_own(user, action)  # one's own assignments, wherever one's membership is
 
 
 class Assignment(models.Model):
@@ -333,10 +330,7 @@ class HoursClaim(models.Model):
 
     class ClaimQuerySet(ScopedQuerySet):
         def visible_to(self, user, action: str = "view"):
-            scoped = super().visible_to(user, action)
-            if action == "view" and user is not None and user.is_authenticated:
-                return self.filter(models.Q(pk__in=scoped.values("pk")) | models.Q(member__user=user))
-            return scoped
+            return self.visible_with_own(user, action)  # one's own claims, wherever one's membership is
 
     objects = ClaimQuerySet.as_manager()
 

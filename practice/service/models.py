@@ -13,8 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from branches.models import Member, Organization
-from branches.querysets import ScopedQuerySet, covers_whole_tree
+from branches.querysets import ScopedQuerySet
 
 
 class ServiceSettings(models.Model):
@@ -77,20 +76,7 @@ class OwnRecordsQuerySet(ScopedQuerySet):
     def visible_to(self, user, action: str = "view"):
         if user is None or not user.is_authenticated:
             return self.none()
-        permission = self.model.scope_permissions[action]
-        if covers_whole_tree(user, permission):
-            return self.all()
-        orgs = Organization.objects.visible_to(user, permission).values("pk")
-        condition = Q(member__organization__in=orgs)
-        if action == "view":
-            # One's own records, named by member id and only where one's membership lies outside those
-            # organisations (one small query). "In these organisations OR one's own" as a join left PostgreSQL no
-            # estimate: a secretary's list walked the whole city's year of services in date order to find their
-            # branch's 30 (33 ms at city).
-            outside = Member.objects.filter(user=user).exclude(organization__in=orgs).values_list("pk", flat=True)
-            if own := list(outside):
-                condition |= Q(member_id__in=own)
-        return self.filter(condition)
+        return self.visible_with_own(user, action)
 
 
 class ResidenceRegistration(models.Model):

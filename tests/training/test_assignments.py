@@ -106,3 +106,34 @@ def test_due_date_and_relative_days_together_are_refused_in_chinese_ready_messag
             now=NOW,
         )
     assert not Assignment.objects.exists()
+
+
+def test_a_keeper_sees_their_scopes_assignments_and_their_own_wherever_their_membership_is(world):
+    """The member of 甲局第一党支部 who also keeps 乙局第一党支部's study sees 乙局's assignments and their own, not
+    their branch colleagues'; a plain member sees only their own (``ScopedQuerySet.visible_with_own``)."""
+    from django.utils import timezone
+
+    from branches import audit
+    from branches import services as branch_services
+    from branches.models import Member, MemberCategory
+    from branches.roles import Role
+    from portal.models import User
+    from tests.training.factories import module_with_reading
+    from training.models import Assignment
+
+    module, _r = module_with_reading(world, title="交叉学习")
+    there = Member.objects.create(organization=world.branch_b1, name="乙局党员", category=MemberCategory.FULL)
+    made = {
+        key: Assignment.objects.create(module=module, member=m, assigned_at=timezone.now())
+        for key, m in (("own", world.members["member"]), ("colleague", world.members["secretary"]), ("there", there))
+    }
+    assert set(Assignment.objects.visible_to(world.member)) == {made["own"]}
+    assert set(Assignment.objects.visible_to(world.secretary)) == {made["own"], made["colleague"]}
+    branch_services.grant_role(
+        actor=audit.SYSTEM, user=world.member, organization=world.branch_b1, role=Role.SECRETARY, include_subtree=True
+    )
+    keeper = User.objects.get(pk=world.member.pk)  # the new grant, not the cached ones
+    assert set(Assignment.objects.visible_to(keeper)) == {made["own"], made["there"]}
+    assert set(Assignment.objects.visible_to(keeper, "change")) <= {made["there"]}
+    assert set(Assignment.objects.visible_to(world.committee)) == set(made.values())
+    assert not Assignment.objects.visible_to(world.outsider).filter(module=module).exists()
