@@ -24,32 +24,22 @@ def items(user, now):
         | open_rows.visible_to(user, "review").filter(status=AssessmentStatus.SUBMITTED)
     ).select_related("cycle", "organization")
     for a in rows:
-        if a.status == AssessmentStatus.SUBMITTED:
+        if a.status == AssessmentStatus.SUBMITTED:  # the reviewer's step
             if not windows.review_open(a.cycle, today):
                 continue
-            yield TodoItem(
-                "assessment.review",
-                "assessment.branchassessment",
-                a.pk,
-                _("%(org)s: review the self-assessment of “%(cycle)s”")
-                % {"org": a.organization.name, "cycle": a.cycle.name},
-                a.cycle.review_due,
-                reverse("assessment:review", args=[a.pk]),
-                a.cycle.review_due <= today,
-                a.organization_id,
-            )
-            continue
-        if not windows.secretary_may_edit(a.cycle, a.status, today):
-            continue
-        due = a.cycle.review_due if a.status == AssessmentStatus.RETURNED else a.cycle.self_due
+            kind, text, due = "review", _("%(org)s: review the self-assessment of “%(cycle)s”"), a.cycle.review_due
+        else:  # the secretary's step: fill in, or redo what was sent back
+            if not windows.secretary_may_edit(a.cycle, a.status, today):
+                continue
+            text = _("%(org)s: complete and submit the self-assessment of “%(cycle)s”")
+            kind, due = "self", a.cycle.review_due if a.status == AssessmentStatus.RETURNED else a.cycle.self_due
         yield TodoItem(
-            "assessment.self",
+            f"assessment.{kind}",
             "assessment.branchassessment",
             a.pk,
-            _("%(org)s: complete and submit the self-assessment of “%(cycle)s”")
-            % {"org": a.organization.name, "cycle": a.cycle.name},
+            text % {"org": a.organization.name, "cycle": a.cycle.name},
             due,
-            reverse("assessment:self", args=[a.pk]),
+            reverse(f"assessment:{kind}", args=[a.pk]),
             due <= today,
             a.organization_id,
         )

@@ -185,3 +185,11 @@ class ScopedQuerySet(models.QuerySet):
         member = apps.get_model("branches", "Member")
         own = list(member.objects.filter(user=user).exclude(organization__in=orgs).values_list("pk", flat=True))
         return scoped | self.filter(member_id__in=own) if own else scoped
+
+
+class OwnRecordsQuerySet(ScopedQuerySet):
+    """Records of one member (``scope_field = "member__organization"``): the member sees their own, the
+    organisations' keepers see theirs (``visible_with_own``)."""
+
+    def visible_to(self, user, action: str = "view"):
+        return self.visible_with_own(user, action)

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from branches.querysets import ScopedQuerySet
+from branches.querysets import OwnRecordsQuerySet, ScopedQuerySet
 from branches.uploads import AttachmentBase
 
 
@@ -186,11 +186,6 @@ class Audience(models.Model):
         return f"{self.module} → {self.organization}"
 
 
-class AssignmentQuerySet(ScopedQuerySet):
-    def visible_to(self, user, action: str = "view"):
-        return self.visible_with_own(user, action)  # one's own assignments, wherever one's membership is
-
-
 class Assignment(models.Model):
     """One module for one person: created once, by a service, whatever reruns."""
 
@@ -205,7 +200,7 @@ class Assignment(models.Model):
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     is_makeup = models.BooleanField(_("make-up"), default=False)
 
-    objects = AssignmentQuerySet.as_manager()
+    objects = OwnRecordsQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -328,11 +323,7 @@ class HoursClaim(models.Model):
     review_note = models.CharField(_("review note"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class ClaimQuerySet(ScopedQuerySet):
-        def visible_to(self, user, action: str = "view"):
-            return self.visible_with_own(user, action)  # one's own claims, wherever one's membership is
-
-    objects = ClaimQuerySet.as_manager()
+    objects = OwnRecordsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from branches.querysets import ScopedQuerySet
+from branches.querysets import OwnRecordsQuerySet, ScopedQuerySet
 
 
 class ServiceSettings(models.Model):
@@ -68,15 +68,6 @@ class CommunityReport(models.Model):
 
     def __str__(self):
         return f"{self.organization.name} → {self.community}"
-
-
-class OwnRecordsQuerySet(ScopedQuerySet):
-    """Records of one member: the member sees and keeps their own, the organisations' keepers see theirs."""
-
-    def visible_to(self, user, action: str = "view"):
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self.visible_with_own(user, action)
 
 
 class ResidenceRegistration(models.Model):
