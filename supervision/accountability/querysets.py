@@ -11,6 +11,8 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from branches.querysets import covers_whole_tree
+
 ACTION_PERMISSIONS = {
     "view": "accountability.view",
     "change": "accountability.manage",
@@ -34,6 +36,8 @@ class ReviewRoundQuerySet(models.QuerySet):
             return self.none()
         if getattr(user, "is_superuser", False):
             return self
+        if covers_whole_tree(user, ACTION_PERMISSIONS[action]):
+            return self.all()  # one root: no condition, and the round's own indexes plan the list
         if action != "view":
             return self.filter(organization__in=_orgs(user, "manage"))
         Rater = apps.get_model("supervision", "Rater")
@@ -52,6 +56,9 @@ class ReporterQuerySet(models.QuerySet):
             return self.none()
         if getattr(user, "is_superuser", False):
             return self
+        if action != "rate" and covers_whole_tree(user, ACTION_PERMISSIONS.get(action, "accountability.view")):
+            # Every reporter lies under the single root (and so does every round's organisation).
+            return self.all()
         Rater = apps.get_model("supervision", "Rater")
         seat = Q(
             Exists(Rater.objects.filter(round_id=OuterRef("round_id"), panel_id=OuterRef("panel_id"), user_id=user.pk))

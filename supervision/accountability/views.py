@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -19,7 +20,7 @@ from branches.models import Organization
 
 from . import exports, selectors, services
 from .forms import ProblemForm, RaterForm, ReportForm, RoundForm
-from .models import Rater, Rating, Reporter, ReviewRound
+from .models import Rater, Rating, Reporter, ReviewProblem, ReviewRound
 
 
 def _error_text(exc) -> str:
@@ -122,11 +123,14 @@ class RoundDetailView(RoundQueryMixin, PaginatedMixin, DetailView):
         rnd, user = self.object, self.request.user
         manage = _can_manage(user, rnd)
         ctx["can_manage"] = manage
+        # Problems counted per row of the page (a correlated count PostgreSQL evaluates after the LIMIT), not
+        # a join grouped over every reporter of the round.
+        problems = ReviewProblem.objects.filter(reporter=OuterRef("pk")).order_by().values(one=Value(1))
         reporters = (
             Reporter.objects.visible_to(user)
             .filter(round=rnd)
             .select_related("organization__unit", "secretary", "grade")
-            .annotate(problem_count=Count("problems"))
+            .annotate(problem_count=Coalesce(Subquery(problems.annotate(n=Count("pk")).values("n")), 0))
         )
         show_results = rnd.results_ready and (manage or rnd.status == ReviewRound.Status.PUBLISHED)
         ctx["show_results"] = show_results

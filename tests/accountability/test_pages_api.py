@@ -89,7 +89,7 @@ def test_committee_sees_counts_and_who_has_not_rated_never_individual_grades(wor
     assert "较好" not in page  # no grade shown while open, nobody's tap ever
 
 
-def test_api_rate_close_publish_and_problems(world, api_for):
+def test_api_rate_close_publish_and_problems(world, api_for, client_for):
     rnd = _today_round(world)
     seats = list(rnd.raters.select_related("user"))
     a = rnd.reporters.get(organization=world.unit_a)
@@ -123,6 +123,11 @@ def test_api_rate_close_publish_and_problems(world, api_for):
         "差",
     }
     assert AuditEntry.objects.filter(action="accountability.problem_send").count() == 1
+    # The round page counts each reporter's problems (a count per row of the page, issue 22).
+    page = client_for(world.committee).get(reverse("accountability:round_detail", args=[rnd.pk])).content.decode()
+    others = rnd.reporters.exclude(pk=a.pk)
+    assert f'data-testid="problem-count-{world.unit_a.pk}">1<' in page
+    assert others and all(f'data-testid="problem-count-{r.organization_id}">0<' in page for r in others)
 
 
 def test_api_refuses_bad_input_with_a_message(world, api_for):
