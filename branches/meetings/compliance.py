@@ -237,6 +237,9 @@ def compute(organizations, period_list, *, today: datetime.date | None = None) -
 
     result = {}
     for org in orgs:
+        # A slot is the same for every period that holds it (each month of the matrix, and again in its year):
+        # decided once per organisation.
+        decided: dict[tuple, Slot] = {}
         for period in period_list:
             oc = OrgCompliance(org.pk, period)
             for rule in rules.get(org.kind, ()):
@@ -245,14 +248,18 @@ def compute(organizations, period_list, *, today: datetime.date | None = None) -
                 if rule.only_with_committee and org.pk not in with_committee:
                     continue
                 for slot_period in all_slots[(period.key, rule.period)]:
-                    held, _ft = count_in(org.pk, rule.kind, slot_period)
-                    if held >= rule.min_count:
-                        status = HELD
-                    elif slot_period.end >= today:
-                        status = DUE
-                    else:
-                        status = MISSING
-                    oc.slots.append(Slot(rule.kind, slot_period, rule.min_count, held, status))
+                    key = (rule.kind, rule.min_count, slot_period.kind, slot_period.start, slot_period.end)
+                    slot = decided.get(key)
+                    if slot is None:
+                        held, _ft = count_in(org.pk, rule.kind, slot_period)
+                        if held >= rule.min_count:
+                            status = HELD
+                        elif slot_period.end >= today:
+                            status = DUE
+                        else:
+                            status = MISSING
+                        slot = decided[key] = Slot(rule.kind, slot_period, rule.min_count, held, status)
+                    oc.slots.append(slot)
             for kind in ft_kinds:
                 n, ft = count_in(org.pk, kind, period)
                 oc.first_topic_required += n
