@@ -25,6 +25,7 @@ class KeptFigures:
         self.name = name
         self.version_key = f"{name}:version"
         self.seconds = seconds
+        EVERY.append(self)
 
     def _bump(self) -> None:
         cache.add(self.version_key, 0, None)
@@ -62,3 +63,13 @@ class KeptFigures:
             found = (compute(), timezone.now())
             cache.set(key, found, self.seconds())
         return found
+
+
+EVERY: list[KeptFigures] = []
+
+
+def forget_all() -> None:
+    """Move every kind of kept figures on: the database under them was replaced (a restore, or the next
+    test's fresh database), so nothing kept before may be served."""
+    for figures in EVERY:
+        figures._bump()

@@ -416,6 +416,8 @@ DASHBOARD_PAGE_CACHE_SECONDS = env_int("DASHBOARD_PAGE_CACHE_SECONDS", 15 * 60, 
 DUES_SUMMARY_SECONDS = env_int("DUES_SUMMARY_SECONDS", 15 * 60, minimum=0)
 # How long the committee's study overview keeps its figures (training/metrics.py: writes move them on at once).
 STUDY_SUMMARY_SECONDS = env_int("STUDY_SUMMARY_SECONDS", 15 * 60, minimum=0)
+# How long the volunteer-service list keeps its totals (practice/service/stats.py: records move them on at once).
+PRACTICE_SUMMARY_SECONDS = env_int("PRACTICE_SUMMARY_SECONDS", 15 * 60, minimum=0)
 # After each refresh the worker renders the default dashboards of organisations down to this depth
 # (0 the committee, 1 its units) into the shared page cache (portal/dashboards/warming.py).
 DASHBOARD_WARM_DEPTH = env_int("DASHBOARD_WARM_DEPTH", 1, minimum=0)

@@ -15,6 +15,12 @@ class PracticeConfig(AppConfig):
     def ready(self):
         from branches.roles import ALL_ROLES, Role, register_permissions
 
+        from .service.models import VolunteerService
+        from .service.stats import FIGURES
+
+        # The service list's totals are kept between views: a written record moves them on.
+        FIGURES.watch(VolunteerService)
+
         keepers = {Role.COMMITTEE_STAFF, Role.UNIT_ADMIN, Role.SECRETARY, Role.BRANCH_COMMITTEE}
         register_permissions(
             {

@@ -12,6 +12,15 @@ for _path in sorted((Path(__file__).parent / "samples").glob("*.py")):
         import_module(f"tests.samples.{_path.stem}")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_kept_figures():
+    """Kept summary figures (``branches.kept``) live in the shared cache under a version and their query: each
+    test's fresh database must not meet the figures an earlier test kept for the same query."""
+    from branches.kept import forget_all
+
+    forget_all()
+
+
 @pytest.fixture
 def world(db):
     from tests.world import build_world

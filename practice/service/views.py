@@ -7,7 +7,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -143,8 +142,9 @@ class ServiceListView(ScopedMixin, PaginatedMixin, ListView):
         return qs
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        # The record count and the hours in one aggregate; the paginator takes the count instead of its own COUNT.
-        self.totals = queryset.aggregate(n=Count("id"), h=Sum("hours"))
+        # The record count and the hours in one aggregate, kept between views (``stats.list_totals``); the
+        # paginator takes the count instead of its own COUNT.
+        self.totals = stats.list_totals(queryset, self.org)
         paginator = super().get_paginator(queryset, per_page, **kwargs)
         paginator.count = self.totals["n"]
         return paginator
@@ -156,7 +156,7 @@ class ServiceListView(ScopedMixin, PaginatedMixin, ListView):
         ctx["statuses"] = ServiceStatus.choices
         ctx["total_hours"] = self.totals["h"] or Decimal(0)
         # Behind the hours-per-member figure: the organisation's party members (the figure's denominator).
-        members = stats.member_count(self.org) if self.org else 0
+        members = self.totals["members"]
         ctx["per_member"] = round(float(ctx["total_hours"]) / members, 1) if members else None
         ctx["can_confirm"] = has_permission(self.request.user, "practice.change")
         ctx["confirm_form"] = ConfirmForm()

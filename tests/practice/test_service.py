@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from branches import metric_registry, periods
 from branches.models import AuditEntry
-from practice.service import reminders, services
+from practice.service import reminders, services, stats
 from practice.service.models import ServiceSettings, ServiceStatus, VolunteerService
 
 pytestmark = pytest.mark.django_db
@@ -258,6 +258,7 @@ def test_the_list_counts_and_sums_every_record_in_one_aggregate_and_keeps_its_qu
     log(world, hours=3)
     log(world, who="outsider", hours=2)
     c.get(root)
+    stats.FIGURES.changed()  # measured as computed, not as kept
     with count_queries() as few:
         first = c.get(root).content.decode()
     # Three party members under the root: (3 + 2) / 3 hours each; records of every status count in the list.
@@ -270,6 +271,7 @@ def test_the_list_counts_and_sums_every_record_in_one_aggregate_and_keeps_its_qu
         for i in range(40)
         for status in [(ServiceStatus.PENDING, ServiceStatus.CONFIRMED, ServiceStatus.REJECTED)[i % 3]]
     )
+    stats.FIGURES.changed()  # bulk_create sends no post_save (the portal itself writes records one by one)
     with django_assert_max_num_queries(few.n):
         page = c.get(root).content.decode()
     assert _figures(page) == {"count": "42", "total": "65.0", "per-member": "21.7"}
@@ -309,3 +311,28 @@ def test_a_keeper_sees_their_organisations_records_and_their_own_wherever_their_
     assert set(VolunteerService.objects.visible_to(keeper, "change")) == {theirs}
     assert set(VolunteerService.objects.visible_to(world.secretary)) == {own, colleague}
     assert not VolunteerService.objects.visible_to(world.outsider).exists()
+
+
+def test_the_list_keeps_its_totals_and_a_written_record_shows_on_the_next_view(world, client_for):
+    """PRACTICE_SUMMARY_SECONDS: the totals are kept between views (no aggregate, no member count), a record
+    logged or confirmed shows at once, and a reader with another scope never gets another scope's totals."""
+    from tests.notices.helpers import count_queries
+
+    c = client_for(world.committee)
+    root = reverse("practice:service_list") + f"?period=2026&org={world.root.pk}"
+    log(world, hours=3)
+    with count_queries() as cold:
+        assert _figures(c.get(root).content.decode())["count"] == "1"
+    with count_queries() as kept:
+        assert _figures(c.get(root).content.decode())["count"] == "1"
+    assert kept.n <= cold.n - 2  # neither the aggregate nor the party members' count is taken again
+    record = log(world, who="outsider", hours=2)
+    assert _figures(c.get(root).content.decode()) == {"count": "2", "total": "5.0", "per-member": "1.7"}
+    services.confirm_service(actor=world.committee, service=record, confirmer="社区书记", confirmed=True)
+    confirmed = _figures(c.get(root + "&status=confirmed").content.decode())
+    assert confirmed["count"] == "1" and confirmed["total"] == "2.0"
+    # Branch a1's secretary reads the same list over their own scope (a1 holds the member, a2 the outsider):
+    # their own totals, not the committee's kept ones.
+    assert _figures(c.get(reverse("practice:service_list") + "?period=2026").content.decode())["count"] == "2"
+    mine = client_for(world.users["secretary"]).get(reverse("practice:service_list") + "?period=2026")
+    assert mine.status_code == 200 and _figures(mine.content.decode())["count"] == "1"
