@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.core.files.base import ContentFile
@@ -150,6 +151,29 @@ def test_committee_overview_shows_units_with_a_fixed_query_count(world, client_f
         c.get(url)
     assert c.get(url + "?format=xlsx")["Content-Type"].startswith("application/vnd.openxmlformats")
     assert c.get(url + "?org=abc").status_code == 200  # a bad id is ignored (security review F8)
+
+
+def test_committee_overview_pages_the_organisations_below_and_exports_them_all(world, client_for, monkeypatch):
+    """A province's committee has 400 units under it: the total first, then a page of them (issue 22)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from training.views.progress import CommitteeOverviewView
+
+    _assigned(world)
+    monkeypatch.setattr(CommitteeOverviewView, "paginate_by", 1)
+    c = client_for(world.committee)
+    url = reverse("training:committee_overview")
+    first, second = c.get(url).content.decode(), c.get(url + "?page=2").content.decode()
+    total = re.search(r'data-testid="overview-total"[^>]*', first)[0]
+    assert total == re.search(r'data-testid="overview-total"[^>]*', second)[0]  # the same total on every page
+    assert ("甲局机关党委" in first) != ("甲局机关党委" in second)
+    assert ("乙局机关党委" in first) != ("乙局机关党委" in second)
+    assert 'data-total="2"' in first  # two units in all
+    sheet = load_workbook(io.BytesIO(c.get(url + "?format=xlsx").content)).active
+    names = {cell.value for row in sheet.iter_rows() for cell in row}
+    assert {"甲局机关党委", "乙局机关党委"} <= names
 
 
 @pytest.mark.parametrize(

@@ -105,12 +105,14 @@ class BranchMatrixView(ScopedMixin, PaginatedMixin, DetailView):
         return self.render_to_response(ctx)
 
 
-class CommitteeOverviewView(ScopedMixin, TemplateView):
-    """Completion and hours per organisation, one level below the chosen one."""
+class CommitteeOverviewView(ScopedMixin, PaginatedMixin, TemplateView):
+    """Completion and hours per organisation, one level below the chosen one: the total first, then a page of
+    the organisations below (a province's committee has 400 units under it; the export lists them all)."""
 
     model = Organization
     scope_action = "study.view_progress"
     template_name = "training/committee_overview.html"
+    paginate_by = 50
 
     def get(self, request, *args, **kwargs):
         visible = Organization.objects.visible_to(request.user, "study.view_progress")
@@ -128,9 +130,15 @@ class CommitteeOverviewView(ScopedMixin, TemplateView):
             parent = tops[0] if tops else None
         period = _overview_period(request)
         year = period.start.year
-        rows, taken_at = [], None
+        rows, taken_at, page = [], None, None
+        export = request.GET.get("format") == "xlsx"
         if parent is not None:
-            children = list(visible.filter(parent=parent).exclude(kind="group").order_by("order", "name"))
+            children = visible.filter(parent=parent).exclude(kind="group").order_by("order", "name", "pk")
+            if export:
+                children = list(children)
+            else:
+                page = self.paginate(children)
+                children = list(page.object_list)
             orgs = [parent, *children]
             (counts, hours), taken_at = metrics.overview_figures(orgs, period)
             for o in orgs:
@@ -145,9 +153,10 @@ class CommitteeOverviewView(ScopedMixin, TemplateView):
                         "is_parent": o.pk == parent.pk,
                     }
                 )
-        if request.GET.get("format") == "xlsx":
+        if export:
             return exports.overview_workbook(parent, year, rows)
         ctx = self.get_context_data(
+            page_obj=page,
             parent=parent,
             year=year,
             period=period,
