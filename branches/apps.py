@@ -18,6 +18,12 @@ class BranchesConfig(AppConfig):
         from .integrity import connect_signals
 
         connect_signals()
+        from .models import Member, Organization
+        from .stats import REGISTER_FIGURES
+
+        # The organisation tree's member counts are kept between views: a written member or organisation
+        # moves them on.
+        REGISTER_FIGURES.watch(Member, Organization)
         from .documents.builtin import register_kinds
         from .meetings import permissions  # noqa: F401
         from .memberfile import permissions as _memberfile  # noqa: F401

@@ -17,6 +17,7 @@ from . import audit, idnumbers
 from .crypto import blind_index
 from .models import Member, MemberCategory, Organization, OrganizationKind, RoleGrant, Unit
 from .models.tree import ALLOWED_CHILDREN, path_for
+from .stats import REGISTER_FIGURES
 
 ORG_FIELDS = ["name", "kind", "parent", "unit", "order", "is_active"]
 
@@ -107,6 +108,7 @@ def move_organization(*, actor, organization: Organization, new_parent: Organiza
         depth=F("depth") + depth_shift,
     )
     Organization.objects.filter(pk=org.pk).update(parent=new_parent)
+    REGISTER_FIGURES.changed()  # the subtree's members now count under other ancestors (no signal for update)
     org.refresh_from_db()
     # Re-check inside the transaction: the actor must still see what they moved.
     _require(actor, "org.manage", org)

@@ -7,13 +7,13 @@ from .access import has_permission
 from .mixins import PaginatedMixin, ScopedMixin, breadcrumbs_for
 from .models import CommitteeSeat, Organization
 from .register import services as register
-from .stats import member_counts
+from .stats import kept_member_counts
 
 
 def with_member_counts(orgs):
-    """Set ``member_count`` on each organisation (``member_counts``); returns the list."""
+    """Set ``member_count`` on each organisation (``stats.kept_member_counts``); returns the list."""
     orgs = list(orgs)
-    counts = member_counts(orgs)
+    counts = kept_member_counts(orgs)
     for o in orgs:
         o.member_count = counts[o.pk]
     return orgs

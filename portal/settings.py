@@ -416,6 +416,9 @@ DASHBOARD_PAGE_CACHE_SECONDS = env_int("DASHBOARD_PAGE_CACHE_SECONDS", 15 * 60, 
 DUES_SUMMARY_SECONDS = env_int("DUES_SUMMARY_SECONDS", 15 * 60, minimum=0)
 # How long the committee's study overview keeps its figures (training/metrics.py: writes move them on at once).
 STUDY_SUMMARY_SECONDS = env_int("STUDY_SUMMARY_SECONDS", 15 * 60, minimum=0)
+# How long the organisation tree keeps its member counts (branches/stats.py: every member or organisation write
+# moves them on at once).
+REGISTER_SUMMARY_SECONDS = env_int("REGISTER_SUMMARY_SECONDS", 15 * 60, minimum=0)
 # How long the volunteer-service list keeps its totals (practice/service/stats.py: records move them on at once).
 PRACTICE_SUMMARY_SECONDS = env_int("PRACTICE_SUMMARY_SECONDS", 15 * 60, minimum=0)
 # After each refresh the worker renders the default dashboards of organisations down to this depth

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from .. import audit
 from ..models import Member, MemberStatus, Organization
+from ..stats import REGISTER_FIGURES
 from .models import (
     AbroadRecord,
     CareKind,
@@ -46,6 +47,7 @@ def _set_status(actor, member: Member, status: str, *, only_from=None) -> None:
         return
     before = audit.snapshot(member, ["status"])
     Member.objects.filter(pk=member.pk).update(status=status)
+    REGISTER_FIGURES.changed()  # the status decides who counts as a party member (no signal for update)
     member.status = status
     audit.record(actor, "member.status_changed", member, before=before, after={"status": status})
 

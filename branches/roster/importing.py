@@ -16,6 +16,7 @@ from ..crypto import blind_index, mask
 from ..models import EventKind, Member, MemberEvent, Organization
 from ..models.members import ACTIVE_STATUSES
 from ..services import MEMBER_FIELDS
+from ..stats import REGISTER_FIGURES
 from . import checking, reading
 from .checking import GENDER_LABEL, HEADERS, NOT_ADDABLE, STATUS_LABEL, RowResult
 
@@ -260,6 +261,7 @@ def _create(actor, results: list[RowResult]) -> list[Member]:
         person.full_clean(exclude=["id_number_hash", "organization", "unit", "user", "party_group"])
         people.append(person)
     people = Member.objects.bulk_create(people, batch_size=500)
+    REGISTER_FIGURES.changed()  # bulk_create sends no post_save
     today = timezone.localdate()
     actor_name = getattr(actor, "username", "") or str(actor)
     MemberEvent.objects.bulk_create(
