@@ -146,7 +146,12 @@ class CycleDetailView(ScopedMixin, PaginatedMixin, DetailView):
             },
             ensure_ascii=False,
         )
-        ctx["quota"] = selectors.quota_rows(values, grades, cycle.system.top_quota_percent)
+        # Per parent organisation (a province: 400): the ones over the quota, and all of them on request.
+        quota = selectors.quota_rows(values, grades, cycle.system.top_quota_percent)
+        ctx["quota_all"] = self.request.GET.get("quota") == "all"
+        ctx["quota_total"] = len(quota)
+        ctx["quota_over"] = sum(1 for q in quota if not q["ok"])
+        ctx["quota"] = quota if ctx["quota_all"] else [q for q in quota if not q["ok"]]
         # From the rows already read for the distribution: no second pass over the cycle.
         unsubmitted = (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
         ctx["progress"] = {

@@ -335,3 +335,27 @@ def test_cycle_page_counts_submissions_and_shows_the_notice_number_state(world, 
     state = number_state(world.committee, "assessment_result", cycle.pk)
     assert state == number_state(world.committee, "assessment_result", cycle.pk, record=cycle)
     assert state["numbered"] and state["may_number"] and state["issued"] is None
+
+
+def test_the_quota_check_lists_the_parents_over_it_and_every_parent_on_request(world, cycle, client_for):
+    """A province's cycle has 400 parent organisations: the card says how many are over the quota and lists
+    those; ``?quota=all`` lists them all (issue 22)."""
+    import re
+
+    system = cycle.system
+    system.top_quota_percent = 50
+    system.save()
+    top = max(system.grades.all(), key=lambda g: g.min_score)
+    BranchAssessment.objects.filter(cycle=cycle, organization__in=[world.branch_a1, world.branch_a2]).update(grade=top)
+    assert BranchAssessment.objects.filter(cycle=cycle, organization=world.branch_b1).exists()
+    c = client_for(world.committee)
+    url = f"/assessment/cycles/{cycle.pk}/"
+    page = c.get(url).content.decode()
+    assert re.search(r'data-testid="quota-summary" data-over="1" data-total="2"', page)
+    table = page.split('data-testid="quota-check"')[1].split("</table>")[0]
+    assert world.unit_a.name in table and world.unit_b.name not in table  # unit A: 2 top grades, 1 allowed
+    everything = c.get(url + "?quota=all").content.decode().split('data-testid="quota-check"')[1].split("</table>")[0]
+    assert world.unit_a.name in everything and world.unit_b.name in everything
+    BranchAssessment.objects.filter(cycle=cycle, organization=world.branch_a2).update(grade=None)
+    page = c.get(url).content.decode()
+    assert 'data-over="0" data-total="2"' in page and 'data-testid="quota-check"' not in page
