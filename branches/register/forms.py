@@ -1,6 +1,7 @@
 """Forms of the register pages. Choice fields only offer what the user may see or manage."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .. import idnumbers
@@ -17,6 +18,8 @@ from ..models import (
     TransferScope,
 )
 from ..models.members import ACTIVE_STATUSES, PARTY_MEMBER_CATEGORIES
+from ..params import BadParameter, parse_id
+from ..querysets import covers_whole_tree
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -132,10 +135,38 @@ class MemberFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, f in self.fields.items():
             f.widget.attrs["class"] = "form-control form-control-sm" if name == "q" else "form-select form-select-sm"
-        self.fields["org"].empty_label = _("All I may see")
-        self.fields["org"].queryset = (
-            Organization.objects.visible_to(user, "member.view").exclude(kind=OrganizationKind.GROUP).order_by("path")
+        field = self.fields["org"]
+        field.empty_label = _("All I may see")
+        scope = Organization.objects.visible_to(user, "member.view").exclude(kind=OrganizationKind.GROUP)
+        # Any organisation in scope may be named (the tree's links name branches); the select lists fewer.
+        field.queryset = scope.order_by("path")
+        whole = covers_whole_tree(user, "member.view")
+        field.widget.choices = _shown_organisations(
+            field, scope, self.data.get("org") if self.is_bound else None, whole_tree=whole
         )
+
+
+def _shown_organisations(field, scope, chosen, *, whole_tree=False):
+    """The select's options: the scope's top organisations and the level below them, and the way down to the
+    chosen one with the level below it, as the organisation picker opens the tree (``branches.picker``). Each
+    filter opens one level more. Listing the whole scope wrote 3,400 options (250 KB) into every view of a
+    province committee's register (issue 22)."""
+    if whole_tree:  # the single root (``org_single_root``): no anti-join over the whole tree
+        roots = scope.filter(parent__isnull=True).values("pk")
+    else:
+        roots = scope.exclude(parent__in=scope.values("pk")).values("pk")
+    where = Q(pk__in=roots) | Q(parent__in=roots)
+    try:
+        chosen_pk = parse_id("org", chosen) if chosen else None
+    except BadParameter:
+        chosen_pk = None
+    found = scope.filter(pk=chosen_pk).only("path").first() if chosen_pk else None
+    if found is not None:
+        way = [*found.ancestor_ids(), found.pk]
+        where |= Q(pk__in=way) | Q(parent_id__in=way)
+    choices = field.iterator(field)
+    choices.queryset = scope.filter(where).with_labels().order_by("path")
+    return choices
 
 
 class OrganizationCreateForm(forms.Form):

@@ -37,9 +37,12 @@ def test_the_select_is_written_as_djangos_templates_write_it(value, attrs):
 def _stock_html(form, name):
     """The field as Django writes it: model instances for the options, the templates for the HTML."""
     field = form.fields[name]
+    shown = getattr(field.widget.choices, "queryset", None)  # a select that lists fewer than it accepts
     field.iterator = forms.models.ModelChoiceIterator
     widget = forms.Select(attrs=field.widget.attrs)
     widget.choices = field.choices
+    if shown is not None and shown is not field.queryset:
+        widget.choices.queryset = shown
     field.widget = widget
     return str(form[name])
 
@@ -55,20 +58,41 @@ def tricky_tree(world):
     return world
 
 
-@pytest.mark.parametrize("data", [None, {}, "branch_a1", "bad"])
+@pytest.mark.parametrize("data", [None, {}, "branch_a1", "bad", "text"])
 def test_the_member_filter_picker_matches_djangos_html(tricky_tree, data):
     world = tricky_tree
     if data == "branch_a1":
         data = {"org": str(world.branch_a1.pk)}
     elif data == "bad":
         data = {"org": "999999"}
+    elif data == "text":
+        data = {"org": "甲局"}
     user = world.users["committee"]
     fast = str(MemberFilterForm(data, user=user)["org"])
     assert fast == _stock_html(MemberFilterForm(data, user=user), "org")
+    # The committee's select opens the tree to its units, and down to the chosen organisation with the level
+    # below it: unit B's branches are listed once unit B is chosen (issue 22: 3,400 options at province).
+    assert world.unit_a.name in fast and world.unit_b.name in fast
+    assert "乙局 / 甲局第一党支部" not in fast
+    if data and data.get("org") == str(world.branch_a1.pk):
+        assert f'<option value="{world.branch_a1.pk}" selected>' in fast and world.branch_a2.name in fast
+    else:
+        assert world.branch_a1.name not in fast
+    opened = {"org": str(world.unit_b.pk)}
+    fast = str(MemberFilterForm(opened, user=user)["org"])
+    assert fast == _stock_html(MemberFilterForm(opened, user=user), "org")
     assert "乙局 / 甲局第一党支部" in fast and "&lt;b&gt;&quot;支部&quot;&lt;/b&gt; &amp; 党小组" in fast
     assert "第一党小组" not in fast  # party groups are not offered
-    if data and data.get("org") == str(world.branch_a1.pk):
-        assert f'<option value="{world.branch_a1.pk}" selected>' in fast
+
+
+def test_the_member_filter_accepts_any_organisation_in_scope_and_lists_its_members(world, client_for):
+    """A link from the tree names a branch the select does not list yet: it filters, and the select shows it."""
+    c = client_for(world.users["committee"])
+    page = c.get(reverse("branches:member_list"), {"org": world.branch_a2.pk}).content.decode()
+    assert f'<option value="{world.branch_a2.pk}" selected>' in page
+    assert world.members["outsider"].name in page and world.members["secretary"].name not in page
+    outside = client_for(world.users["secretary"]).get(reverse("branches:member_list"), {"org": world.branch_a2.pk})
+    assert outside.status_code == 200 and world.members["outsider"].name not in outside.content.decode()
 
 
 def test_the_transfer_and_member_form_pickers_match_djangos_html(tricky_tree):
@@ -98,7 +122,8 @@ def test_overridden_labels_are_used(world):
 
 def test_the_pages_show_the_pickers(tricky_tree, client_for):
     world = tricky_tree
-    body = client_for(world.users["committee"]).get(reverse("branches:member_list")).content.decode()
+    body = client_for(world.users["committee"]).get(reverse("branches:member_list"), {"org": world.unit_b.pk})
+    body = body.content.decode()
     assert 'name="org"' in body and "乙局 / 甲局第一党支部" in body
     member = world.members["member"]
     body = client_for(world.secretary).get(reverse("branches:member_transfer", args=[member.pk])).content.decode()
