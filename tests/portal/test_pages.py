@@ -52,7 +52,6 @@ def test_sibling_branch_page_is_404_for_a_secretary(world, client_for):
 def test_tree_page_query_count_does_not_grow(world, client_for, django_assert_max_num_queries):
     from branches import audit, services
     from branches.models import OrganizationKind
-
     from branches.stats import REGISTER_FIGURES
 
     client = client_for(world.committee)

@@ -127,7 +127,6 @@ def test_whole_scope_pages_bound_their_count_and_say_so(world, client_for, setti
     """The committee's register and meeting list count at most ``API_COUNT_LIMIT`` + 1 rows (a province: 100,000
     members, 200,000 meetings) and say "more than N" above it; below it the count is exact."""
     from django.urls import reverse
-
     from django.utils import timezone
 
     from branches.models import Meeting, MeetingKind
