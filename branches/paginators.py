@@ -1,10 +1,11 @@
 """A paginator whose count is bounded: a list over a whole province never counts every row it could show.
 
-Page numbers need a count. Over the committee's scope at ``province`` that count read every meeting (200,000:
-11 ms of a 40 ms page) or every member on each view, only to print "共 N 条". ``BoundedPaginator`` counts at
-most ``limit + 1`` rows (``API_COUNT_LIMIT``, default 10,000): below the limit the count is exact, above it
-the list says "more than 10,000" and asks for a filter, and page numbers reach the first ``limit`` rows. The
-API's page-number mode uses it too (``branches.api.pagination``; its cursor mode pages on without a count).
+``BoundedPaginator`` counts at most ``limit + 1`` rows (``API_COUNT_LIMIT``, default 10,000): below the limit the
+count is exact, above it ``exact`` is false and page numbers reach the first ``limit`` rows. The API's page-number
+mode uses it (``branches.api.pagination``; its cursor mode pages on without a count). The HTML lists keep exact
+counts: a dashboard figure links to its list, whose count must equal it (``tests/portal/test_dashboard_figures.py``,
+checked by ``make bench`` on the demo data); ``partials/_pagination.html`` says "more than N" for a paginator that
+is not exact.
 """
 
 from __future__ import annotations
@@ -47,9 +48,3 @@ class BoundedPaginator(Paginator):
     @property
     def exact(self) -> bool:
         return self.counted <= self.limit
-
-
-class BoundedListMixin:
-    """For a ``ListView`` over a whole scope: its page count is bounded (``BoundedPaginator``)."""
-
-    paginator_class = BoundedPaginator

@@ -33,7 +33,6 @@ from ..models import (
     TransferStatus,
 )
 from ..models.members import ACTIVE_STATUSES, LIST_COLUMNS, PARTY_MEMBER_CATEGORIES
-from ..paginators import BoundedListMixin
 from ..roster.search import masked_filters, search_query
 from ..roster.views import MemberImportView, import_template  # noqa: F401  (urls use this module)
 from . import excel
@@ -118,7 +117,7 @@ def filtered_members(request):
     return form, qs.order_by(*order, "id")
 
 
-class MemberListView(ScopedMixin, BoundedListMixin, PaginatedMixin, ListView):
+class MemberListView(ScopedMixin, PaginatedMixin, ListView):
     model = Member
     template_name = "branches/member_list.html"
     paginate_by = 30

@@ -22,7 +22,6 @@ from ...models import (
     MeetingStatus,
     Organization,
 )
-from ...paginators import BoundedListMixin
 from ...uploads import serve
 from .. import compliance, services
 from .common import MeetingQueryMixin, OrgScopedMixin, _detail_queryset, _period_from
@@ -43,7 +42,7 @@ def _with_attendance(meetings) -> None:
         m.present, m.expected = row.get("present", 0), row.get("expected", 0)
 
 
-class MeetingListView(MeetingQueryMixin, BoundedListMixin, PaginatedMixin, ListView):
+class MeetingListView(MeetingQueryMixin, PaginatedMixin, ListView):
     template_name = "meetings/meeting_list.html"
     paginate_by = 30
 
