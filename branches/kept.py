@@ -14,6 +14,7 @@ import datetime
 import hashlib
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -21,11 +22,16 @@ from django.utils import timezone
 
 
 class KeptFigures:
-    def __init__(self, name: str, seconds: Callable[[], int]):
+    def __init__(self, name: str, setting: str):
+        """``setting``: the name of the setting that holds the interval in seconds (read on every use, so tests
+        and deployments may change it)."""
         self.name = name
         self.version_key = f"{name}:version"
-        self.seconds = seconds
+        self.setting = setting
         EVERY.append(self)
+
+    def seconds(self) -> int:
+        return getattr(settings, self.setting)
 
     def _bump(self) -> None:
         cache.add(self.version_key, 0, None)

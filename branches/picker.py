@@ -47,18 +47,31 @@ def chosen_ids(values) -> set[int]:
     return ids
 
 
+def roots_of(scope, *, whole_tree: bool = False):
+    """The scope's top organisations, as a queryset: those whose parent lies outside it. A scope over the whole
+    tree (``querysets.covers_whole_tree``) has the single root (``org_single_root``): no anti-join needed."""
+    if whole_tree:
+        return scope.filter(parent__isnull=True)
+    return scope.exclude(parent__in=scope.values("pk"))
+
+
+def opened(roots, way) -> Q:
+    """What a picker lists: the roots, their children, and the children of each organisation on ``way``."""
+    return Q(pk__in=roots) | Q(parent_id__in=roots) | Q(parent_id__in=way)
+
+
 def tree(scope, chosen=()) -> list[Node]:
     """The scope's roots with their children, and every level down to each chosen organisation."""
     chosen = chosen_ids(chosen)
-    roots = set(scope.exclude(parent__in=scope.values("pk")).values_list("pk", flat=True))
-    opened = set(roots)
+    roots = set(roots_of(scope).values_list("pk", flat=True))
+    way = set()
     for org in scope.filter(pk__in=chosen).only("path"):
-        opened.update(org.ancestor_ids())
-    found = _nodes(scope, Q(pk__in=roots) | Q(parent_id__in=opened), chosen)
+        way.update(org.ancestor_ids())
+    found = _nodes(scope, opened(roots, way), chosen)
     by_pk = {node.org.pk: node for node in found}
     top: list[Node] = []
     for node in found:
-        if node.org.pk in opened:
+        if node.org.pk in roots or node.org.pk in way:
             node.children = []
         parent = by_pk.get(node.org.parent_id)
         if parent is not None and parent.children is not None and node.org.pk not in roots:

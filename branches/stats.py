@@ -15,7 +15,6 @@ from bisect import bisect_left
 from collections import defaultdict
 from contextlib import contextmanager
 
-from django.conf import settings
 from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -173,16 +172,12 @@ def member_counts(orgs) -> dict[int, int]:
     return subtree_totals(Member.objects.party_members(), orgs)
 
 
-def register_summary_seconds() -> int:
-    return settings.REGISTER_SUMMARY_SECONDS
-
-
 # The organisation tree shows the party members under each of its rows: for a province's committee the root's
 # row groups every member of the province (100,000 rows, 25 ms of a 75 ms page) on every view. The counts are
 # kept under a version that every write to a member or an organisation moves on (``branches.apps``); the writes
 # that send no signal call ``REGISTER_FIGURES.changed`` (a roster import's bulk insert, a status change, moving
 # a subtree). So a count is never older than the last write; the interval only bounds what is kept.
-REGISTER_FIGURES = KeptFigures("register", register_summary_seconds)
+REGISTER_FIGURES = KeptFigures("register", "REGISTER_SUMMARY_SECONDS")
 
 
 def kept_member_counts(orgs) -> dict[int, int]:

@@ -12,7 +12,6 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
 
 from branches import stats
@@ -47,11 +46,7 @@ def subtree_members(org):
 # every write to payments, bases and reductions moves on (``changed``, from the models' signals and the payroll
 # import's bulk insert), so a treasurer sees their own entries at once; changes to the register itself
 # (a member transferred or admitted) show within the interval. The page says when the figures were taken.
-def summary_seconds() -> int:
-    return settings.DUES_SUMMARY_SECONDS
-
-
-FIGURES = KeptFigures("dues", summary_seconds)
+FIGURES = KeptFigures("dues", "DUES_SUMMARY_SECONDS")
 changed = FIGURES.changed
 
 

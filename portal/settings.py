@@ -416,7 +416,7 @@ DASHBOARD_PAGE_CACHE_SECONDS = env_int("DASHBOARD_PAGE_CACHE_SECONDS", 15 * 60, 
 DUES_SUMMARY_SECONDS = env_int("DUES_SUMMARY_SECONDS", 15 * 60, minimum=0)
 # How long the committee's study overview keeps its figures (training/metrics.py: writes move them on at once).
 STUDY_SUMMARY_SECONDS = env_int("STUDY_SUMMARY_SECONDS", 15 * 60, minimum=0)
-# The most rows an API list counts in page-number mode (branches/paginators.py); pages count exactly.
+# The most rows an API list counts in page-number mode (branches/api/pagination.py); pages count exactly.
 API_COUNT_LIMIT = env_int("API_COUNT_LIMIT", 10_000, minimum=100)
 # How long the organisation tree keeps its member counts (branches/stats.py: every member or organisation write
 # moves them on at once).

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
@@ -66,15 +65,11 @@ def hours_per_capita(orgs, period) -> dict:
     return {pk: (round(float(hours[pk]) / heads[pk], 1) if heads[pk] else None) for pk in hours}
 
 
-def summary_seconds() -> int:
-    return settings.STUDY_SUMMARY_SECONDS
-
-
 # The committee's study overview adds up every assignment and hours entry of its subtree (a city: 40,000
 # assignments and 90,000 ledger rows, about 300 ms). Its figures are kept for ``STUDY_SUMMARY_SECONDS`` under
 # a version every write to assignments and hours moves on (the models' signals; the bulk assignment of a
 # module and of make-up study call ``FIGURES.changed``); register changes show within the interval.
-FIGURES = KeptFigures("study", summary_seconds)
+FIGURES = KeptFigures("study", "STUDY_SUMMARY_SECONDS")
 
 
 def overview_figures(orgs, period):

@@ -15,12 +15,46 @@ Both modes are documented in ``docs/performance.md`` (integrators who read every
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 
-from ..paginators import BoundedPaginator, count_limit
+DEFAULT_COUNT_LIMIT = 10_000
+
+
+def count_limit() -> int:
+    return int(getattr(settings, "API_COUNT_LIMIT", DEFAULT_COUNT_LIMIT))
+
+
+class BoundedPaginator(Paginator):
+    """A Django paginator whose count reads at most ``limit + 1`` rows."""
+
+    limit = DEFAULT_COUNT_LIMIT
+
+    @cached_property
+    def counted(self) -> int:
+        """SELECT COUNT(*) FROM (SELECT ... LIMIT limit+1): bounded whatever the scope's size.
+
+        The count reads the rows unordered: which ``limit + 1`` rows it reads does not change the number,
+        and the list's ordering (e.g. members by organisation path) joined and sorted every row of the
+        scope first (20,000 members: 23 ms -> 1.6 ms). A DISTINCT list keeps its ordering, which can
+        add columns to what is distinct."""
+        rows = self.object_list
+        if hasattr(rows, "order_by") and not rows.query.distinct:
+            rows = rows.order_by()
+        return rows[: self.limit + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, self.limit)
+
+    @property
+    def exact(self) -> bool:
+        return self.counted <= self.limit
 
 
 class KeysetPagination(CursorPagination):
@@ -49,7 +83,9 @@ class StandardPagination(PageNumberPagination):
         self.cursor_mode = None
 
     def django_paginator_class(self, object_list, per_page, **kwargs):
-        return BoundedPaginator(object_list, per_page, limit=count_limit(), **kwargs)
+        paginator = BoundedPaginator(object_list, per_page, **kwargs)
+        paginator.limit = count_limit()
+        return paginator
 
     def paginate_queryset(self, queryset, request, view=None):
         if self.cursor_query_param in request.query_params:

@@ -1,10 +1,9 @@
 """Forms of the register pages. Choice fields only offer what the user may see or manage."""
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .. import idnumbers
+from .. import idnumbers, picker
 from ..forms import FastSelect, IndentedOrgChoiceField
 from ..models import (
     CommitteePosition,
@@ -147,24 +146,18 @@ class MemberFilterForm(forms.Form):
 
 
 def _shown_organisations(field, scope, chosen, *, whole_tree=False):
-    """The select's options: the scope's top organisations and the level below them, and the way down to the
-    chosen one with the level below it, as the organisation picker opens the tree (``branches.picker``). Each
+    """The select's options, as the organisation picker opens the tree (``branches.picker``): the scope's top
+    organisations and the level below them, and the way down to the chosen one with the level below it. Each
     filter opens one level more. Listing the whole scope wrote 3,400 options (250 KB) into every view of a
     province committee's register (issue 22)."""
-    if whole_tree:  # the single root (``org_single_root``): no anti-join over the whole tree
-        roots = scope.filter(parent__isnull=True).values("pk")
-    else:
-        roots = scope.exclude(parent__in=scope.values("pk")).values("pk")
-    where = Q(pk__in=roots) | Q(parent__in=roots)
     try:
         chosen_pk = parse_id("org", chosen) if chosen else None
     except BadParameter:
         chosen_pk = None
     found = scope.filter(pk=chosen_pk).only("path").first() if chosen_pk else None
-    if found is not None:
-        way = [*found.ancestor_ids(), found.pk]
-        where |= Q(pk__in=way) | Q(parent_id__in=way)
+    way = [*found.ancestor_ids(), found.pk] if found is not None else []
     choices = field.iterator(field)
+    where = picker.opened(picker.roots_of(scope, whole_tree=whole_tree).values("pk"), way)
     choices.queryset = scope.filter(where).with_labels().order_by("path")
     return choices
 

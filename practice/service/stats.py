@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Sum
 
@@ -64,16 +63,12 @@ def totals_of(members, period) -> dict[int, tuple[int, Decimal]]:
     return {pk: (n, h or Decimal(0)) for pk, n, h in rows}
 
 
-def summary_seconds() -> int:
-    return settings.PRACTICE_SUMMARY_SECONDS
-
-
 # The service list's line "N records, H hours in all" adds up every record its filter selects, and its hours per
 # member count the organisation's party members: for the committee a province's year (125,000 records, 20 ms)
 # and 100,000 members (15 ms) on every view of a 30-row page. Both are kept for ``PRACTICE_SUMMARY_SECONDS``
 # under a version every write to a service record moves on (``practice.apps``), so a new or confirmed record
 # counts on the next view; the register's changes reach the per-member figure within the interval.
-FIGURES = KeptFigures("service", summary_seconds)
+FIGURES = KeptFigures("service", "PRACTICE_SUMMARY_SECONDS")
 
 
 def list_totals(queryset, org) -> dict:
