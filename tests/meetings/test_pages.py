@@ -208,6 +208,41 @@ def test_the_ledger_exports_the_subtree_to_excel(world, client_for):
     assert orgs == {world.branch_a1.name, world.branch_a2.name}
 
 
+def test_the_excel_ledger_reads_its_meetings_in_chunks_with_their_first_topics(world, client_for, monkeypatch):
+    """A province's year (100,000 meetings) is read from a cursor a chunk at a time; each chunk brings its own
+    first topics, so every line still names its 第一议题."""
+    from openpyxl import load_workbook
+
+    from branches.meetings import exports
+
+    monkeypatch.setattr(exports, "LEDGER_CHUNK", 2)
+    add_members(world.branch_a1, 1)
+    for day in range(1, 6):
+        held_meeting(world.branch_a1, "theme_day", datetime.date(2026, 5, day))
+    response = client_for(world.unit_admin).get(reverse("meetings:ledger", args=[world.unit_a.pk]) + "?period=2026")
+    lines = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=3, values_only=True))
+    assert [row[0] for row in lines] == [1, 2, 3, 4, 5]
+    assert all(row[10] == "学习重要讲话（重要讲话精神）" for row in lines)
+
+
+def test_the_printable_ledger_shows_a_page_of_lines_numbered_on(world, client_for, monkeypatch):
+    """A city's year is 18,000 lines: the page shows a page of them; the Excel file holds them all."""
+    from branches.meetings.views import ledger
+
+    monkeypatch.setattr(ledger, "LEDGER_PAGE", 2)
+    add_members(world.branch_a1, 1)
+    for day in range(1, 4):
+        held_meeting(world.branch_a1, "theme_day", datetime.date(2026, 5, day), title=f"主题党日{day}")
+    c = client_for(world.unit_admin)
+    url = reverse("meetings:ledger_page", args=[world.unit_a.pk])
+    first = c.get(url, {"period": "2026"}).content.decode()
+    assert "主题党日1" in first and "主题党日2" in first and "主题党日3" not in first
+    assert 'data-testid="ledger-paged"' in first and "每页显示 2 条" in first
+    assert 'data-total="3"' in first and "period=2026&amp;page=2" in first
+    second = c.get(url, {"period": "2026", "page": 2}).content.decode()
+    assert "主题党日3" in second and "<td>3</td>" in second and "主题党日1" not in second
+
+
 def test_the_compliance_card_shows_month_quarter_and_year(world, client_for):
     page = (
         client_for(world.secretary).get(reverse("meetings:compliance_card", args=[world.branch_a1.pk])).content.decode()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views import View
@@ -42,17 +43,26 @@ class LedgerView(LedgerMixin, View):
         return response
 
 
+LEDGER_PAGE = 500  # lines a page of the printable ledger
+
+
 class LedgerPageView(LedgerMixin, View):
-    """The same lines as the Excel ledger, for the organisation's subtree and a year (or any period)."""
+    """The same lines as the Excel ledger, for the organisation's subtree and a year (or any period).
+
+    A branch's year is a few dozen lines; a city's is 18,000 and a province's 100,000, so the page shows
+    ``LEDGER_PAGE`` at a time, numbered on from the page before, and the Excel file holds them all.
+    """
 
     def get(self, request, org):
         organization, p, qs = self.ledger(request)
-        rows = [exports.ledger_row(i, m) for i, m in enumerate(exports.ledger_queryset(qs), start=1)]
+        page = Paginator(exports.ledger_queryset(qs), LEDGER_PAGE).get_page(request.GET.get("page"))
+        rows = [exports.ledger_row(i, m) for i, m in enumerate(page.object_list, start=page.start_index())]
         ctx = {
             "org": organization,
             "period": p,
             "head": exports.LEDGER_HEAD,
             "rows": rows,
+            "page_obj": page,
             "breadcrumbs": breadcrumbs_for(request.user, organization) + [organization],
         }
         return render(request, "meetings/meeting_ledger.html", ctx)
