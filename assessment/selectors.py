@@ -99,10 +99,11 @@ def year_over_year(assessment: BranchAssessment, visible) -> list[BranchAssessme
 
 
 def distribution(assessments_values, grades) -> list[dict]:
-    total = len(assessments_values) or 1
+    """``assessments_values``: one row per assessment, or grouped rows that say how many (``n``)."""
     counts = defaultdict(int)
     for row in assessments_values:
-        counts[row["grade_id"]] += 1
+        counts[row["grade_id"]] += row.get("n", 1)
+    total = sum(counts.values()) or 1
     ordered = sorted(grades, key=lambda g: g.min_score, reverse=True)
     out = [{"grade": g, "count": counts[g.pk], "percent": round(100 * counts[g.pk] / total, 1)} for g in ordered]
     if counts[None]:
@@ -111,7 +112,8 @@ def distribution(assessments_values, grades) -> list[dict]:
 
 
 def quota_rows(assessments_values, grades, quota) -> list[dict]:
-    """Per parent organisation: branches, top grades, allowed by the quota, and whether within it."""
+    """Per parent organisation: branches, top grades, allowed by the quota, and whether within it
+    (``assessments_values`` as for ``distribution``)."""
     ordered = sorted(grades, key=lambda g: g.min_score, reverse=True)
     if quota is None or not ordered:
         return []
@@ -121,9 +123,10 @@ def quota_rows(assessments_values, grades, quota) -> list[dict]:
         groups[(row["organization__parent__path"], row["organization__parent__name"])].append(row)
     out = []
     for (_path, name), rows in sorted(groups.items()):
-        n_top = sum(1 for r in rows if r["grade_id"] == top.pk)
-        allowed = len(rows) * quota // 100
-        out.append({"parent": name, "branches": len(rows), "top": n_top, "allowed": allowed, "ok": n_top <= allowed})
+        branches = sum(r.get("n", 1) for r in rows)
+        n_top = sum(r.get("n", 1) for r in rows if r["grade_id"] == top.pk)
+        allowed = branches * quota // 100
+        out.append({"parent": name, "branches": branches, "top": n_top, "allowed": allowed, "ok": n_top <= allowed})
     return out
 
 
