@@ -37,7 +37,7 @@ class OrganizationListView(ScopedMixin, PaginatedMixin, ListView):
 
     model = Organization
     template_name = "branches/organization_list.html"
-    paginate_by = 100
+    paginate_by = 50  # as the other lists: a city tree is 1,100 organisations, 22 pages
 
     def get_queryset(self):
         qs = _with_counts(super().get_queryset()).order_by("path")
