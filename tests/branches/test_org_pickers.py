@@ -146,3 +146,24 @@ def test_the_member_filter_selects_match_djangos_html(world, data):
         assert fast == str(stock[name])
         if data:
             assert f'value="{data[name]}" selected' in fast
+
+
+@pytest.mark.parametrize("chosen", [False, True])
+def test_the_meeting_plan_selects_match_djangos_html(world, chosen):
+    """The plan form's kind, host and recorder (a branch's members, twice) are written in Python."""
+    from branches.meetings.forms import PlanForm
+
+    user = world.users["unit_admin"]
+    members = [value for value, _label in PlanForm(user=user).fields["host"].choices if value]
+    assert members, "the unit admin's branches have members to choose from"
+    data = {"kind": "theme_day", "host": str(members[0]), "recorder": str(members[-1])} if chosen else None
+    for name in ("kind", "host", "recorder"):
+        form = PlanForm(data, user=user)
+        assert isinstance(form.fields[name].widget, FastSelect)
+        stock = PlanForm(data, user=user)
+        stock.fields[name].widget = forms.Select(
+            attrs=stock.fields[name].widget.attrs, choices=stock.fields[name].choices
+        )
+        assert str(form[name]) == str(stock[name])
+        if data:
+            assert f'value="{data[name]}" selected' in str(form[name])
