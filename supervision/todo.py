@@ -33,6 +33,7 @@ def items(user, now):
         .filter(task__status=issued)
         .exclude(status=TaskTarget.Status.COMPLETED)
         .exclude(reports__status=StageReport.Status.SUBMITTED)
+        .order_by()  # 我的待办 sorts every item itself
         .values_list("pk", "status", "task__title", "task__deadline", "organization_id", "organization__name")
         .distinct()
     )
@@ -63,7 +64,9 @@ def items(user, now):
         StageReport.objects.filter(
             status=StageReport.Status.SUBMITTED,
             target__in=TaskTarget.objects.visible_to(user, "inspect").filter(task__status=issued),
-        ).values_list(
+        )
+        .order_by()
+        .values_list(
             "pk",
             "target_id",
             "target__task__title",
