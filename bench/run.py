@@ -546,6 +546,9 @@ def main() -> None:
         print(seed.stdout)
     else:
         log("reusing the demo data already in the database")
+    # The cache (Redis db 9) is shared by every scale's database: figures kept from another database must not
+    # be served (the restore step of docs/operations.md).
+    manage(env, "forget_cached_figures")
     started = time.perf_counter()
     manage(env, "refresh_summaries")
     refresh_s = round(time.perf_counter() - started, 2)

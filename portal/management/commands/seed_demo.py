@@ -17,6 +17,7 @@ from django.utils import translation
 
 from branches import audit
 from branches.models import Organization
+from portal.services import forget_cached_figures
 
 SCALES = {
     # units, branches per unit (approx.), members per branch (approx.), history in years
@@ -75,6 +76,8 @@ class Command(BaseCommand):
             # counts can read the indexes alone (index-only scans). Outside any transaction, as VACUUM must be.
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE" if connection.get_autocommit() else "ANALYZE")
+        # A cache that outlived an earlier database (a reseed with the same Redis) must not serve its figures.
+        forget_cached_figures()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ({scale}, seed {seed}) ready in {time.monotonic() - started:.1f}s.")
         )
