@@ -47,3 +47,15 @@ def test_a_person_on_both_sides_sees_their_own_steps_and_never_the_other_sides(w
     assert list(rectification_items(world.secretary)) == [inspected.pk]
     assert list(rectification_items(world.inspector)) == [own.pk]
     assert rectification_items(world.other_admin) == {}
+
+
+def test_a_member_on_neither_side_costs_one_small_query(world, django_assert_num_queries):
+    """我的待办 is the page members open most: one who neither responds for an organisation nor inspects a
+    task is spared both sides' queries (only "is this person an inspector anywhere" is asked)."""
+    finding_for(world)  # there is supervision work in the tree, none of it the member's
+    from branches.access import grants_of
+
+    member = world.users["member"]
+    grants_of(member)  # read once a request, by the menu before the page
+    with django_assert_num_queries(1):
+        assert list(todo.items(member, NOW)) == []
