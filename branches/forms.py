@@ -72,6 +72,10 @@ class FastSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703 (every name, value and label above goes through _e)
 
 
+class FastSelectMultiple(FastSelect, forms.SelectMultiple):
+    """``FastSelect`` for a multiple choice (``<select multiple>``; the data read as ``SelectMultiple`` reads it)."""
+
+
 class _OrgChoiceIterator(forms.models.ModelChoiceIterator):
     """The options from the four columns a label needs, without a model instance per organisation.
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from branches.forms import OrgChoiceField
+from branches.forms import FastSelectMultiple, OrgChoiceField
 from branches.models import Member, MemberCategory, Organization
 from branches.roles import Role
 
@@ -70,7 +70,10 @@ class AssignForm(forms.Form):
     category = forms.ChoiceField(
         label=_("Only members of the category"), choices=[("", "—")] + MemberCategory.choices, required=False
     )
-    people = forms.ModelMultipleChoiceField(label=_("Or named people"), queryset=Member.objects.none(), required=False)
+    # Up to 500 names: written in Python, not an option template each (issue 22).
+    people = forms.ModelMultipleChoiceField(
+        label=_("Or named people"), queryset=Member.objects.none(), required=False, widget=FastSelectMultiple
+    )
     due_date = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     due_days = forms.IntegerField(label=_("Or due this many days after assignment"), min_value=1, required=False)
 

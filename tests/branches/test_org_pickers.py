@@ -167,3 +167,16 @@ def test_the_meeting_plan_selects_match_djangos_html(world, chosen):
         assert str(form[name]) == str(stock[name])
         if data:
             assert f'value="{data[name]}" selected' in str(form[name])
+
+
+@pytest.mark.parametrize("value", [None, [], ["2"], ["1", "3"]])
+def test_the_multiple_select_matches_djangos_html(value):
+    from branches.forms import FastSelectMultiple
+
+    choices = [("1", "甲"), ("2", "乙 <b>"), ("3", "丙")]
+    fast = FastSelectMultiple(choices=choices).render("people", value, {"id": "id_people"})
+    stock = forms.SelectMultiple(choices=choices).render("people", value, {"id": "id_people"})
+    assert fast == stock and "multiple" in fast
+    from django.http import QueryDict
+
+    assert FastSelectMultiple().value_from_datadict(QueryDict("people=1&people=3"), {}, "people") == ["1", "3"]
