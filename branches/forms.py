@@ -5,25 +5,14 @@ with ``Organization.label`` (``市财政局 / 办公室党支部``). The field a
 queryset it is given, so the unit's name arrives in the one query that lists the options.
 """
 
-import html
-
 from django import forms
-from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 
+from .html import escape as _e  # a thousand calls a picker
 from .models.tree import unit_label
 from .params import BadParameter, parse_id
 
 INDENT = "\u3000"  # an ideographic space per level below the unit-level organisations
-
-
-def _e(value) -> str:
-    """``django.utils.html.conditional_escape`` without its lazy-string wrapper (a thousand calls a picker)."""
-    if isinstance(value, Promise):
-        value = str(value)
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
 
 
 def _attrs_html(attrs: dict) -> str:

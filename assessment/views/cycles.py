@@ -137,13 +137,7 @@ class CycleDetailView(ScopedMixin, PaginatedMixin, DetailView):
         ctx["status"] = status
         ctx["statuses"] = AssessmentStatus.choices
         grades = list(cycle.system.grades.all())
-        # Grouped in PostgreSQL (grade, status, parent): a province's 5,000 assessments come back as a few
-        # hundred rows that say how many (``n``).
-        values = list(
-            visible.order_by()
-            .values("grade_id", "status", "organization__parent__path", "organization__parent__name")
-            .annotate(n=Count("id"))
-        )
+        values = selectors.grade_counts(visible)
         ctx["distribution"] = selectors.distribution(values, grades)
         ctx["chart_json"] = json.dumps(
             {
