@@ -254,6 +254,17 @@ def resolve_targets() -> tuple[list[dict], list[str]]:
 MENU_PERSONAS = ("committee", "unitadmin", "secretary", "member")
 
 
+def _kept_view(path: str) -> bool:
+    """Whether the page is kept per person (portal/pagecache.py) when the cache is on."""
+    from django.conf import settings
+    from django.urls import Resolver404, resolve
+
+    try:
+        return resolve(urlsplit(path).path).view_name in settings.PAGE_CACHE_VIEWS
+    except Resolver404:
+        return False
+
+
 def walk_menus(repeat: int = 3) -> list[dict]:
     """Every page of each persona's side menu, one request at a time with Django's test client (median of
     ``repeat`` after a warm-up): the pages no target names show up here when they grow slow with the data
@@ -557,13 +568,19 @@ def main() -> None:
 
     setup_django(env)
     targets, skipped = resolve_targets()
-    # The dashboards serve their figures from a page cache between refreshes; measure them also as computed
-    # (the first view after each refresh), on a second server with the cache off.
-    uncached = {"DASHBOARD_PAGE_CACHE_SECONDS": 0}
+    # The dashboards serve their figures from a page cache between refreshes, and the pages in PAGE_CACHE_VIEWS
+    # are kept per person while nothing they read changes (portal/pagecache.py): measure them also as rendered
+    # (the first view after a refresh or a change), on a second server with both caches off.
+    uncached = {"DASHBOARD_PAGE_CACHE_SECONDS": 0, "PAGE_CACHE_SECONDS": 0}
     targets += [
         {**t, "name": f"{t['name']} (computed, no page cache)", "settings": uncached}
         for t in targets
         if "dashboard" in t["name"] and t.get("path")
+    ]
+    targets += [
+        {**t, "name": f"{t['name']} (rendered, not kept)", "settings": uncached}
+        for t in targets
+        if t.get("path") and not t.get("settings") and _kept_view(t["path"])
     ]
     count_queries(targets)
     figures_checked = check_figures()

@@ -68,10 +68,15 @@ class KeptFigures:
         if found is None:
             found = (compute(), timezone.now())
             cache.set(key, found, self.seconds())
+        for hook in ON_READ:
+            hook(key, found[1])
         return found
 
 
 EVERY: list[KeptFigures] = []
+# ``hook(key, taken_at)`` after every read of kept figures: a page kept with them (portal.pagecache) is kept
+# only while they are.
+ON_READ: list[Callable[[str, datetime.datetime], None]] = []
 
 
 def forget_all() -> None:

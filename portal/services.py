@@ -49,12 +49,14 @@ def health() -> tuple[bool, dict]:
 
 
 def forget_cached_figures() -> None:
-    """Move every figure and dashboard page kept in the shared cache on: the database under them was replaced
+    """Move every figure, dashboard page and kept page in the shared cache on: the database under them was replaced
     (a restore, a fresh demo seed, another database behind the same cache). Nothing is deleted, so the broker
     that shares Redis keeps its queues; the old entries expire unread."""
     from branches.kept import forget_all
 
+    from . import pagecache
     from .dashboards.snapshots import bump_generation
 
     forget_all()
     bump_generation()
+    pagecache.forget_all()

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.pagecache.PageReadsMiddleware",  # before anything reads the database (portal/pagecache.py)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -512,6 +513,7 @@ MIDDLEWARE += [
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: turns a lockout into the login page with its message.
     "axes.middleware.AxesMiddleware",
+    "portal.pagecache.PageCacheMiddleware",  # after every check above (portal/settings_pagecache.py)
 ]
 AUTHENTICATION_BACKENDS = [
     "portal.security.backends.LockoutBackend",
@@ -576,8 +578,8 @@ CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
 LOGGING["filters"] = {"mask_personal_data": {"()": "portal.security.logfilters.MaskPersonalDataFilter"}}
 LOGGING["handlers"]["console"]["filters"] = ["mask_personal_data"]
 DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.security.logfilters.MaskingExceptionReporterFilter"
-# Benchmark harness (bench/run.py): serves /bench/floor, a trivial page measuring the framework floor.
-BENCH = env_bool("BENCH", False)
+BENCH = env_bool("BENCH", False)  # bench/run.py: serves /bench/floor, the framework floor
+from portal.settings_pagecache import *  # noqa: E402, F403  (PAGE_CACHE_*: pages kept per person)
 
 # --- Single sign-on (issue 21; docs/configuration.md "Single sign-on") ------------------------
 # OpenID Connect (authorization code + PKCE) against the issuer's discovery document, and CAS 2/3.

@@ -128,21 +128,21 @@ def update_preferences(*, actor, data: dict, defaults: bool = False) -> Notifica
 # --- Reading ------------------------------------------------------------------
 
 
-def _unread_key(user_id: int) -> str:
+def unread_key(user_id: int) -> str:
     return f"notifications:unread:{user_id}"
 
 
 def unread_count(user) -> int:
     """One cached COUNT per user; cleared whenever their notifications change."""
     return cache.get_or_set(
-        _unread_key(user.pk),
+        unread_key(user.pk),
         lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
         timeout=300,
     )
 
 
 def forget_unread(user_ids) -> None:
-    cache.delete_many([_unread_key(uid) for uid in user_ids])
+    cache.delete_many([unread_key(uid) for uid in user_ids])
 
 
 @transaction.atomic

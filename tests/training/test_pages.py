@@ -371,4 +371,5 @@ def test_the_overview_keeps_its_figures_and_study_writes_show_on_the_next_view(w
     assert total()[2] != hours
     with CaptureQueriesContext(connection) as again:
         total()
-    assert len(again.captured_queries) == kept_queries  # kept: no figure is taken again
+    # kept: no figure is taken again (served as a kept page, portal/pagecache.py, when nothing has changed since)
+    assert len(again.captured_queries) <= kept_queries
