@@ -302,11 +302,7 @@ def serve(request, view):
         return view()
     key = page_key(request)
     entry = cache.get(key)
-    if (
-        entry is not None
-        and _unchanged(entry["versions"], capture.before)
-        and _figures_unchanged(entry["figures"])
-    ):
+    if entry is not None and _unchanged(entry["versions"], capture.before) and _figures_unchanged(entry["figures"]):
         response = HttpResponse(entry["content"], status=entry["status"], headers=entry["headers"])
         response.page_cache_hit = True
         return response
