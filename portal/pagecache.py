@@ -35,14 +35,18 @@ import hashlib
 import logging
 import os
 import re
+import zlib
 from contextvars import ContextVar
 from functools import lru_cache, partial
 
+from cryptography.exceptions import InvalidTag
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
+
+from branches import crypto
 
 log = logging.getLogger(__name__)
 
@@ -294,6 +298,32 @@ def _storable(request, response, session_before: str) -> bool:
     )
 
 
+def _seal(key: str, content: bytes) -> tuple | None:
+    """The page as kept in Redis: compressed, then encrypted with SM4-GCM under the current field key and bound
+    to its cache key (the pages show personal data that the database holds encrypted, GB/T 39786-2021).
+    ``None`` (not kept) without an SM4 key."""
+    version = settings.FIELD_SM4_KEY_VERSION
+    field_key = settings.FIELD_SM4_KEYS.get(version) if settings.FIELD_CIPHER != "fernet" else None
+    if field_key is None:
+        return None
+    nonce = os.urandom(crypto.NONCE_BYTES)
+    ciphertext, tag = crypto.sm4_gcm_encrypt(field_key, nonce, zlib.compress(content, 1), key.encode())
+    return version, nonce, ciphertext, tag
+
+
+def _open(key: str, sealed: tuple) -> bytes | None:
+    """The kept page, or ``None`` (rendered afresh) when its key version is gone or it fails its check."""
+    version, nonce, ciphertext, tag = sealed
+    field_key = settings.FIELD_SM4_KEYS.get(version)
+    if field_key is None:
+        return None
+    try:
+        return zlib.decompress(crypto.sm4_gcm_decrypt(field_key, nonce, ciphertext, tag, key.encode()))
+    except (InvalidTag, zlib.error):
+        log.warning("page cache: a kept page failed its integrity check; rendering it afresh")
+        return None
+
+
 def serve(request, view):
     """The kept response for this request if nothing it read has changed, else ``view()`` rendered (and kept
     when it may be)."""
@@ -303,9 +333,11 @@ def serve(request, view):
     key = page_key(request)
     entry = cache.get(key)
     if entry is not None and _unchanged(entry["versions"], capture.before) and _figures_unchanged(entry["figures"]):
-        response = HttpResponse(entry["content"], status=entry["status"], headers=entry["headers"])
-        response.page_cache_hit = True
-        return response
+        content = _open(key, entry["content"])
+        if content is not None:
+            response = HttpResponse(content, status=entry["status"], headers=entry["headers"])
+            response.page_cache_hit = True
+            return response
     session_before = _session_state(request)
     capture.wrote = False  # the middleware's own bookkeeping before the view does not count
     response = view()
@@ -316,14 +348,16 @@ def serve(request, view):
     tables = frozenset(capture.tables - IGNORED_TABLES)
     before = capture.before
     if before is not None and tables <= before.keys():
-        entry = {
-            "versions": {t: before[t] for t in tables},
-            "figures": dict(capture.figures),
-            "status": response.status_code,
-            "headers": dict(response.items()),
-            "content": response.content,
-        }
-        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        sealed = _seal(key, response.content)
+        if sealed is not None:
+            entry = {
+                "versions": {t: before[t] for t in tables},
+                "figures": dict(capture.figures),
+                "status": response.status_code,
+                "headers": dict(response.items()),
+                "content": sealed,
+            }
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
     else:  # the tables this address reads are known now: the next request reads their versions first
         known = frozenset(before.keys()) if before is not None else frozenset()
         cache.set(_tables_key(request), known | tables, 24 * 3600)

@@ -281,3 +281,35 @@ def test_a_page_showing_kept_figures_is_kept_only_while_they_are(world, client_f
     assert _hit(_view(c, url))
     cache.delete_many(captured)  # as if their interval had passed
     assert not _hit(_view(c, url))
+
+
+class _Recording:
+    """The shared cache, noting the pages set into it."""
+
+    def __init__(self, real):
+        self.real, self.pages = real, {}
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def set(self, key, value, *args, **kwargs):
+        if key.startswith(pagecache.PAGE_PREFIX):
+            self.pages[key] = value
+        return self.real.set(key, value, *args, **kwargs)
+
+
+def test_a_kept_page_is_held_encrypted_and_one_altered_in_redis_is_rendered_afresh(world, client_for, monkeypatch):
+    import pickle
+
+    recording = _Recording(pagecache.cache)
+    monkeypatch.setattr(pagecache, "cache", recording)
+    c = client_for(world.secretary)
+    url = reverse("branches:member_detail", args=[world.members["member"].pk])
+    assert "member-党员" in _warm(c, url).content.decode()
+    [(key, entry)] = recording.pages.items()
+    assert "member-党员".encode() not in pickle.dumps(entry)  # SM4-GCM, as the register is in the database
+    version, nonce, ciphertext, tag = entry["content"]
+    recording.real.set(key, {**entry, "content": (version, nonce, bytes([ciphertext[0] ^ 1]) + ciphertext[1:], tag)})
+    response = _view(c, url)
+    assert not _hit(response)
+    assert "member-党员" in response.content.decode()
