@@ -326,42 +326,60 @@ def _open(key: str, sealed: tuple) -> bytes | None:
 
 def serve(request, view):
     """The kept response for this request if nothing it read has changed, else ``view()`` rendered (and kept
-    when it may be)."""
+    when it may be). A cache that does not answer keeps nothing: the page is rendered as without it."""
     capture = getattr(request, "_page_reads", None)
-    if capture is None:  # PageReadsMiddleware is not installed: nothing is known about the reads
+    if capture is None:  # PageReadsMiddleware is not installed, or the cache did not answer it
         return view()
-    key = page_key(request)
-    entry = cache.get(key)
-    if entry is not None and _unchanged(entry["versions"], capture.before) and _figures_unchanged(entry["figures"]):
-        content = _open(key, entry["content"])
-        if content is not None:
-            response = HttpResponse(content, status=entry["status"], headers=entry["headers"])
-            response.page_cache_hit = True
-            return response
+    try:
+        key = page_key(request)
+        kept = _kept_response(key, cache.get(key), capture)
+    except Exception:
+        log.warning("page cache: the cache did not answer; rendering the page", exc_info=True)
+        return view()
+    if kept is not None:
+        return kept
     session_before = _session_state(request)
     capture.wrote = False  # the middleware's own bookkeeping before the view does not count
     response = view()
     if hasattr(response, "render") and not getattr(response, "is_rendered", True):
         response.render()
-    if capture.wrote or not _storable(request, response, session_before):
-        return response
+    if not capture.wrote and _storable(request, response, session_before):
+        try:
+            _keep(request, key, response, capture)
+        except Exception:
+            log.warning("page cache: the cache did not answer; the page is not kept", exc_info=True)
+    return response
+
+
+def _kept_response(key: str, entry: dict | None, capture: _Capture) -> HttpResponse | None:
+    if entry is None or not _unchanged(entry["versions"], capture.before) or not _figures_unchanged(entry["figures"]):
+        return None
+    content = _open(key, entry["content"])
+    if content is None:
+        return None
+    response = HttpResponse(content, status=entry["status"], headers=entry["headers"])
+    response.page_cache_hit = True
+    return response
+
+
+def _keep(request, key: str, response, capture: _Capture) -> None:
     tables = frozenset(capture.tables - IGNORED_TABLES)
     before = capture.before
-    if before is not None and tables <= before.keys():
-        sealed = _seal(key, response.content)
-        if sealed is not None:
-            entry = {
-                "versions": {t: before[t] for t in tables},
-                "figures": dict(capture.figures),
-                "status": response.status_code,
-                "headers": dict(response.items()),
-                "content": sealed,
-            }
-            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-    else:  # the tables this address reads are known now: the next request reads their versions first
+    if before is None or not tables <= before.keys():
+        # The tables this address reads are known now: the next request reads their versions first.
         known = frozenset(before.keys()) if before is not None else frozenset()
         cache.set(_tables_key(request), known | tables, 24 * 3600)
-    return response
+        return
+    sealed = _seal(key, response.content)
+    if sealed is not None:
+        entry = {
+            "versions": {t: before[t] for t in tables},
+            "figures": dict(capture.figures),
+            "status": response.status_code,
+            "headers": dict(response.items()),
+            "content": sealed,
+        }
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
 
 
 def _tables_key(request) -> str:
@@ -388,8 +406,12 @@ class PageReadsMiddleware:
         if request.method != "GET" or settings.PAGE_CACHE_SECONDS <= 0:
             return self.get_response(request)
         capture = _Capture()
-        known = cache.get(_tables_key(request))
-        capture.before = versions(known) if known else None
+        try:
+            known = cache.get(_tables_key(request))
+            capture.before = versions(known) if known else None
+        except Exception:
+            log.warning("page cache: the cache did not answer; nothing is kept", exc_info=True)
+            return self.get_response(request)
         request._page_reads = capture
         token = _capture.set(capture)
         try:

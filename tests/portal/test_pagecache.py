@@ -313,3 +313,25 @@ def test_a_kept_page_is_held_encrypted_and_one_altered_in_redis_is_rendered_afre
     response = _view(c, url)
     assert not _hit(response)
     assert "member-党员" in response.content.decode()
+
+
+class _Silent:
+    """A cache that does not answer (Redis down)."""
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("the cache does not answer")
+
+        return fail
+
+
+def test_a_cache_that_does_not_answer_leaves_the_pages_rendered(world, client_for, monkeypatch):
+    c = client_for(world.secretary)
+    url = reverse("meetings:meeting_list")
+    _warm(c, url)
+    monkeypatch.setattr(pagecache, "cache", _Silent())
+    for _ in range(3):
+        response = _view(c, url)
+        assert not _hit(response)
+    _update(_planned(world))  # a write still goes through
+    assert "改过的标题" in _view(c, url).content.decode()
