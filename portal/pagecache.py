@@ -77,9 +77,11 @@ TABLES_PREFIX = "pagecache:tables:"
 IGNORED_TABLES = frozenset(
     {"django_session", "portal_usersession", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
 )
-# A sign-in's ``update_last_login``: the person's own row is part of the page's key (without ``last_login``),
-# so it does not move every page on whenever anyone signs in.
-IGNORED_WRITES = re.compile(r'^UPDATE "portal_user" SET "last_login" = %s WHERE "portal_user"\."id" = %s$')
+# A sign-in's ``update_last_login`` (with the account's integrity MAC, branches/integrity.py): the person's own
+# row is part of the page's key (without ``last_login``), so it does not move every page on whenever anyone signs in.
+IGNORED_WRITES = re.compile(
+    r'^UPDATE "portal_user" SET "last_login" = %s(?:, "integrity_mac" = %s)? WHERE "portal_user"\."id" = %s$'
+)
 
 
 class _Capture:

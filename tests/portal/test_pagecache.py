@@ -335,3 +335,21 @@ def test_a_cache_that_does_not_answer_leaves_the_pages_rendered(world, client_fo
         assert not _hit(response)
     _update(_planned(world))  # a write still goes through
     assert "改过的标题" in _view(c, url).content.decode()
+
+
+def test_a_sign_in_does_not_move_every_page_on_but_a_change_to_a_person_does(world, client_for):
+    from django.contrib.auth.models import update_last_login
+
+    from portal.models import User
+
+    table = User._meta.db_table
+    start = pagecache.versions([table])[table]
+    update_last_login(None, world.member)  # last_login and the account's integrity MAC
+    assert pagecache.versions([table])[table] == start
+    c = client_for(world.secretary)
+    url = reverse("branches:member_detail", args=[world.members["member"].pk])
+    _warm(c, url)
+    world.member.first_name = "改名"
+    world.member.save(update_fields=["first_name"])
+    assert pagecache.versions([table])[table] > start
+    assert not _hit(_view(c, url))
