@@ -73,9 +73,19 @@ _SELECT_ONLY = re.compile(
 # moves on.
 EVERYTHING = "*"
 TABLES_PREFIX = "pagecache:tables:"
-# Written by the middleware on every request or sign-in, and never shown by a kept page.
+# Written by the middleware on every request or sign-in, and never shown by a kept page. The second-factor devices
+# are read by SecondFactorMiddleware, which runs before every view, kept or not; a verification writes them.
 IGNORED_TABLES = frozenset(
-    {"django_session", "portal_usersession", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
+    {
+        "django_session",
+        "portal_usersession",
+        "axes_accessattempt",
+        "axes_accesslog",
+        "axes_accessfailurelog",
+        "otp_totp_totpdevice",
+        "otp_static_staticdevice",
+        "otp_static_statictoken",
+    }
 )
 # A sign-in's ``update_last_login`` (with the account's integrity MAC, branches/integrity.py): the person's own
 # row is part of the page's key (without ``last_login``), so it does not move every page on whenever anyone signs in.
