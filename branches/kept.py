@@ -21,6 +21,15 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 
+def move_on(version_key: str) -> None:
+    """Increment a version counter in the shared cache (kept forever), created when missing."""
+    cache.add(version_key, 0, None)
+    try:
+        cache.incr(version_key)
+    except ValueError:  # evicted between add and incr
+        cache.set(version_key, 1, None)
+
+
 class KeptFigures:
     def __init__(self, name: str, setting: str):
         """``setting``: the name of the setting that holds the interval in seconds (read on every use, so tests
@@ -34,11 +43,7 @@ class KeptFigures:
         return getattr(settings, self.setting)
 
     def _bump(self) -> None:
-        cache.add(self.version_key, 0, None)
-        try:
-            cache.incr(self.version_key)
-        except ValueError:  # evicted between add and incr
-            cache.set(self.version_key, 1, None)
+        move_on(self.version_key)
 
     def changed(self, **_signal) -> None:
         """After a write to what the figures count: now (this transaction's own later reads) and again on

@@ -37,7 +37,6 @@ class PortalConfig(AppConfig):
         connection_created.connect(pagecache.watch, dispatch_uid="portal.pagecache.watch")
         for connection in connections.all(initialized_only=True):
             pagecache.watch(connection)
-        pagecache.hidden_keys(_kept_in_cache)
         from branches.kept import ON_READ
 
         if pagecache.figures_read not in ON_READ:
@@ -50,14 +49,3 @@ class PortalConfig(AppConfig):
         from .celery import app
 
         app.autodiscover_tasks(force=True)
-
-
-def _kept_in_cache(user) -> list[str]:
-    """What pages read from the shared cache instead of the database (portal.pagecache.hidden_keys): the
-    kept summary figures' versions, the dashboards' generation and the bell's unread count."""
-    from branches.kept import EVERY
-
-    from .dashboards.snapshots import GENERATION_KEY
-    from .notifications.services import unread_key
-
-    return [*(figures.version_key for figures in EVERY), GENERATION_KEY, unread_key(user.pk)]

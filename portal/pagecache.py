@@ -17,11 +17,11 @@ How "nothing it read has changed" is known, for every write, including bulk ones
   view's. The page is kept with the versions those tables had *before the request read anything* (read at its
   start for the tables this address was seen to read; a page that reads others is rendered again before it is
   kept). It is served from the cache only while every one of those versions is unchanged. Bookkeeping that
-  every request writes (the session, the sign-in list, a login's time) is not a dependency
-  (``IGNORED_TABLES``, ``IGNORED_WRITES``).
-- What a page reads from the shared cache instead of the database (kept summary figures, the dashboard
-  generation, the bell's unread count) is named by ``hidden_keys`` providers; their values are part of the
-  page's key.
+  every request writes (the session, the sign-in list, a login's time) is not a dependency (``_bookkeeping``).
+- What a page reads from the shared cache instead of the database is part of its key (``_cache_read_keys``:
+  the kept figures' versions, the dashboard generation, the bell's unread count), and the kept figures it
+  showed must still be there, taken at the same time (they expire on their own interval; ``figures_read``).
+- A kept page is held compressed and sealed with SM4-GCM under the field key, bound to its cache key.
 
 A page is never kept when rendering it wrote anything (an access record, a session change, a message), when
 the person has a message waiting, when the response sets a cookie or is not a 200 HTML or JSON answer. What
@@ -47,6 +47,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from branches import crypto
+from branches.kept import move_on
 
 log = logging.getLogger(__name__)
 
@@ -65,33 +66,46 @@ _WRITE = re.compile(
     r'\b(?:INSERT\s+INTO|(?<!FOR\s)(?<!DO\s)UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|COPY)\s+(?:ONLY\s+)?"?([A-Za-z_]\w*)"?',
     re.IGNORECASE,
 )
+# A table created or dropped by name (branches.bulk's staging table for an upsert): that table is written, not
+# every page's.
+_CREATE_OR_DROP = re.compile(
+    r'^\s*(?:CREATE\s+(?:(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE(?:\s+IF\s+NOT\s+EXISTS)?|DROP\s+TABLE(?:\s+IF\s+EXISTS)?)\s+"?([A-Za-z_]\w*)"?',
+    re.IGNORECASE,
+)
 _SELECT_ONLY = re.compile(
     r"^[\s(]*(?:SELECT|WITH|VALUES|EXPLAIN|SAVEPOINT|RELEASE|ROLLBACK|SET|SHOW|BEGIN|COMMIT|PRAGMA|DECLARE|FETCH|CLOSE)\b",
     re.IGNORECASE,
 )
-# Anything else that changes data or schema (ALTER, DROP, CREATE, …): written by no known table, so every page
+# Anything else that changes data or schema (ALTER, an index, a view …): written by no known table, so every page
 # moves on.
 EVERYTHING = "*"
 TABLES_PREFIX = "pagecache:tables:"
-# Written by the middleware on every request or sign-in, and never shown by a kept page. The second-factor devices
-# are read by SecondFactorMiddleware, which runs before every view, kept or not; a verification writes them.
-IGNORED_TABLES = frozenset(
-    {
-        "django_session",
-        "portal_usersession",
-        "axes_accessattempt",
-        "axes_accesslog",
-        "axes_accessfailurelog",
-        "otp_totp_totpdevice",
-        "otp_static_staticdevice",
-        "otp_static_statictoken",
-    }
-)
-# A sign-in's ``update_last_login`` (with the account's integrity MAC, branches/integrity.py): the person's own
-# row is part of the page's key (without ``last_login``), so it does not move every page on whenever anyone signs in.
-IGNORED_WRITES = re.compile(
-    r'^UPDATE "portal_user" SET "last_login" = %s(?:, "integrity_mac" = %s)? WHERE "portal_user"\."id" = %s$'
-)
+
+
+@lru_cache(maxsize=1)
+def _bookkeeping() -> tuple[frozenset[str], re.Pattern]:
+    """``(tables, a write)`` that are not a page's dependencies.
+
+    The tables are written by the middleware on every request or sign-in and shown by no kept page: the
+    session, the sign-in list, axes' records, and the second-factor devices (read by SecondFactorMiddleware,
+    which runs before every view, kept or not; a verification writes them). The write is a sign-in's
+    ``update_last_login`` (with the account's integrity MAC, branches/integrity.py): the person's own row is part
+    of the page's key (without ``last_login``), so it does not move every page on whenever anyone signs in.
+    """
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.models import Session
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .models import UserSession
+
+    models = (Session, UserSession, AccessAttempt, AccessLog, AccessFailureLog, TOTPDevice, StaticDevice, StaticToken)
+    user = re.escape(get_user_model()._meta.db_table)
+    last_login = re.compile(
+        rf'^UPDATE "{user}" SET "last_login" = %s(?:, "integrity_mac" = %s)? WHERE "{user}"\."id" = %s$'  # noqa: S608  (a pattern, not a query)
+    )
+    return frozenset(m._meta.db_table for m in models), last_login
 
 
 class _Capture:
@@ -111,9 +125,9 @@ _capture: ContextVar[_Capture | None] = ContextVar("pagecache_capture", default=
 def parse(sql: str) -> tuple[frozenset[str], frozenset[str]]:
     """``(tables read, tables written)`` by one statement. Unknown statements that may change data count
     as writing ``EVERYTHING``."""
-    if IGNORED_WRITES.match(sql):
+    if _bookkeeping()[1].match(sql):
         return frozenset(), frozenset()
-    writes = frozenset(_WRITE.findall(sql))
+    writes = frozenset(_WRITE.findall(sql)) or frozenset(_CREATE_OR_DROP.findall(sql))
     if not writes and not _SELECT_ONLY.match(sql):
         writes = frozenset({EVERYTHING})
     return frozenset(_READ.findall(sql)), writes
@@ -139,11 +153,7 @@ def bump(keys) -> None:
             pipe.execute()
             return
         for key in keys:
-            cache.add(key, 0, None)
-            try:
-                cache.incr(key)
-            except ValueError:  # evicted between add and incr
-                cache.set(key, 1, None)
+            move_on(key)
     except Exception:  # the write itself has happened; a cache that does not answer keeps no page either
         log.warning("page cache: could not move versions on", exc_info=True)
 
@@ -213,14 +223,16 @@ def forget_all() -> None:
 
 # --- The page's key ----------------------------------------------------------------------------------
 
-HIDDEN: list = []
 
+def _cache_read_keys(user) -> list[str]:
+    """What pages read from the shared cache instead of the database: the kept summary figures' versions, the
+    dashboards' generation and the bell's unread count. Their values are part of the page's key."""
+    from branches.kept import EVERY
 
-def hidden_keys(provider):
-    """Register ``provider(user) -> [cache keys]``: values a page may read from the shared cache instead of
-    the database; the page is kept under their current values."""
-    HIDDEN.append(provider)
-    return provider
+    from .dashboards.snapshots import GENERATION_KEY
+    from .notifications.services import unread_key
+
+    return [EPOCH_KEY, *(figures.version_key for figures in EVERY), GENERATION_KEY, unread_key(user.pk)]
 
 
 @lru_cache(maxsize=1)
@@ -253,9 +265,7 @@ def _user_state(user) -> str:
 
 def page_key(request) -> str:
     user = request.user
-    hidden = [EPOCH_KEY]
-    for provider in HIDDEN:
-        hidden.extend(provider(user))
+    hidden = _cache_read_keys(user)
     found = cache.get_many(hidden)
     parts = [
         code_digest(),
@@ -294,7 +304,6 @@ def eligible(request) -> bool:
         and request.user.is_authenticated
         and "CSRF_COOKIE" in request.META
         and not _messages_waiting(request)
-        and getattr(request, "_page_reads", None) is not None
     )
 
 
@@ -375,7 +384,7 @@ def _kept_response(key: str, entry: dict | None, capture: _Capture) -> HttpRespo
 
 
 def _keep(request, key: str, response, capture: _Capture) -> None:
-    tables = frozenset(capture.tables - IGNORED_TABLES)
+    tables = frozenset(capture.tables - _bookkeeping()[0])
     before = capture.before
     if before is None or not tables <= before.keys():
         # The tables this address reads are known now: the next request reads their versions first.

@@ -254,6 +254,8 @@ def test_with_no_shared_cache_nothing_is_kept(world, client_for, settings):
         ("TRUNCATE TABLE a", set(), {"a"}),
         ('ALTER TABLE "a" ADD COLUMN "y" integer', set(), {pagecache.EVERYTHING}),
         ("SAVEPOINT s1", set(), set()),
+        ('DROP TABLE IF EXISTS "_upsert_x"', set(), {"_upsert_x"}),  # branches.bulk's staging table
+        ('CREATE TEMPORARY TABLE "_upsert_x" ON COMMIT DROP AS SELECT "a" FROM "x" WITH NO DATA', set(), {"_upsert_x"}),
     ],
 )
 def test_statements_are_read_for_the_tables_they_read_and_write(sql, reads, writes):
