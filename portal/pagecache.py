@@ -103,7 +103,7 @@ def _bookkeeping() -> tuple[frozenset[str], re.Pattern]:
     models = (Session, UserSession, AccessAttempt, AccessLog, AccessFailureLog, TOTPDevice, StaticDevice, StaticToken)
     user = re.escape(get_user_model()._meta.db_table)
     last_login = re.compile(
-        rf'^UPDATE "{user}" SET "last_login" = %s(?:, "integrity_mac" = %s)? WHERE "{user}"\."id" = %s$'  # noqa: S608  (a pattern, not a query)
+        rf'^UPDATE "{user}" SET "last_login" = %s(?:, "integrity_mac" = %s)? WHERE "{user}"\."id" = %s$'  # noqa: S608  # nosec B608  (a regex pattern, not a query)
     )
     return frozenset(m._meta.db_table for m in models), last_login
 
