@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from branches import audit
+from branches.meetings import compliance
 from branches.models import Member, MemberCategory
 from branches.periods import period_containing
 from tests.browser.conftest import log_in
@@ -92,7 +93,11 @@ def test_committee_drills_from_the_city_to_a_branchs_missing_meetings(world, log
     page.wait_for_load_state("networkidle")
     assert page.url.endswith(f"/meetings/missing/?org={world.branch_a1.pk}&period={missed.key}")
     rows = page.get_by_test_id("missing-list").locator("tbody tr")
-    assert rows.count() == 3  # committee, theme day and group meeting of that month
+    # The month's theme day and group meeting, and the committee meeting where the branch has a committee: a
+    # transactional test that runs after a flush reseeds the meeting rules from their first migration, which
+    # owed it without one (held_months), while a freshly migrated database owes it only with one.
+    owed = compliance.for_org(world.branch_a1, missed).missing
+    assert owed >= 2 and rows.count() == owed
     assert all("甲局第一党支部" in rows.nth(i).inner_text() for i in range(rows.count()))
 
 
