@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from branches import metric_registry, stats
@@ -91,6 +91,38 @@ def _drill(metric, org, period) -> str:
         return metric.drill_url(org, period) or ""
     except Exception:  # a metric's link must never break the dashboard  # noqa: BLE001
         return ""
+
+
+_ANY_PK = 987654321
+
+
+class _AnyOrg:
+    """Stands for every organisation of a column: a drill link may read the organisation's pk and nothing else."""
+
+    __slots__ = ("pk", "id")
+
+    def __init__(self, pk: int):
+        self.pk = self.id = pk
+
+
+def _drill_maker(metric, period):
+    """``org -> metric's drill link for org and period``, built with one call of ``drill_url`` per column.
+
+    A table holds hundreds of links that differ only in the organisation's pk: the link is made once for a
+    stand-in organisation and the pk put in its place. A link that reads more than the pk (the stand-in has no
+    other attribute), or does not hold the pk exactly once, is made for each organisation as before.
+    """
+    if metric.drill_url is None:
+        return lambda org: ""
+    try:
+        link = metric.drill_url(_AnyOrg(_ANY_PK), period) or ""
+    except Exception:  # noqa: BLE001 (it reads more than the pk: made per organisation below)
+        link = ""
+    parts = link.split(str(_ANY_PK))
+    if len(parts) != 2:
+        return lambda org: _drill(metric, org, period)
+    head, tail = parts
+    return lambda org: f"{head}{org.pk}{tail}"
 
 
 def child_orgs(org: Organization):
@@ -201,22 +233,28 @@ def dashboard_for(
     rest = list(rest_qs if room is None else rest_qs[: max(room, 0)]) if room != 0 else []
     shown = [ranked_orgs[pk] for pk in ranked_values if pk in ranked_orgs] + rest
     board.children = board.shown_children = shown
-    if shown:
-        load(
-            MetricSnapshot.objects.filter(
-                organization_id__in=[c.pk for c in shown],
-                period_key__in=keys,
-                metric__in=[m.name for m in board.ranking_columns],
-            )
-        )
-    if ranking_name:
+    if ranking_name and shown:
+        # per column, once: its label, the period key its figures are stored under and its link maker
+        columns = [
+            (m.name, str(m.label), m.unit, snapshot_key(m.name, period, this_month), _drill_maker(m, period))
+            for m in board.ranking_columns
+        ]
+        by_key: dict[str, list[str]] = {}
+        for name, _label, _unit, key, _link in columns:
+            by_key.setdefault(key, []).append(name)
+        # only the (metric, period) figures the columns show
+        wanted = Q()
+        for key, metric_names in by_key.items():
+            wanted |= Q(period_key=key, metric__in=metric_names)
+        if wanted:
+            load(MetricSnapshot.objects.filter(wanted, organization_id__in=[c.pk for c in shown]))
         board.ranking = [
             {
                 "org": child,
                 "rank_value": ranked_values.get(child.pk),
                 "figures": [
-                    Figure(m.name, str(m.label), m.unit, value_of(m.name, child.pk), _drill(m, child, period))
-                    for m in board.ranking_columns
+                    Figure(name, label, unit, snaps.get((name, child.pk, key)), link(child))
+                    for name, label, unit, key, link in columns
                 ],
             }
             for child in shown
@@ -237,12 +275,13 @@ def dashboard_for(
         if cells:
             board.heatmap_metric = metric
             board.heatmap_months = months
+            month_links = [(m.label, m.key, _drill_maker(metric, m)) for m in months]
             board.heatmap = [
                 {
                     "org": child,
                     "cells": [
-                        Figure(heat_name, m.label, metric.unit, cells.get((child.pk, m.key)), _drill(metric, child, m))
-                        for m in months
+                        Figure(heat_name, label, metric.unit, cells.get((child.pk, key)), link(child))
+                        for label, key, link in month_links
                     ],
                 }
                 for child in children

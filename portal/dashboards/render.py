@@ -30,14 +30,29 @@ def _e(value) -> str:
     return _escape(str(value))
 
 
-def _heat_cell(org_name: str, cell, no_data: str) -> str:
+def _memo(format_):
+    """``format_`` with each distinct value done once: a table repeats its labels, units and many figures."""
+    seen: dict = {}
+
+    def once(value) -> str:
+        key = (type(value), value)  # 1 and 1.0 are equal keys but localize differently
+        try:
+            return seen[key]
+        except KeyError:
+            text = seen[key] = format_(value)
+            return text
+
+    return once
+
+
+def _heat_cell(org_name: str, cell, no_data: str, esc, number) -> str:
     if cell.value is None:
-        return f'<td class="heat heat-none" title="{_e(cell.label)}: {no_data}">—</td>'
+        return f'<td class="heat heat-none" title="{esc(cell.label)}: {no_data}">—</td>'
     testid = ' data-testid="heat-cell-low"' if cell.heat == "low" else ""
-    display = _e(cell.display)
+    display = esc(cell.display)
     return (
-        f'<td class="heat heat-{_e(cell.heat)}"><a href="{_e(cell.url or "#")}"{testid} '
-        f'title="{org_name} {_e(cell.label)}: {display}{_e(cell.unit)}" data-value="{_e(localize(cell.value))}">'
+        f'<td class="heat heat-{esc(cell.heat)}"><a href="{_e(cell.url or "#")}"{testid} '
+        f'title="{org_name} {esc(cell.label)}: {display}{esc(cell.unit)}" data-value="{number(cell.value)}">'
         f"{display}</a></td>"
     )
 
@@ -45,30 +60,32 @@ def _heat_cell(org_name: str, cell, no_data: str) -> str:
 def heatmap_rows(board) -> SafeString:
     org_url = _org_url(board.period.key)
     no_data = _e(_("no data"))
+    esc, number = _memo(_e), _memo(lambda value: _e(localize(value)))
     rows = []
     for row in board.heatmap:
         org = row["org"]
         name = _e(org.label)
-        cells = "".join(_heat_cell(name, cell, no_data) for cell in row["cells"])
+        cells = "".join(_heat_cell(name, cell, no_data, esc, number) for cell in row["cells"])
         rows.append(f'<tr><th scope="row"><a href="{_e(org_url(org))}">{name}</a></th>\n{cells}</tr>')
     return mark_safe("\n".join(rows))  # noqa: S308  # nosec B308 B703 (every value above goes through _e)
 
 
-def _rank_cell(f) -> str:
-    display = _e(f.display)
+def _rank_cell(f, esc, number) -> str:
+    display = esc(f.display)
     if f.url and f.value is not None:
-        display = f'<a href="{_e(f.url)}" data-figure="{_e(f.name)}" data-value="{_e(localize(f.value))}">{display}</a>'
+        display = f'<a href="{_e(f.url)}" data-figure="{esc(f.name)}" data-value="{number(f.value)}">{display}</a>'
     return f'<td class="text-end">{display}</td>'
 
 
 def ranking_rows(board) -> SafeString:
     org_url = _org_url(board.period.key)
+    esc, number = _memo(_e), _memo(lambda value: _e(localize(value)))
     rows = []
-    for number, row in enumerate(board.ranking, start=1):
+    for position, row in enumerate(board.ranking, start=1):
         org = row["org"]
-        cells = "".join(_rank_cell(f) for f in row["figures"])
+        cells = "".join(_rank_cell(f, esc, number) for f in row["figures"])
         rows.append(
-            f'<tr><td>{number}</td>\n<th scope="row"><a href="{_e(org_url(org))}" data-testid="drill-org">'
+            f'<tr><td>{position}</td>\n<th scope="row"><a href="{_e(org_url(org))}" data-testid="drill-org">'
             f"{_e(org.label)}</a></th>\n{cells}\n</tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308  # nosec B308 B703 (every value above goes through _e)

@@ -411,3 +411,39 @@ def test_the_refresh_task_warms_the_pages(world, monkeypatch):
     monkeypatch.setattr(warming, "warm_pages", lambda **kw: calls.append(kw) or 0)
     refresh_summaries()
     assert calls == [{}]
+
+
+def test_each_ranking_and_heatmap_link_is_the_metrics_own_drill_url(world, client_for):
+    """The tables make a column's links once (``figures._drill_maker``); each must be what the metric's
+    ``drill_url`` gives for that organisation and period."""
+    from branches import metric_registry
+    from portal.dashboards import figures
+
+    refresh()
+    board = client_for(world.committee).get(reverse("dashboards:org", args=[world.root.pk])).context["board"]
+    assert board.ranking and board.heatmap
+    registry = metric_registry.available()
+    for row in board.ranking:
+        for f in row["figures"]:
+            assert f.url == figures._drill(registry[f.name], row["org"], board.period), f.name
+    for row, month in ((r, m) for r in board.heatmap for m in board.heatmap_months):
+        cell = next(c for c in row["cells"] if c.label == month.label)
+        assert cell.url == figures._drill(board.heatmap_metric, row["org"], month)
+    for name, metric in registry.items():  # every registered metric, shown or not
+        for org in (world.unit_a, world.branch_a1):
+            link = figures._drill_maker(metric, board.period)(org)
+            assert link == figures._drill(metric, org, board.period), name
+
+
+def test_a_drill_link_that_reads_more_than_the_pk_is_made_for_each_organisation(world):
+    from branches.metric_registry import Metric
+    from portal.dashboards import figures
+
+    period = this("quarter")
+    by_name = Metric("x.by_name", "x", "个", many=dict, drill_url=lambda org, p: f"/x/?name={org.name}&p={p.key}")
+    constant = Metric("x.constant", "x", "个", many=dict, drill_url=lambda org, p: "/x/")
+    twice = Metric("x.twice", "x", "个", many=dict, drill_url=lambda org, p: f"/x/{org.pk}/?again={org.pk}")
+    for metric in (by_name, constant, twice):
+        for org in (world.unit_a, world.branch_a1):
+            assert figures._drill_maker(metric, period)(org) == metric.drill_url(org, period)
+    assert figures._drill_maker(Metric("x.none", "x", "个", many=dict), period)(world.unit_a) == ""
