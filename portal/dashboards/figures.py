@@ -160,9 +160,22 @@ def dashboard_for(
         for metric, org_id, key, value in queryset.values_list("metric", "organization_id", "period_key", "value"):
             snaps[(metric, org_id, key)] = value
 
-    # the organisation's own figures, all metrics (the org has a row for every computed metric)
-    load(MetricSnapshot.objects.filter(organization_id=org.pk, period_key__in=keys))
-    present_names = {k[0] for k in snaps}
+    # One query for the organisation's own figures: every metric for the period's keys (the org has a row for
+    # every computed metric), and the monthly series of the charts: the trend, this year against last, and the
+    # rectification burndown.
+    year = period.start.year
+    this_keys = [f"{year}-{m:02d}" for m in range(1, 13)]
+    last_keys = [f"{year - 1}-{m:02d}" for m in range(1, 13)]
+    trend_names = [n for n in HEATMAP_METRICS if n in registry]
+    burndown_names = [n for n in BURNDOWN_METRICS.values() if n in registry]
+    burndown_months = months_ending(period, today, BURNDOWN_MONTHS) if burndown_names else []
+    own = Q(period_key__in=keys)
+    if trend_names:
+        own |= Q(metric__in=trend_names, period_key__in=this_keys + last_keys)
+    if burndown_names:
+        own |= Q(metric__in=burndown_names, period_key__in=[m.key for m in burndown_months])
+    load(MetricSnapshot.objects.filter(own, organization_id=org.pk))
+    present_names = {name for name, _org, key in snaps if key in keys}
 
     def value_of(name, org_id, p=period):
         return snaps.get((name, org_id, snapshot_key(name, p, this_month)))
@@ -233,7 +246,14 @@ def dashboard_for(
     rest = list(rest_qs if room is None else rest_qs[: max(room, 0)]) if room != 0 else []
     shown = [ranked_orgs[pk] for pk in ranked_values if pk in ranked_orgs] + rest
     board.children = board.shown_children = shown
-    if ranking_name and shown:
+    # The children's figures in one query: the ranking's columns and the heatmap's months (children × months of
+    # the period's year).
+    heat_name = next((n for n in HEATMAP_METRICS if n in registry), None)
+    last = 12 if year < today.year else today.month
+    months = [period_containing("month", datetime.date(year, m, 1)) for m in range(1, last + 1)] if heat_name else []
+    columns = []
+    wanted = Q()
+    if ranking_name:
         # per column, once: its label, the period key its figures are stored under and its link maker
         columns = [
             (m.name, str(m.label), m.unit, snapshot_key(m.name, period, this_month), _drill_maker(m, period))
@@ -242,12 +262,13 @@ def dashboard_for(
         by_key: dict[str, list[str]] = {}
         for name, _label, _unit, key, _link in columns:
             by_key.setdefault(key, []).append(name)
-        # only the (metric, period) figures the columns show
-        wanted = Q()
         for key, metric_names in by_key.items():
             wanted |= Q(period_key=key, metric__in=metric_names)
-        if wanted:
-            load(MetricSnapshot.objects.filter(wanted, organization_id__in=[c.pk for c in shown]))
+    if months:
+        wanted |= Q(metric=heat_name, period_key__in=[m.key for m in months])
+    if shown and wanted:
+        load(MetricSnapshot.objects.filter(wanted, organization_id__in=[c.pk for c in shown]))
+    if ranking_name:
         board.ranking = [
             {
                 "org": child,
@@ -259,48 +280,23 @@ def dashboard_for(
             }
             for child in shown
         ]
-    children = shown
-    # heatmap: children × months of the period's year
-    heat_name = next((n for n in HEATMAP_METRICS if n in registry), None)
-    if heat_name and children:
+    if months and any((heat_name, child.pk, m.key) in snaps for child in shown for m in months):
         metric = registry[heat_name]
-        year = period.start.year
-        last = 12 if year < today.year else today.month
-        months = [period_containing("month", datetime.date(year, m, 1)) for m in range(1, last + 1)]
-        cells = {}
-        for org_id, key, value in MetricSnapshot.objects.filter(
-            metric=heat_name, organization_id__in=[c.pk for c in children], period_key__in=[m.key for m in months]
-        ).values_list("organization_id", "period_key", "value"):
-            cells[(org_id, key)] = value
-        if cells:
-            board.heatmap_metric = metric
-            board.heatmap_months = months
-            month_links = [(m.label, m.key, _drill_maker(metric, m)) for m in months]
-            board.heatmap = [
-                {
-                    "org": child,
-                    "cells": [
-                        Figure(heat_name, label, metric.unit, cells.get((child.pk, key)), link(child))
-                        for label, key, link in month_links
-                    ],
-                }
-                for child in children
-            ]
-    # monthly series of the org (one query): the trend, this year against last, and the rectification burndown
-    trend_name = next((n for n in HEATMAP_METRICS if n in registry and present(n)), None)
-    burndown_names = [n for n in BURNDOWN_METRICS.values() if n in registry]
-    year = period.start.year
-    this_keys = [f"{year}-{m:02d}" for m in range(1, 13)]
-    last_keys = [f"{year - 1}-{m:02d}" for m in range(1, 13)]
-    burndown_months = months_ending(period, today, BURNDOWN_MONTHS) if burndown_names else []
-    monthly = {}
-    series_names = ([trend_name] if trend_name else []) + burndown_names
-    if series_names:
-        wanted = set(this_keys + last_keys if trend_name else []) | {m.key for m in burndown_months}
-        for name, key, value in MetricSnapshot.objects.filter(
-            metric__in=series_names, organization_id=org.pk, period_key__in=sorted(wanted)
-        ).values_list("metric", "period_key", "value"):
-            monthly[(name, key)] = value
+        board.heatmap_metric = metric
+        board.heatmap_months = months
+        month_links = [(m.label, m.key, _drill_maker(metric, m)) for m in months]
+        board.heatmap = [
+            {
+                "org": child,
+                "cells": [
+                    Figure(heat_name, label, metric.unit, snaps.get((heat_name, child.pk, key)), link(child))
+                    for label, key, link in month_links
+                ],
+            }
+            for child in shown
+        ]
+    trend_name = next((n for n in trend_names if present(n)), None)
+    monthly = {(name, key): value for (name, org_id, key), value in snaps.items() if org_id == org.pk}
     if trend_name:
         values = {key: monthly.get((trend_name, key)) for key in this_keys + last_keys}
         board.trend_metric = registry[trend_name]
