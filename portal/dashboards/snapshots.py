@@ -233,6 +233,18 @@ GENERATION_KEY = "dashboards:generation"
 DEFAULT_PERIOD_KIND = "quarter"
 
 
+def period_choices(today: datetime.date) -> list[Period]:
+    """The periods a dashboard page offers: this month, quarter and year, the last quarter and the last year."""
+    quarter = period_containing("quarter", today)
+    return [
+        period_containing("month", today),
+        quarter,
+        period_containing("year", today),
+        quarter.previous(),
+        period_containing("year", today).previous(),
+    ]
+
+
 def page_cache_seconds() -> int:
     return settings.DASHBOARD_PAGE_CACHE_SECONDS
 

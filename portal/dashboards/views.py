@@ -82,13 +82,7 @@ class DashboardView(OrgDashboardMixin, DetailView):
             page_cache=snapshots.page_cache_seconds() if refreshed_at else 0,
             page_version=snapshots.page_version(refreshed_at, today, bool(self.request.GET.get("all"))),
             breadcrumbs=breadcrumbs_for(self.request.user, self.object),
-            period_choices=[
-                period_containing("month", today),
-                period_containing("quarter", today),
-                period_containing("year", today),
-                period_containing("quarter", today).previous(),
-                period_containing("year", today).previous(),
-            ],
+            period_choices=snapshots.period_choices(today),
             rank=self.request.GET.get("rank", ""),
         )
         return ctx

@@ -6,7 +6,8 @@ refresh's generation, so the first committee member to open it after each 15-min
 to pay for computing it. The worker now renders that fragment itself, for the organisations whose
 dashboards people land on (the committee's and the units': depth ≤ ``DASHBOARD_WARM_DEPTH``), in
 the default view (this quarter, no ranking, the site's language), under the same cache key the page
-computes. Other periods, rankings and deeper organisations are rendered on first view as before.
+computes; the committee's own dashboard (the top of the tree) in every period its page offers as well. Other
+periods of the units, rankings and deeper organisations are rendered on first view as before.
 
 Only useful where web and worker share the cache (Redis); with a per-process cache it does nothing.
 """
@@ -45,14 +46,16 @@ def fragment_key(org_pk: int, period_key: str, rank: str, version: tuple, second
 
 
 def warm_pages(*, depth: int | None = None, force: bool = False) -> int:
-    """Render the default dashboard of every organisation down to ``depth``; returns how many."""
+    """Render the default dashboard of every organisation down to ``depth``, and every period the page offers
+    for the top organisations (the committee's); returns how many pages."""
     seconds = snapshots.page_cache_seconds()
     refreshed_at = snapshots.last_refresh()
     if not seconds or refreshed_at is None or not (force or shared_cache()):
         return 0
     depth = settings.DASHBOARD_WARM_DEPTH if depth is None else depth
     today = timezone.localdate()
-    period = period_containing(snapshots.DEFAULT_PERIOD_KIND, today)
+    default = period_containing(snapshots.DEFAULT_PERIOD_KIND, today)
+    every = [default] + [p for p in snapshots.period_choices(today) if p.key != default.key]
     store = fragment_cache()
     warmed = 0
     with translation.override(settings.LANGUAGE_CODE):
@@ -60,10 +63,11 @@ def warm_pages(*, depth: int | None = None, force: bool = False) -> int:
         for org in (
             snapshots.dashboard_orgs().filter(depth__lte=depth).only("id", "name", "path", "kind", "parent_id", "depth")
         ):
-            board = figures.dashboard_for(
-                org, period, today=today, ranking=None, limit=snapshots.RANKING_LIMIT, refreshed_at=refreshed_at
-            )
-            html = render_to_string(TEMPLATE, {"board": board, "org": org, "period": period, "rank": ""})
-            store.set(fragment_key(org.pk, period.key, "", version, seconds), html, seconds)
-            warmed += 1
+            for period in every if org.depth == 0 else [default]:
+                board = figures.dashboard_for(
+                    org, period, today=today, ranking=None, limit=snapshots.RANKING_LIMIT, refreshed_at=refreshed_at
+                )
+                html = render_to_string(TEMPLATE, {"board": board, "org": org, "period": period, "rank": ""})
+                store.set(fragment_key(org.pk, period.key, "", version, seconds), html, seconds)
+                warmed += 1
     return warmed

@@ -367,7 +367,8 @@ def test_the_page_is_cached_until_the_figures_or_the_tree_change(world, client_f
 def test_the_worker_renders_the_default_pages_ahead_so_the_first_view_is_served_from_the_cache(
     world, client_for, settings
 ):
-    """Issue 22: after each refresh the worker renders the committee's and units' default pages."""
+    """Issue 22: after each refresh the worker renders the committee's and units' default pages, and the
+    committee's in every period its page offers."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -382,14 +383,23 @@ def test_the_worker_renders_the_default_pages_ahead_so_the_first_view_is_served_
             expected = client.get(url).content.decode()
         refresh()  # a new generation: the page above is no longer served
         warmed = warming.warm_pages(force=True)
-        assert warmed == len({world.root.pk, world.unit_a.pk, world.unit_b.pk})
+        # the committee's page in each of the five periods it offers, each unit's in the default one
+        assert warmed == 5 + len({world.unit_a.pk, world.unit_b.pk})
         with CaptureQueriesContext(connection) as first_view:
             page = client.get(url).content.decode()
+        last_year = f"{url}?period={this('year').previous().key}"
+        with CaptureQueriesContext(connection) as other_period:
+            client.get(last_year)
+        unit_year = reverse("dashboards:org", args=[world.unit_a.pk]) + f"?period={this('year').key}"
+        with CaptureQueriesContext(connection) as unit_other_period:
+            client.get(unit_year)
     assert not any("metricsnapshot" in q["sql"] for q in first_view.captured_queries)
+    assert not any("metricsnapshot" in q["sql"] for q in other_period.captured_queries)
     assert any("metricsnapshot" in q["sql"] for q in computed.captured_queries)
     assert re.sub(CSRF, "", page) == re.sub(CSRF, "", expected)
     assert 'data-value="70.0"' in page
-    # Another period, or a deeper organisation, is still computed on its first view.
+    # A unit's other period, or a deeper organisation, is still computed on its first view.
+    assert any("metricsnapshot" in q["sql"] for q in unit_other_period.captured_queries)
     branch = client.get(reverse("dashboards:org", args=[world.branch_a1.pk])).content.decode()
     assert world.branch_a1.name in branch
 
