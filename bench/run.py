@@ -578,10 +578,11 @@ def main() -> None:
         for t in targets
         if "dashboard" in t["name"] and t.get("path")
     ]
+    computed_names = {t["name"].removesuffix(" (computed, no page cache)") for t in targets if t.get("settings")}
     targets += [
         {**t, "name": f"{t['name']} (rendered, not kept)", "settings": uncached}
         for t in targets
-        if t.get("path") and not t.get("settings") and _kept_view(t["path"])
+        if t.get("path") and not t.get("settings") and t["name"] not in computed_names and _kept_view(t["path"])
     ]
     count_queries(targets)
     figures_checked = check_figures()

@@ -11,10 +11,12 @@ __all__ = ["PAGE_CACHE_SECONDS", "PAGE_CACHE_MAX_BYTES", "PAGE_CACHE_VIEWS"]
 # on the clock rather than the data. Needs a cache shared by every process (Redis), so off without one.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 120 if env_redis("REDIS_URL") else 0, minimum=0)
 PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 512 * 1024, minimum=1024)
-# The views kept: read-only lists and pages people open again and again. Not the dashboards, which keep their
-# own pages (portal/dashboards/views.py), nor any view that writes, downloads or shows one-time secrets.
+# The views kept: read-only lists and pages people open again and again. The dashboard too: its figures are
+# cached for everyone (portal/dashboards/views.py), but the page around them is the person's, and people come back
+# to it after each list they drill into. Never a view that writes, downloads or shows one-time secrets.
 PAGE_CACHE_VIEWS = frozenset(
     {
+        "dashboards:org",
         "dashboards:todo",
         "meetings:meeting_list",
         "meetings:meeting_plan",

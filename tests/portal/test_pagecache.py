@@ -355,3 +355,23 @@ def test_a_sign_in_does_not_move_every_page_on_but_a_change_to_a_person_does(wor
     world.member.save(update_fields=["first_name"])
     assert pagecache.versions([table])[table] > start
     assert not _hit(_view(c, url))
+
+
+def test_the_dashboard_is_kept_and_the_next_refresh_of_its_figures_shows_on_the_next_view(world, client_for):
+    """A committee member comes back to the dashboard after each list they drill into: served again, until the
+    worker's refresh writes new figures."""
+    from portal import dashboards
+    from tests.portal.dashboard_helpers import temporary_metric
+
+    c = client_for(world.committee)
+    url = reverse("dashboards:org", args=[world.root.pk])
+    with temporary_metric("meetings.compliance_rate", {world.root.pk: 70}):
+        dashboards.refresh_summaries(actor=audit.SYSTEM)
+        assert 'data-value="70.0"' in _warm(c, url).content.decode()
+    with temporary_metric("meetings.compliance_rate", {world.root.pk: 40}):
+        dashboards.refresh_summaries(actor=audit.SYSTEM)
+        page = _view(c, url)
+    assert not _hit(page)
+    assert 'data-value="40.0"' in page.content.decode() and 'data-value="70.0"' not in page.content.decode()
+    # another person's menu and grants are their own: a unit admin is refused the committee's page
+    assert client_for(world.unit_admin).get(url).status_code == 404
