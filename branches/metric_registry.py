@@ -30,7 +30,10 @@ class Metric:
     # many(orgs, period) -> {org.pk: value}, each org aggregated over its whole subtree,
     # in a number of queries that does not grow with the number of orgs or rows.
     many: Callable
-    # Optional: the URL of the list behind the number for an org and period.
+    # Optional: drill_url(org, period) -> the URL of the list behind the number for an org and period.
+    # It should read only ``org.pk`` (or ``org.id``): a dashboard table makes one link per column with a
+    # stand-in organisation and puts each row's pk in its place (portal/dashboards/figures.py, _drill_maker).
+    # A link that reads more still works, made once per organisation, at a cost on large tables.
     drill_url: Callable | None = None
     higher_is_better: bool = True
 

@@ -35,7 +35,8 @@ def _memo(format_):
     seen: dict = {}
 
     def once(value) -> str:
-        key = (type(value), value)  # 1 and 1.0 are equal keys but localize differently
+        # 1 and 1.0 are equal keys but localize differently; so are 0.0 and -0.0 (repr tells them apart)
+        key = (type(value), value, repr(value) if value == 0 else None)
         try:
             return seen[key]
         except KeyError:
@@ -43,6 +44,11 @@ def _memo(format_):
             return text
 
     return once
+
+
+def _formatters():
+    """A table's two escapers, each value done once: text as it is, and numbers localised."""
+    return _memo(_e), _memo(lambda value: _e(localize(value)))
 
 
 def _heat_cell(org_name: str, cell, no_data: str, esc, number) -> str:
@@ -60,7 +66,7 @@ def _heat_cell(org_name: str, cell, no_data: str, esc, number) -> str:
 def heatmap_rows(board) -> SafeString:
     org_url = _org_url(board.period.key)
     no_data = _e(_("no data"))
-    esc, number = _memo(_e), _memo(lambda value: _e(localize(value)))
+    esc, number = _formatters()
     rows = []
     for row in board.heatmap:
         org = row["org"]
@@ -79,7 +85,7 @@ def _rank_cell(f, esc, number) -> str:
 
 def ranking_rows(board) -> SafeString:
     org_url = _org_url(board.period.key)
-    esc, number = _memo(_e), _memo(lambda value: _e(localize(value)))
+    esc, number = _formatters()
     rows = []
     for position, row in enumerate(board.ranking, start=1):
         org = row["org"]

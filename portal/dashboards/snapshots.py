@@ -235,14 +235,8 @@ DEFAULT_PERIOD_KIND = "quarter"
 
 def period_choices(today: datetime.date) -> list[Period]:
     """The periods a dashboard page offers: this month, quarter and year, the last quarter and the last year."""
-    quarter = period_containing("quarter", today)
-    return [
-        period_containing("month", today),
-        quarter,
-        period_containing("year", today),
-        quarter.previous(),
-        period_containing("year", today).previous(),
-    ]
+    quarter, year = period_containing("quarter", today), period_containing("year", today)
+    return [period_containing("month", today), quarter, year, quarter.previous(), year.previous()]
 
 
 def page_cache_seconds() -> int:

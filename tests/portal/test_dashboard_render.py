@@ -56,3 +56,13 @@ def test_the_heatmap_and_ranking_rows_are_the_templates_markup():
     assert normal(render.ranking_rows(b)) == normal(Template(RANKING).render(context))
     assert "&lt;&quot;A&amp;B&quot;&gt;" in render.heatmap_rows(b)  # names are escaped
     assert 'data-testid="heat-cell-low"' in render.heatmap_rows(b)
+
+
+def test_each_value_is_formatted_as_itself_though_equal_values_share_a_memo():
+    from django.utils.formats import localize
+
+    esc, number = render._formatters()
+    values = [0.0, -0.0, 0, 1, 1.0, True, "1", 60.04]
+    assert [number(v) for v in values] == [localize(v) for v in values]
+    assert [number(v) for v in reversed(values)] == [localize(v) for v in reversed(values)]  # memo hits
+    assert esc('<"A&B">') == "&lt;&quot;A&amp;B&quot;&gt;"
