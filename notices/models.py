@@ -153,8 +153,10 @@ class NoticeRecipient(models.Model):
     scope_field = "organization"
     scope_permissions = {"view": "notice.send", "change": "notice.send"}
 
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="recipients")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # No index of their own on notice and user: the unique (notice, user) and the (user, notice) index lead
+    # with them. A notice to the whole register writes some 20,000 rows, and each index costs on each row.
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="recipients", db_index=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
     organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
