@@ -93,7 +93,8 @@ def _drill(metric, org, period) -> str:
         return ""
 
 
-_ANY_PK = 987654321
+# The pk of the stand-in organisation a table's links are made for once, then given each row's pk.
+STAND_IN_PK = 987654321
 
 
 class _AnyOrg:
@@ -103,6 +104,15 @@ class _AnyOrg:
 
     def __init__(self, pk: int):
         self.pk = self.id = pk
+
+
+def per_org(link: str):
+    """A link made for ``STAND_IN_PK`` as ``org -> the same link for org``; None unless it holds the pk once."""
+    parts = link.split(str(STAND_IN_PK))
+    if len(parts) != 2:
+        return None
+    head, tail = parts
+    return lambda org: f"{head}{org.pk}{tail}"
 
 
 def _drill_maker(metric, period):
@@ -115,14 +125,10 @@ def _drill_maker(metric, period):
     if metric.drill_url is None:
         return lambda org: ""
     try:
-        link = metric.drill_url(_AnyOrg(_ANY_PK), period) or ""
+        link = metric.drill_url(_AnyOrg(STAND_IN_PK), period) or ""
     except Exception:  # noqa: BLE001 (it reads more than the pk: made per organisation below)
         link = ""
-    parts = link.split(str(_ANY_PK))
-    if len(parts) != 2:
-        return lambda org: _drill(metric, org, period)
-    head, tail = parts
-    return lambda org: f"{head}{org.pk}{tail}"
+    return per_org(link) or (lambda org: _drill(metric, org, period))
 
 
 def child_orgs(org: Organization):
